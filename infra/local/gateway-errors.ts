@@ -1,0 +1,23 @@
+/**
+ * Responses the gateway makes itself (no Lambda involved), in the same shape as the Lambdas'.
+ * The CDK app configures API Gateway's gateway responses to say the same things.
+ */
+import type { VaultError } from '../../shared/domain/errors.ts';
+import { errorBody } from '../../shared/http/error-body.ts';
+import { headersOf, statusOf } from '../../shared/http/status.ts';
+import type { ApiResult } from '../../shared/http/types.ts';
+
+export const GATEWAY_HEADERS = {
+  'Content-Type': 'application/json',
+  'Cache-Control': 'no-store',
+  'X-Content-Type-Options': 'nosniff',
+  'Strict-Transport-Security': 'max-age=15552000; includeSubDomains',
+} as const;
+
+export function gatewayError(error: VaultError, traceId: string): ApiResult {
+  return {
+    statusCode: statusOf(error),
+    headers: { ...GATEWAY_HEADERS, ...headersOf(error), 'X-Request-Id': traceId },
+    body: JSON.stringify(errorBody(error, traceId)),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Routes requests the way the API Gateway REST API of the CDK app does: one route per row of the
+ * operation table, `{name+}` greedy, each path parameter percent-decoded exactly once.
+ */
+import { API_BASE, allOperations, type Operation } from '../../shared/operations.ts';
+
+interface CompiledRoute {
+  operation: Operation;
+  resource: string;
+  pattern: RegExp;
+  params: string[];
+}
+
+export type RouteMatch =
+  | { kind: 'found'; operation: Operation; resource: string; pathParameters: Record<string, string> | null }
+  | { kind: 'method-not-allowed'; allowed: string[] }
+  | { kind: 'not-found' }
+  | { kind: 'bad-path' };
+
+function compile(operation: Operation): CompiledRoute {
+  const resource = `${API_BASE}${operation.path}`;
+  const params: string[] = [];
+  const source = resource
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const param = /^\{([^}+]+)(\+?)\}$/.exec(part);
+      if (!param) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      params.push(param[1]!);
+      return param[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('');
+  return { operation, resource, pattern: new RegExp(`^${source}$`), params };
+}
+
+const routes = allOperations.map(compile);
+
+/** `rawPath` is the path as sent, still percent-encoded: a `%2F` must not split a segment. */
+export function matchRoute(method: string, rawPath: string): RouteMatch {
+  const allowed: string[] = [];
+  for (const route of routes) {
+    const match = route.pattern.exec(rawPath);
+    if (!match) continue;
+    if (route.operation.method !== method) {
+      allowed.push(route.operation.method);
+      continue;
+    }
+    const pathParameters: Record<string, string> = {};
+    try {
+      route.params.forEach((param, index) => {
+        pathParameters[param] = decodeURIComponent(match[index + 1]!);
+      });
+    } catch {
+      return { kind: 'bad-path' };
+    }
+    return {
+      kind: 'found',
+      operation: route.operation,
+      resource: route.resource,
+      pathParameters: route.params.length > 0 ? pathParameters : null,
+    };
+  }
+  return allowed.length > 0
+    ? { kind: 'method-not-allowed', allowed: [...new Set(allowed)] }
+    : { kind: 'not-found' };
+}

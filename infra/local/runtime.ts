@@ -1,0 +1,105 @@
+/**
+ * The whole vault on real local parts: DynamoDB Local, the local KMS endpoint, the dev token
+ * issuer and the HTTP adapter around the same Lambda handlers the cloud runs.
+ */
+import { join, resolve } from 'node:path';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  KMSClient,
+  NotFoundException,
+} from '@aws-sdk/client-kms';
+import { DEV_AUDIENCE, DEV_ISSUER, DEV_ROLES_CLAIM, devIssuer } from './dev-issuer.ts';
+import { ensureTable, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
+import { startLocalKms } from './kms-server.ts';
+import { startLocalServer } from './server.ts';
+import { loadApiClients } from './token-endpoint.ts';
+
+export const LOCAL_TABLE = 'vault-local';
+export const LOCAL_KEY_ALIAS = 'alias/vault-local';
+
+export interface LocalRuntimeOptions {
+  port: number;
+  /** Holds the dev issuer key, the API clients file and, unless in memory, the data. */
+  stateDir: string;
+  inMemory: boolean;
+}
+
+export interface LocalRuntime {
+  url: string;
+  apiUrl: string;
+  stateDir: string;
+  dynamoEndpoint: string;
+  kmsEndpoint: string;
+  close(): Promise<void>;
+}
+
+/** The local key, created on first start; persisted state keeps it across restarts. */
+async function ensureKey(endpoint: string): Promise<string> {
+  const kms = new KMSClient({ ...LOCAL_AWS, endpoint });
+  try {
+    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: LOCAL_KEY_ALIAS }));
+    return KeyMetadata!.Arn!;
+  } catch (error) {
+    if (!(error instanceof NotFoundException)) throw error;
+    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'vault local key' }));
+    await kms.send(new CreateAliasCommand({ AliasName: LOCAL_KEY_ALIAS, TargetKeyId: KeyMetadata!.KeyId! }));
+    return KeyMetadata!.Arn!;
+  } finally {
+    kms.destroy();
+  }
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const stateDir = resolve(options.stateDir);
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const dynamo = await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(stateDir, 'dynamodb') });
+    closers.push(dynamo.close);
+    const kms = await startLocalKms(options.inMemory ? {} : { statePath: join(stateDir, 'kms.json') });
+    closers.push(kms.close);
+    await ensureTable(dynamo.endpoint, LOCAL_TABLE);
+    const keyArn = await ensureKey(kms.url);
+    const issuer = await devIssuer(stateDir);
+
+    // The handlers read their configuration from the environment at import, as in Lambda.
+    Object.assign(process.env, {
+      AWS_REGION: LOCAL_AWS.region,
+      AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
+      TABLE_NAME: LOCAL_TABLE,
+      KMS_KEY_ID: keyArn,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      KMS_ENDPOINT: kms.url,
+      JWT_ISSUER: DEV_ISSUER,
+      JWT_AUDIENCE: DEV_AUDIENCE,
+      ROLES_CLAIM: DEV_ROLES_CLAIM,
+      POWERTOOLS_SERVICE_NAME: 'vault',
+    });
+    // The JWKS is served by the server itself, so its URL needs the port before the handlers load.
+    const server = await startLocalServer({
+      port: options.port,
+      issuer,
+      apiClients: loadApiClients(join(stateDir, 'api-clients.json')),
+      beforeHandlersLoad: (url) => {
+        process.env.JWKS_URI = `${url}/.well-known/jwks.json`;
+      },
+    });
+    closers.push(server.close);
+    return {
+      url: server.url,
+      apiUrl: `${server.url}/vault/api/v1`,
+      stateDir,
+      dynamoEndpoint: dynamo.endpoint,
+      kmsEndpoint: kms.url,
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

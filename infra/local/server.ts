@@ -1,0 +1,226 @@
+/**
+ * The local HTTP adapter: turns each request into the API Gateway REST proxy event the cloud would
+ * send, invokes the same Lambda handler, and writes its result back. Also plays the gateway's own
+ * part (unknown routes, wrong methods, oversized bodies) and serves the dev issuer's JWKS and the
+ * PrivX token endpoint.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+import {
+  MalformedBodyError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+} from '../../shared/http/http-errors.ts';
+import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
+import { allOperations, type Operation } from '../../shared/operations.ts';
+import type { DevIssuer } from './dev-issuer.ts';
+import { GATEWAY_HEADERS, gatewayError } from './gateway-errors.ts';
+import { matchRoute } from './router.ts';
+import { type ApiClients, handleTokenRequest } from './token-endpoint.ts';
+
+/** API Gateway's own payload limit. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+/** API Gateway's integration timeout; middy answers just before it. */
+const LAMBDA_TIMEOUT_MS = 29_000;
+
+type LambdaHandler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
+
+export interface LocalServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface LocalServerOptions {
+  port: number;
+  issuer: DevIssuer;
+  apiClients: ApiClients;
+  /** Called once the port is known and before any handler module is imported. */
+  beforeHandlersLoad?: (url: string) => void;
+}
+
+/** Imports every handler up front, so a broken one fails at start, as a Lambda's cold start would. */
+async function loadHandlers(): Promise<Map<string, LambdaHandler>> {
+  const entries = await Promise.all(
+    allOperations.map(async (operation) => {
+      const module = (await import(`../../lambdas/${operation.id}/handler.ts`)) as { handler: LambdaHandler };
+      return [operation.id, module.handler] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
+  let handlers = new Map<string, LambdaHandler>();
+  const server = createServer((req, res) => {
+    serve(req, res, handlers, options).catch((error: unknown) => {
+      console.error('local server failure', error);
+      if (!res.headersSent)
+        write(res, {
+          statusCode: 502,
+          headers: GATEWAY_HEADERS,
+          body: '{"error_code":"GENERAL_ERROR","error_message":"Bad gateway"}',
+        });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  options.beforeHandlersLoad?.(url);
+  handlers = await loadHandlers();
+  return {
+    url,
+    port,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handlers: Map<string, LambdaHandler>,
+  options: LocalServerOptions,
+): Promise<void> {
+  const traceId = randomUUID();
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const method = req.method ?? 'GET';
+  const body = await readBody(req);
+  if (body === undefined)
+    return write(res, gatewayError(new PayloadTooLargeError(GATEWAY_MAX_BODY), traceId));
+
+  if (method === 'GET' && url.pathname === '/.well-known/jwks.json') {
+    return write(res, {
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(options.issuer.jwks),
+    });
+  }
+  if (url.pathname === '/auth/api/v1/oauth/token') {
+    return write(res, await handleTokenRequest(method, req.headers, body.toString('utf8'), options));
+  }
+
+  // Route on the path as sent: decoding first would let a `%2F` in a name split it.
+  const rawPath = (req.url ?? '/').split('?')[0]!;
+  const route = matchRoute(method, rawPath);
+  switch (route.kind) {
+    case 'not-found':
+      return write(res, gatewayError(new RouteNotFoundError(method, safePath(rawPath)), traceId));
+    case 'method-not-allowed':
+      return write(res, gatewayError(new MethodNotAllowedError(method, route.allowed), traceId));
+    case 'bad-path':
+      return write(
+        res,
+        gatewayError(new MalformedBodyError('The request path is not validly percent-encoded'), traceId),
+      );
+  }
+  const handler = handlers.get(route.operation.id)!;
+  const event = toEvent(req, url, body, route.operation, route.resource, route.pathParameters, traceId);
+  write(res, await handler(event, lambdaContext(route.operation, traceId)));
+}
+
+const safePath = (path: string): string => (path.length > 200 ? `${path.slice(0, 200)}…` : path);
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > GATEWAY_MAX_BODY) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** The REST API (v1) proxy event: single-value maps keep the last value, as API Gateway does. */
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  operation: Operation,
+  resource: string,
+  pathParameters: Record<string, string> | null,
+  requestId: string,
+): ApiEvent {
+  const pairs: Array<[string, string]> = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  const multiValueHeaders = group(pairs);
+  const multiValueQuery = group(url.searchParams);
+  const last = (values: Record<string, string[]>) =>
+    Object.fromEntries(Object.entries(values).map(([key, list]) => [key, list[list.length - 1]!]));
+  const hasQuery = Object.keys(multiValueQuery).length > 0;
+  return {
+    resource,
+    path: url.pathname,
+    httpMethod: operation.method,
+    headers: last(multiValueHeaders),
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? last(multiValueQuery) : null,
+    multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
+    pathParameters,
+    stageVariables: null,
+    body: body.length > 0 ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: operation.id,
+      resourcePath: resource,
+      httpMethod: operation.method,
+      path: `/local${url.pathname}`,
+      protocol: `HTTP/${req.httpVersion}`,
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: req.headers['user-agent'] ?? null,
+      },
+      authorizer: null,
+    },
+  } as unknown as ApiEvent;
+}
+
+function group(pairs: Iterable<[string, string]>): Record<string, string[]> {
+  const grouped: Record<string, string[]> = {};
+  for (const [key, value] of pairs) grouped[key] = [...(grouped[key] ?? []), value];
+  return grouped;
+}
+
+function lambdaContext(operation: Operation, requestId: string): Context {
+  const deadline = Date.now() + LAMBDA_TIMEOUT_MS;
+  return {
+    awsRequestId: requestId,
+    functionName: `vault-${operation.id}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:vault-${operation.id}`,
+    memoryLimitInMB: '256',
+    logGroupName: `/aws/lambda/vault-${operation.id}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function write(res: ServerResponse, result: ApiResult): void {
+  const headers: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(result.headers ?? {})) headers[key] = String(value);
+  for (const [key, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[key] = values.map(String);
+  const body = result.isBase64Encoded ? Buffer.from(result.body, 'base64') : Buffer.from(result.body ?? '');
+  res.writeHead(result.statusCode, { ...headers, 'Content-Length': String(body.length) });
+  res.end(body);
+}

@@ -1,0 +1,44 @@
+/**
+ * `npm start`: the vault API on http://127.0.0.1:$PORT (default 8080) on real local parts.
+ *   --port <n>       listen port (0: any free port); also $PORT
+ *   --in-memory      keep no data between runs; also VAULT_IN_MEMORY=1
+ *   --state-dir <d>  where state lives (default .local); also VAULT_STATE_DIR
+ */
+import { parseArgs } from 'node:util';
+import { devIssuer } from './dev-issuer.ts';
+import { startLocalRuntime } from './runtime.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '8080' },
+    'in-memory': { type: 'boolean', default: ['1', 'true'].includes(process.env.VAULT_IN_MEMORY ?? '') },
+    'state-dir': { type: 'string', default: process.env.VAULT_STATE_DIR ?? '.local' },
+  },
+});
+
+const runtime = await startLocalRuntime({
+  port: Number(values.port),
+  stateDir: values['state-dir'],
+  inMemory: values['in-memory'],
+});
+const token = await (await devIssuer(runtime.stateDir)).mint({
+  sub: 'dev',
+  scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'],
+  roles: ['dev'],
+});
+
+console.log(`Vault API listening on ${runtime.apiUrl}`);
+console.log(`State: ${values['in-memory'] ? 'in memory (discarded on exit)' : runtime.stateDir}`);
+console.log('A token for user "dev" (scopes user vaultAdd vaultManage admin, role dev), valid 1 hour:');
+console.log(token);
+console.log('More tokens: npm run --silent token -- --sub alice --scopes user,vaultAdd --roles ops,dev');
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await runtime.close();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

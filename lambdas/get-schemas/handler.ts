@@ -1,0 +1,7 @@
+import { loadServiceConfig } from '../../shared/config.ts';
+import { vaultHandler } from '../../shared/http/stack.ts';
+import { operations } from '../../shared/operations.ts';
+
+const { schemas } = loadServiceConfig();
+
+export const handler = vaultHandler(operations.getSchemas, () => schemas);

@@ -1,0 +1,16 @@
+import { vaultDeps } from '../../shared/deps.ts';
+import { searchSecrets } from '../../shared/domain/search-secrets.ts';
+import { vaultHandler } from '../../shared/http/stack.ts';
+import { pageJson } from '../../shared/http/wire.ts';
+import { operations } from '../../shared/operations.ts';
+
+const deps = vaultDeps();
+
+export const handler = vaultHandler(operations.searchSecrets, async ({ caller, query, body }) => {
+  const search = {
+    keywords: body?.keywords ?? undefined,
+    ownerIds: body?.owner_id ?? undefined,
+    filter: body?.filter ?? undefined,
+  };
+  return pageJson(await searchSecrets(deps, caller, search, query));
+});

@@ -1,0 +1,7 @@
+/** SDK errors that a later retry may cure: named throttling/outage errors, SDK-marked retryables, network failures. */
+export function isTransient(error: Error, transientNames: ReadonlySet<string>): boolean {
+  if (transientNames.has(error.name)) return true;
+  if ((error as { $retryable?: unknown }).$retryable !== undefined) return true;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^E(CONN|TIMEDOUT|PIPE|AI_AGAIN|NOTFOUND)/.test(code);
+}

@@ -1,0 +1,96 @@
+/**
+ * Configuration, read once from the environment at cold start. A missing required setting throws
+ * there, naming the variable, rather than failing one request at a time.
+ */
+const env = (name: string): string | undefined => {
+  const value = process.env[name]?.trim();
+  return value === '' ? undefined : value;
+};
+
+function required(name: string): string {
+  const value = env(name);
+  if (value === undefined) throw new Error(`Missing required environment variable ${name}`);
+  return value;
+}
+
+function integer(name: string, fallback: number): number {
+  const raw = env(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+const list = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+export interface AuthConfig {
+  issuer: string;
+  /** Accepted audiences (`aud`), or app client ids when `audienceClaim` is `client_id` (Cognito access tokens). */
+  audiences: string[];
+  audienceClaim: 'aud' | 'client_id';
+  jwksUri: string;
+  /** The claim holding role ids: an array, or a space/comma separated string. */
+  rolesClaim: string;
+  /** Stripped from scope names, e.g. Cognito resource-server scopes `vault/user`. */
+  scopePrefix: string;
+  /** Tokens valid for longer than this are refused, however well signed. */
+  maxTokenLifetimeSeconds: number;
+}
+
+export function loadAuthConfig(): AuthConfig {
+  const issuer = required('JWT_ISSUER');
+  const audienceClaim = env('JWT_AUDIENCE_CLAIM') ?? 'aud';
+  if (audienceClaim !== 'aud' && audienceClaim !== 'client_id') {
+    throw new Error(`JWT_AUDIENCE_CLAIM must be "aud" or "client_id", got "${audienceClaim}"`);
+  }
+  const audiences = list(required('JWT_AUDIENCE'));
+  return {
+    issuer,
+    audiences,
+    audienceClaim,
+    jwksUri: env('JWKS_URI') ?? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`,
+    rolesClaim: env('ROLES_CLAIM') ?? 'roles',
+    scopePrefix: env('SCOPE_PREFIX') ?? '',
+    maxTokenLifetimeSeconds: integer('MAX_TOKEN_LIFETIME_SECONDS', 24 * 3600),
+  };
+}
+
+export interface StoreConfig {
+  tableName: string;
+  keyId: string;
+  /** Local runs point the SDK clients at DynamoDB Local and the local KMS endpoint. */
+  dynamoEndpoint: string | undefined;
+  kmsEndpoint: string | undefined;
+  dataKeyCache: { maxKeys: number; ttlSeconds: number };
+}
+
+export function loadStoreConfig(): StoreConfig {
+  return {
+    tableName: required('TABLE_NAME'),
+    keyId: required('KMS_KEY_ID'),
+    dynamoEndpoint: env('DYNAMODB_ENDPOINT'),
+    kmsEndpoint: env('KMS_ENDPOINT'),
+    dataKeyCache: {
+      maxKeys: integer('DATA_KEY_CACHE_SIZE', 1000),
+      ttlSeconds: integer('DATA_KEY_CACHE_TTL_SECONDS', 300),
+    },
+  };
+}
+
+export interface ServiceConfig {
+  version: string;
+  /** PrivX secret schemas served by GET /schemas (JSON array). */
+  schemas: unknown[];
+}
+
+export function loadServiceConfig(): ServiceConfig {
+  const raw = env('SECRET_SCHEMAS');
+  const schemas: unknown = raw === undefined ? [] : JSON.parse(raw);
+  if (!Array.isArray(schemas)) throw new Error('SECRET_SCHEMAS must be a JSON array');
+  return { version: env('SERVICE_VERSION') ?? '0.1.0', schemas };
+}

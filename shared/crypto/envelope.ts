@@ -1,0 +1,91 @@
+/**
+ * Envelope format, version 1 (all integers big-endian):
+ *
+ *   offset 0        u8   format version (1)
+ *   offset 1        u16  length L of the encrypted data key
+ *   offset 3        L    encrypted data key: the KMS ciphertext blob of a fresh AES-256 key
+ *   offset 3+L      12   GCM initialisation vector
+ *   offset 15+L     16   GCM authentication tag
+ *   offset 31+L     ...  AES-256-GCM ciphertext of the secret data
+ *
+ * The GCM additional data is the header (bytes 0 .. 3+L) followed by the canonical encryption
+ * context, so neither the wrapped key nor the record it belongs to can be swapped unnoticed.
+ * A new format gets a new version byte; readers refuse versions they do not know.
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+export const FORMAT_VERSION = 1;
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+const HEADER_BYTES = 3;
+
+export class MalformedEnvelopeError extends Error {}
+
+/** Context keys in a fixed order, so the same context always gives the same bytes. */
+export const canonicalContext = (context: Record<string, string>): string =>
+  JSON.stringify(
+    Object.fromEntries(Object.entries(context).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  );
+
+function header(encryptedKey: Uint8Array): Buffer {
+  if (encryptedKey.length === 0 || encryptedKey.length > 0xffff)
+    throw new MalformedEnvelopeError('bad data key length');
+  const head = Buffer.alloc(HEADER_BYTES);
+  head.writeUInt8(FORMAT_VERSION, 0);
+  head.writeUInt16BE(encryptedKey.length, 1);
+  return Buffer.concat([head, encryptedKey]);
+}
+
+const aad = (head: Buffer, context: Record<string, string>): Buffer =>
+  Buffer.concat([head, Buffer.from(canonicalContext(context))]);
+
+export function seal(
+  plaintext: Uint8Array,
+  dataKey: Uint8Array,
+  encryptedKey: Uint8Array,
+  context: Record<string, string>,
+): Uint8Array {
+  const head = header(encryptedKey);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', dataKey, iv);
+  cipher.setAAD(aad(head, context));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  return Buffer.concat([head, iv, cipher.getAuthTag(), ciphertext]);
+}
+
+export interface ParsedEnvelope {
+  encryptedKey: Uint8Array;
+  head: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  ciphertext: Buffer;
+}
+
+export function parse(sealed: Uint8Array): ParsedEnvelope {
+  const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+  if (bytes.length < HEADER_BYTES) throw new MalformedEnvelopeError('envelope too short');
+  const version = bytes.readUInt8(0);
+  if (version !== FORMAT_VERSION) throw new MalformedEnvelopeError(`unknown envelope format ${version}`);
+  const keyLength = bytes.readUInt16BE(1);
+  const ivAt = HEADER_BYTES + keyLength;
+  if (bytes.length < ivAt + IV_BYTES + TAG_BYTES) throw new MalformedEnvelopeError('envelope truncated');
+  return {
+    encryptedKey: bytes.subarray(HEADER_BYTES, ivAt),
+    head: bytes.subarray(0, ivAt),
+    iv: bytes.subarray(ivAt, ivAt + IV_BYTES),
+    tag: bytes.subarray(ivAt + IV_BYTES, ivAt + IV_BYTES + TAG_BYTES),
+    ciphertext: bytes.subarray(ivAt + IV_BYTES + TAG_BYTES),
+  };
+}
+
+/** Throws (an OpenSSL authentication error) when anything bound into the envelope was changed. */
+export function open(
+  envelope: ParsedEnvelope,
+  dataKey: Uint8Array,
+  context: Record<string, string>,
+): Uint8Array {
+  const decipher = createDecipheriv('aes-256-gcm', dataKey, envelope.iv);
+  decipher.setAAD(aad(envelope.head, context));
+  decipher.setAuthTag(envelope.tag);
+  return Buffer.concat([decipher.update(envelope.ciphertext), decipher.final()]);
+}

@@ -1,0 +1,27 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { loadStoreConfig, type StoreConfig } from './config.ts';
+import { KmsEnvelopeCipher } from './crypto/kms-cipher.ts';
+import type { VaultDeps } from './domain/ports.ts';
+import { DynamoSecretStore } from './store/dynamo-secret-store.ts';
+
+/** Builds the domain's dependencies from configuration: the only place SDK clients are made. */
+export function createDeps(config: StoreConfig): VaultDeps {
+  const dynamo = new DynamoDBClient({ ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }) });
+  const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const kms = new KMSClient({ ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
+  return {
+    secrets: new DynamoSecretStore(db, config.tableName),
+    cipher: new KmsEnvelopeCipher(kms, config.keyId, config.dataKeyCache),
+    clock: { now: () => new Date() },
+  };
+}
+
+let shared: VaultDeps | undefined;
+
+/** One set per process, built on first use at cold start (the local server runs every handler in one process). */
+export function vaultDeps(): VaultDeps {
+  shared ??= createDeps(loadStoreConfig());
+  return shared;
+}

@@ -1,0 +1,33 @@
+import { accessOf, mayActForOwner } from './access.ts';
+import { PermissionDeniedError, SecretNotFoundError } from './errors.ts';
+import type { Caller, SecretData, SecretRef, StoredSecret } from './model.ts';
+import type { SecretStore } from './ports.ts';
+
+/** Personal secrets under another user's id are off limits unless the caller manages the vault. */
+export function assertMayActFor(caller: Caller, ref: SecretRef): void {
+  if (ref.ownerId !== undefined && !mayActForOwner(caller, ref.ownerId)) {
+    throw new PermissionDeniedError(
+      "Only the owner or a vault manager may use another user's personal secrets",
+    );
+  }
+}
+
+/** Loads a secret the caller may see; anything else is the same 404, so existence does not leak. */
+export async function loadVisible(
+  secrets: SecretStore,
+  caller: Caller,
+  ref: SecretRef,
+): Promise<StoredSecret> {
+  assertMayActFor(caller, ref);
+  const secret = await secrets.get(ref);
+  if (secret === undefined || !accessOf(caller, secret).see) throw new SecretNotFoundError();
+  return secret;
+}
+
+export const encodeData = (data: SecretData): Uint8Array => new TextEncoder().encode(JSON.stringify(data));
+
+export const decodeData = (bytes: Uint8Array): SecretData =>
+  JSON.parse(new TextDecoder().decode(bytes)) as SecretData;
+
+/** Bounded retries for optimistic writes: enough to ride out a burst of writers, never a livelock. */
+export const MAX_WRITE_ATTEMPTS = 20;

@@ -1,0 +1,77 @@
+/** The vault's vocabulary, free of any AWS or HTTP type. */
+
+/** OAuth2 scopes of the PrivX API. */
+export const SCOPES = [
+  'admin',
+  'hostsManage',
+  'owner',
+  'service',
+  'user',
+  'vaultAdd',
+  'vaultManage',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Who is calling, as proven by a verified token. */
+export interface Caller {
+  userId: string;
+  scopes: ReadonlySet<string>;
+  roles: ReadonlySet<string>;
+}
+
+/** A secret is shared (role-controlled) or personal (owned by one user); names are unique per owner. */
+export interface SecretRef {
+  name: string;
+  ownerId?: string | undefined;
+}
+
+/** A secret's plaintext: always a JSON object. */
+export type SecretData = Record<string, unknown>;
+
+export interface SecretMetadata extends SecretRef {
+  readRoles: readonly string[];
+  writeRoles: readonly string[];
+  author: string;
+  updatedBy: string;
+  created: string;
+  updated: string;
+  /** Increases by one on every write; the optimistic-concurrency token. */
+  version: number;
+}
+
+/** A secret as stored: metadata plus its sealed (encrypted) data. */
+export interface StoredSecret extends SecretMetadata {
+  sealed: Uint8Array;
+  /**
+   * The version at which `sealed` was written: the data is bound to it. A write that changes only
+   * roles bumps `version` but keeps the sealed data, so managers can change roles without reading.
+   */
+  sealedVersion: number;
+}
+
+/** What a caller gets back: `data` only when it may read it. */
+export interface SecretView extends SecretMetadata {
+  data?: SecretData;
+}
+
+export interface Page<T> {
+  count: number;
+  items: T[];
+}
+
+export type SortKey = 'name' | 'created' | 'updated';
+export type SortDir = 'ASC' | 'DESC';
+
+export interface PageRequest {
+  offset: number;
+  limit: number;
+  sortkey?: SortKey;
+  sortdir?: SortDir;
+}
+
+export const isPersonal = (ref: SecretRef): boolean => ref.ownerId !== undefined;
+
+export const describeRef = (ref: SecretRef): string =>
+  ref.ownerId === undefined
+    ? `shared secret "${ref.name}"`
+    : `personal secret "${ref.name}" of ${ref.ownerId}`;

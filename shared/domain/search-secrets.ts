@@ -1,0 +1,79 @@
+import { type Access, accessOf, isManager, mayActForOwner } from './access.ts';
+import { pageOf, unique } from './listing.ts';
+import type { Caller, Page, PageRequest, SecretMetadata } from './model.ts';
+import type { Listing, VaultDeps } from './ports.ts';
+
+export const SEARCH_FILTERS = ['', 'personal', 'shared', 'readable', 'writable', 'accessible'] as const;
+export type SearchFilter = (typeof SEARCH_FILTERS)[number];
+
+export interface SearchQuery {
+  /** Comma or space separated; every keyword must occur in the name (case-insensitive). */
+  keywords?: string | undefined;
+  /** Only personal secrets of these owners (other owners' only for vault managers). */
+  ownerIds?: readonly string[] | undefined;
+  filter?: SearchFilter | undefined;
+}
+
+const PASSES: Record<SearchFilter, (access: Access, entry: SecretMetadata) => boolean> = {
+  '': (access) => access.see,
+  accessible: (access) => access.see,
+  personal: (access, entry) => access.see && entry.ownerId !== undefined,
+  shared: (access, entry) => access.see && entry.ownerId === undefined,
+  readable: (access) => access.read,
+  writable: (access) => access.write,
+};
+
+export const keywordsOf = (text: string | undefined): string[] =>
+  (text ?? '')
+    .toLowerCase()
+    .split(/[\s,]+/)
+    .filter((word) => word.length > 0);
+
+/**
+ * Reads only the listings that can hold a match: the caller's roles (or every shared secret for a
+ * manager) and the personal listings of the owners it may search, never the whole table.
+ */
+export async function searchSecrets(
+  deps: VaultDeps,
+  caller: Caller,
+  query: SearchQuery,
+  page: PageRequest,
+): Promise<Page<SecretMetadata>> {
+  const filter = query.filter ?? '';
+  const owners = (query.ownerIds?.length ? query.ownerIds : [caller.userId]).filter((owner) =>
+    mayActForOwner(caller, owner),
+  );
+  const listings: Listing[] = [];
+  if (filter !== 'personal' && !query.ownerIds?.length) {
+    if (isManager(caller)) listings.push({ kind: 'shared' });
+    else for (const roleId of caller.roles) listings.push({ kind: 'role', roleId });
+  }
+  if (filter !== 'shared') for (const ownerId of new Set(owners)) listings.push({ kind: 'owner', ownerId });
+
+  const keywords = keywordsOf(query.keywords);
+  // Filters that keep every visible entry of a single listing leave only paging to do.
+  const onlySorting = keywords.length === 0 && ['', 'accessible', 'shared', 'personal'].includes(filter);
+  const [only] = listings;
+  if (
+    listings.length === 1 &&
+    only &&
+    onlySorting &&
+    (page.sortkey ?? 'name') === 'name' &&
+    seesAll(caller, only)
+  ) {
+    return deps.secrets.page(only, page.offset, page.limit, page.sortdir === 'DESC');
+  }
+
+  const matches = unique(await deps.secrets.entries(listings)).filter((entry) => {
+    const name = entry.name.toLowerCase();
+    return PASSES[filter](accessOf(caller, entry), entry) && keywords.every((word) => name.includes(word));
+  });
+  return pageOf(matches, page);
+}
+
+/** Whether every entry of the listing is visible to the caller, so the store may page it directly. */
+function seesAll(caller: Caller, listing: Listing): boolean {
+  if (listing.kind === 'shared') return isManager(caller);
+  if (listing.kind === 'owner') return mayActForOwner(caller, listing.ownerId);
+  return false;
+}

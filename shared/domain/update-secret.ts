@@ -1,0 +1,49 @@
+import { accessOf } from './access.ts';
+import { PermissionDeniedError, VersionConflictError } from './errors.ts';
+import { encodeData, loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
+import type { Caller, SecretData, SecretRef, StoredSecret } from './model.ts';
+import type { VaultDeps } from './ports.ts';
+
+/** An absent field keeps its stored value; an empty role list clears the roles. */
+export interface SecretPatch {
+  data?: SecretData | undefined;
+  readRoles?: readonly string[] | undefined;
+  writeRoles?: readonly string[] | undefined;
+}
+
+export interface WriteResult extends SecretRef {
+  version: number;
+}
+
+/**
+ * Applies the patch as a new version. Concurrent writers never overwrite each other blindly:
+ * each attempt is a conditional write on the version it read, retried on a fresh read.
+ */
+export async function updateSecret(
+  deps: VaultDeps,
+  caller: Caller,
+  ref: SecretRef,
+  patch: SecretPatch,
+): Promise<WriteResult> {
+  const plaintext = patch.data === undefined ? undefined : encodeData(patch.data);
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const current = await loadVisible(deps.secrets, caller, ref);
+    if (!accessOf(caller, current).write)
+      throw new PermissionDeniedError('A write role is required to update this secret');
+    const version = current.version + 1;
+    const next: StoredSecret = {
+      ...current,
+      readRoles: patch.readRoles ?? current.readRoles,
+      writeRoles: patch.writeRoles ?? current.writeRoles,
+      updatedBy: caller.userId,
+      updated: deps.clock.now().toISOString(),
+      version,
+      ...(plaintext && {
+        sealed: await deps.cipher.seal(plaintext, { ...ref, version }),
+        sealedVersion: version,
+      }),
+    };
+    if (await deps.secrets.replace(current, next)) return { ...ref, version };
+  }
+  throw new VersionConflictError();
+}

@@ -1,0 +1,37 @@
+import type { MiddlewareObj } from '@middy/core';
+import { VaultError } from '../domain/errors.ts';
+import { errorBody, internalErrorBody } from './error-body.ts';
+import { logger } from './logger.ts';
+import { headersOf, statusOf } from './status.ts';
+import { type ApiEvent, type ApiResult, type StackRequest, traceIdOf, type VaultContext } from './types.ts';
+
+/**
+ * Turns every failure into the ERRORS.md shape. Only VaultErrors speak to the caller; anything
+ * else is a fixed 500 whose cause goes to the log under the trace id, never into the body.
+ */
+export function errorShaper(): MiddlewareObj<ApiEvent, ApiResult, Error, VaultContext> {
+  const errorShaperOnError = (request: StackRequest): void => {
+    if (request.response?.statusCode !== undefined) return;
+    const traceId = traceIdOf(request);
+    const error = request.error;
+    const known = error instanceof VaultError;
+    const statusCode = known ? statusOf(error) : 500;
+    if (statusCode >= 500) logger.error('request failed', { trace_id: traceId, error: describe(error) });
+    request.response = {
+      statusCode,
+      headers: { 'Content-Type': 'application/json', ...(known && headersOf(error)) },
+      body: JSON.stringify(known ? errorBody(error, traceId) : internalErrorBody(traceId)),
+    };
+  };
+  return { onError: errorShaperOnError };
+}
+
+/** Name, message and cause chain; no stack in production logs' hot path, no event, no body. */
+function describe(error: unknown, depth = 0): unknown {
+  if (!(error instanceof Error) || depth > 3) return String(error);
+  return {
+    name: error.name,
+    message: error.message,
+    ...(error.cause !== undefined && { cause: describe(error.cause, depth + 1) }),
+  };
+}

@@ -1,0 +1,48 @@
+/** Validated request parts → domain inputs: the translations every handler shares. */
+import { RuleViolationError } from '../domain/errors.ts';
+import type { SecretRef } from '../domain/model.ts';
+import type { SecretPatch } from '../domain/update-secret.ts';
+
+type Roles = ReadonlyArray<{ id: string }> | null | undefined;
+
+/** `null` and absent both mean "not given"; role names are ignored, only ids count. */
+export const roleIds = (roles: Roles): string[] | undefined =>
+  roles === null || roles === undefined ? undefined : [...new Set(roles.map((role) => role.id))];
+
+export const secretRef = (path: { name: string; user_id?: string }): SecretRef => ({
+  name: path.name,
+  ...(path.user_id !== undefined && { ownerId: path.user_id }),
+});
+
+interface WriteBody {
+  name?: string | null | undefined;
+  owner_id?: string | null | undefined;
+}
+
+/**
+ * A body may repeat the name and owner it is about (clients round-trip what they read), but it
+ * cannot move a secret: a different name or owner is a 422, not a silent rename.
+ */
+export function assertBodyMatches(ref: SecretRef, body: WriteBody | undefined): void {
+  if (body?.name != null && body.name !== ref.name) {
+    throw new RuleViolationError('name in the body differs from the name in the path', { property: 'name' });
+  }
+  const owner = body?.owner_id ?? '';
+  if (owner !== '' && owner !== ref.ownerId) {
+    const message =
+      ref.ownerId === undefined
+        ? 'owner_id is only for personal secrets: use /user/{user_id}/secrets'
+        : 'owner_id in the body differs from the user id in the path';
+    throw new RuleViolationError(message, { property: 'owner_id' });
+  }
+}
+
+export const patchOf = (body: {
+  data?: Record<string, unknown> | null | undefined;
+  read_roles?: Roles;
+  write_roles?: Roles;
+}): SecretPatch => ({
+  data: body.data ?? undefined,
+  readRoles: roleIds(body.read_roles),
+  writeRoles: roleIds(body.write_roles),
+});

@@ -1,0 +1,129 @@
+import type { MiddlewareObj } from '@middy/core';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { FetchError, JwtExpiredError } from 'aws-jwt-verify/error';
+import { type Fetcher, SimpleFetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
+import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
+import type { AuthConfig } from '../config.ts';
+import { DependencyUnavailableError } from '../domain/errors.ts';
+import type { Caller } from '../domain/model.ts';
+import { UnauthenticatedError } from './http-errors.ts';
+import type { ApiEvent, ApiResult, StackRequest, VaultContext } from './types.ts';
+
+export interface TokenVerifier {
+  verify(token: string): Promise<JwtPayload>;
+}
+
+/** Refused before any parsing or fetching: no real bearer token is this large. */
+const MAX_TOKEN_LENGTH = 8192;
+/** Tolerated clock skew between the token issuer and us. */
+const CLOCK_SKEW_SECONDS = 30;
+
+/**
+ * The JWKS of a local dev issuer is served over plain HTTP on loopback; the SDK's fetcher only
+ * speaks HTTPS. Anything that is not loopback still goes through the SDK's HTTPS fetcher.
+ */
+class LoopbackFetcher implements Fetcher {
+  readonly #https = new SimpleFetcher();
+  async fetch(
+    uri: string,
+    requestOptions?: Record<string, unknown>,
+    data?: ArrayBuffer,
+  ): Promise<ArrayBuffer> {
+    const url = new URL(uri);
+    if (url.protocol !== 'http:') return this.#https.fetch(uri, requestOptions, data);
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      throw new Error(`Refusing to fetch a JWKS over plain HTTP from ${url.hostname}`);
+    }
+    const response = await fetch(url, { signal: AbortSignal.timeout(3000) });
+    if (!response.ok) throw new Error(`JWKS fetch failed with status ${response.status}`);
+    return response.arrayBuffer();
+  }
+}
+
+/** Builds the verifier once per cold start; a bad configuration fails here, not per request. */
+export function createTokenVerifier(config: AuthConfig): TokenVerifier {
+  if (config.audiences.length === 0) throw new Error('At least one JWT audience is required');
+  const byClientId = config.audienceClaim === 'client_id';
+  return JwtVerifier.create(
+    {
+      issuer: config.issuer,
+      jwksUri: config.jwksUri,
+      // Cognito access tokens carry the app client in `client_id` and have no `aud`.
+      audience: byClientId ? null : config.audiences,
+      graceSeconds: CLOCK_SKEW_SECONDS,
+      customJwtCheck: ({ payload }) => {
+        // aws-jwt-verify accepts tokens without `exp`; a token that never expires is not one we honour.
+        if (typeof payload.exp !== 'number') throw new Error('token has no exp claim');
+        const issuedAt =
+          typeof payload.iat === 'number'
+            ? payload.iat
+            : typeof payload.nbf === 'number'
+              ? payload.nbf
+              : undefined;
+        if (issuedAt === undefined) throw new Error('token has no iat claim');
+        if (payload.exp - issuedAt > config.maxTokenLifetimeSeconds)
+          throw new Error('token lifetime is too long');
+        if (issuedAt > Date.now() / 1000 + CLOCK_SKEW_SECONDS)
+          throw new Error('token is issued in the future');
+        if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('token has no subject');
+        if (byClientId && !config.audiences.includes(String(payload.client_id)))
+          throw new Error('token is for another client');
+      },
+    },
+    { jwksCache: new SimpleJwksCache({ fetcher: new LoopbackFetcher() }) },
+  );
+}
+
+const asList = (claim: unknown): string[] => {
+  if (Array.isArray(claim)) return claim.filter((item): item is string => typeof item === 'string');
+  if (typeof claim === 'string') return claim.split(/[\s,]+/).filter(Boolean);
+  return [];
+};
+
+/** Scopes from `scope` (space separated, OAuth2) or `scp` (array, some IdPs), minus a resource-server prefix. */
+export function callerOf(
+  payload: JwtPayload,
+  config: Pick<AuthConfig, 'rolesClaim' | 'scopePrefix'>,
+): Caller {
+  const scopes = [...asList(payload.scope), ...asList(payload.scp)].map((scope) =>
+    config.scopePrefix && scope.startsWith(config.scopePrefix)
+      ? scope.slice(config.scopePrefix.length)
+      : scope,
+  );
+  return {
+    userId: String(payload.sub),
+    scopes: new Set(scopes),
+    roles: new Set(asList(payload[config.rolesClaim])),
+  };
+}
+
+export function jwtAuth(
+  verifier: TokenVerifier,
+  config: Pick<AuthConfig, 'rolesClaim' | 'scopePrefix'>,
+): MiddlewareObj<ApiEvent, ApiResult, Error, VaultContext> {
+  const jwtAuthBefore = async (request: StackRequest): Promise<void> => {
+    const header = request.event.headers?.authorization;
+    if (!header) throw new UnauthenticatedError('A bearer token is required');
+    const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i.exec(header.trim());
+    if (!match?.[1])
+      throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"', 'invalid_request');
+    if (match[1].length > MAX_TOKEN_LENGTH)
+      throw new UnauthenticatedError('The bearer token is too large', 'invalid_token');
+    let payload: JwtPayload;
+    try {
+      payload = await verifier.verify(match[1]);
+    } catch (error) {
+      // The JWKS could not be fetched: our dependency failed, not the caller's token.
+      if (error instanceof FetchError)
+        throw new DependencyUnavailableError('INTRA_SERVICE_COMMUNICATION_ERROR', { cause: error });
+      throw new UnauthenticatedError(
+        error instanceof JwtExpiredError ? 'The bearer token has expired' : 'The bearer token is not valid',
+        'invalid_token',
+        error,
+      );
+    }
+    request.context.vault.caller = callerOf(payload, config);
+  };
+  return { before: jwtAuthBefore };
+}

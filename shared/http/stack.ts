@@ -1,0 +1,98 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { type AuthConfig, loadAuthConfig } from '../config.ts';
+import type { Operation } from '../operations.ts';
+import { errorShaper } from './error-shaper.ts';
+import { jsonBody } from './json-body.ts';
+import { createTokenVerifier, jwtAuth, type TokenVerifier } from './jwt-auth.ts';
+import { logger } from './logger.ts';
+import { respond } from './respond.ts';
+import { scopeCheck } from './scope-check.ts';
+import { securityHeaders, standardHeaders } from './standard-headers.ts';
+import {
+  type ApiEvent,
+  type ApiResult,
+  type Route,
+  type StackRequest,
+  traceIdOf,
+  type VaultContext,
+  type VaultRequest,
+} from './types.ts';
+import { validateRequest } from './validate.ts';
+
+type Middleware = MiddlewareObj<ApiEvent, ApiResult, Error, VaultContext>;
+
+type Timing = { startedAt?: number };
+
+const ANONYMOUS = { userId: '', scopes: new Set<string>(), roles: new Set<string>() };
+
+let auth: { config: AuthConfig; verifier: TokenVerifier } | undefined;
+/** One verifier (and JWKS cache) per process, built at cold start. */
+function authRuntime() {
+  if (auth === undefined) {
+    const config = loadAuthConfig();
+    auth = { config, verifier: createTokenVerifier(config) };
+  }
+  return auth;
+}
+
+function startRequest(): Middleware {
+  const startRequestBefore = (request: StackRequest): void => {
+    const traceId = traceIdOf(request);
+    request.context.vault = {
+      caller: ANONYMOUS,
+      path: undefined,
+      query: undefined,
+      body: undefined,
+      traceId,
+    };
+    (request.internal as Timing).startedAt = performance.now();
+  };
+  return { before: startRequestBefore };
+}
+
+/** One structured line per request: what, who, outcome, how long. Never the event or body. */
+function accessLog(operation: Operation): Middleware {
+  const accessLogEnd = (request: StackRequest): void => {
+    const { startedAt } = request.internal as Timing;
+    logger.info('request', {
+      operation: operation.id,
+      status: request.response?.statusCode,
+      trace_id: traceIdOf(request),
+      caller: request.context.vault?.caller.userId || undefined,
+      duration_ms:
+        startedAt === undefined ? undefined : Math.round((performance.now() - startedAt) * 100) / 100,
+    });
+  };
+  return { after: accessLogEnd, onError: accessLogEnd };
+}
+
+/**
+ * The middleware order, defined once. Middy runs `onError` in reverse: the shaper sees every error
+ * first, then the access log records the shaped status, then the headers wrap the response.
+ */
+export function httpStack(operation: Operation): Middleware[] {
+  const protectedOperation = operation.scopes.length > 0;
+  const { config, verifier } = protectedOperation
+    ? authRuntime()
+    : { config: undefined, verifier: undefined };
+  return [
+    startRequest(),
+    securityHeaders(),
+    standardHeaders(),
+    accessLog(operation),
+    errorShaper(),
+    httpHeaderNormalizer() as Middleware,
+    ...(config && verifier ? [jwtAuth(verifier, config), scopeCheck(operation)] : []),
+    ...(operation.request.body ? [jsonBody()] : []),
+    validateRequest(operation.request),
+    respond(operation),
+  ];
+}
+
+/** A Lambda handler for one operation: the shared stack around one route function. */
+export function vaultHandler<Op extends Operation>(operation: Op, route: Route<Op>) {
+  return middy<ApiEvent, ApiResult, Error, VaultContext>()
+    .use(httpStack(operation))
+    .handler(async (_event, context) => route(context.vault as VaultRequest<Op['request']>) as never);
+}

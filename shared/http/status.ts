@@ -1,0 +1,62 @@
+import {
+  DataIntegrityError,
+  DependencyUnavailableError,
+  DuplicateSecretError,
+  InvalidRequestError,
+  PermissionDeniedError,
+  RuleViolationError,
+  SecretNotFoundError,
+  ServiceConfigurationError,
+  type VaultError,
+  VersionConflictError,
+} from '../domain/errors.ts';
+import {
+  MalformedBodyError,
+  MethodNotAllowedError,
+  MissingScopeError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+  UnauthenticatedError,
+  UnsupportedMediaTypeError,
+} from './http-errors.ts';
+
+/** The only place error classes meet HTTP statuses; first match wins, so subclasses come first. */
+const STATUS: ReadonlyArray<[abstract new (...args: never[]) => VaultError, number]> = [
+  [InvalidRequestError, 400],
+  [MalformedBodyError, 400],
+  [UnauthenticatedError, 401],
+  [PermissionDeniedError, 403],
+  [SecretNotFoundError, 404],
+  [RouteNotFoundError, 404],
+  [MethodNotAllowedError, 405],
+  [DuplicateSecretError, 409],
+  [VersionConflictError, 409],
+  [PayloadTooLargeError, 413],
+  [UnsupportedMediaTypeError, 415],
+  [RuleViolationError, 422],
+  [DataIntegrityError, 500],
+  [ServiceConfigurationError, 500],
+  [DependencyUnavailableError, 503],
+];
+
+export function statusOf(error: VaultError): number {
+  return STATUS.find(([type]) => error instanceof type)?.[1] ?? 500;
+}
+
+/** Headers that ride on an error: how to authenticate, what is allowed, when to retry. */
+export function headersOf(error: VaultError): Record<string, string> {
+  if (error instanceof UnauthenticatedError) {
+    const reason = error.bearerError
+      ? `, error="${error.bearerError}", error_description="${error.message}"`
+      : '';
+    return { 'WWW-Authenticate': `Bearer realm="vault"${reason}` };
+  }
+  if (error instanceof MissingScopeError) {
+    return {
+      'WWW-Authenticate': `Bearer realm="vault", error="insufficient_scope", scope="${error.requiredScopes.join(' ')}"`,
+    };
+  }
+  if (error instanceof MethodNotAllowedError) return { Allow: error.allowed.join(', ') };
+  if (error instanceof DependencyUnavailableError) return { 'Retry-After': String(error.retryAfterSeconds) };
+  return {};
+}

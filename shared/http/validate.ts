@@ -1,0 +1,64 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { z } from 'zod';
+import { type ErrorCode, InvalidRequestError, type Problem } from '../domain/errors.ts';
+import type { RequestSchemas } from '../operations.ts';
+import type { ApiEvent, ApiResult, StackRequest, VaultContext } from './types.ts';
+
+/** `read_roles[2].id` style paths, as ERRORS.md asks for `property`. */
+export function propertyPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>(
+    (out, key) =>
+      typeof key === 'number' ? `${out}[${key}]` : out === '' ? String(key) : `${out}.${String(key)}`,
+    '',
+  );
+}
+
+function codeOf(issue: z.core.$ZodIssue): ErrorCode {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'REQUIRED_VALUE_MISSING' : 'VALUE_INCORRECT_TYPE';
+    case 'too_big':
+    case 'too_small':
+      return 'VALUE_OUT_OF_BOUNDS';
+    case 'invalid_format':
+    case 'invalid_value':
+      return 'VALUE_INCORRECT_FORMAT';
+    case 'custom':
+      return (issue.params?.code as ErrorCode | undefined) ?? 'VALUE_INCORRECT_FORMAT';
+    default:
+      return 'INVALID_REQUEST_DATA';
+  }
+}
+
+/** Issues must come from a parse with `reportInput: true`, so a missing value is told from a wrong one. */
+export const problemsOf = (error: z.ZodError): Problem[] =>
+  error.issues.map((issue) => {
+    const property = propertyPath(issue.path);
+    const code = codeOf(issue);
+    const message =
+      code === 'REQUIRED_VALUE_MISSING' && property !== '' ? `${property} is required` : issue.message;
+    return { code, message, ...(property !== '' && { property }) };
+  });
+
+/** Validates path, query and body together, so one response lists every problem at once. */
+export function validateRequest(
+  schemas: RequestSchemas,
+): MiddlewareObj<ApiEvent, ApiResult, Error, VaultContext> {
+  const parts = (['path', 'query', 'body'] as const).filter((part) => schemas[part] !== undefined);
+  const validateRequestBefore = (request: StackRequest): void => {
+    const { event } = request;
+    const inputs = {
+      path: event.pathParameters ?? {},
+      query: event.queryStringParameters ?? {},
+      body: event.body,
+    };
+    const problems: Problem[] = [];
+    for (const part of parts) {
+      const result = schemas[part]!.safeParse(inputs[part], { reportInput: true });
+      if (result.success) request.context.vault[part] = result.data as never;
+      else problems.push(...problemsOf(result.error));
+    }
+    if (problems.length > 0) throw InvalidRequestError.fromProblems(problems);
+  };
+  return { before: validateRequestBefore };
+}

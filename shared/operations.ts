@@ -1,0 +1,234 @@
+/**
+ * The one table of operations. The local server routes by it, the CDK app makes one Lambda,
+ * one route and one least-privilege role per row, the tests loop over it, and the OpenAPI
+ * document is generated from it. Adding an operation: a row here and `lambdas/<id>/handler.ts`.
+ */
+import type { z } from 'zod';
+import type { Scope } from './domain/model.ts';
+import * as s from './schemas.ts';
+
+export const API_BASE = '/vault/api/v1';
+
+/**
+ * DynamoDB and KMS actions an operation's function may call, and nothing else. Transactions are
+ * authorized per contained action, so writers list the item actions their transactions use.
+ */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type KeyAction = 'Decrypt' | 'GenerateDataKey';
+
+export interface RequestSchemas {
+  path?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+}
+
+export interface Operation {
+  /** Also the handler folder: `lambdas/<id>/handler.ts`. */
+  id: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Below API_BASE; `{name+}` is greedy so secret names keep their `/`. */
+  path: string;
+  summary: string;
+  /** Any one of these scopes admits the caller; empty: served without a token. */
+  scopes: readonly Scope[];
+  successStatus: 200 | 201;
+  request: RequestSchemas;
+  response: z.ZodType;
+  table: readonly TableAction[];
+  keys: readonly KeyAction[];
+}
+
+const READ: readonly TableAction[] = ['GetItem'];
+const LIST: readonly TableAction[] = ['GetItem', 'Query'];
+const CREATE: readonly TableAction[] = ['PutItem', 'UpdateItem'];
+const UPDATE: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
+const DELETE: readonly TableAction[] = ['GetItem', 'DeleteItem', 'UpdateItem'];
+const PERSONAL: readonly Scope[] = ['user', 'owner', 'vaultManage', 'admin'];
+
+const op = <const T extends Operation>(operation: T): T => operation;
+
+export const operations = {
+  status: op({
+    id: 'status',
+    method: 'GET',
+    path: '/status',
+    summary: 'Service status',
+    scopes: [],
+    successStatus: 200,
+    request: {},
+    response: s.ServiceStatusResponse,
+    table: [],
+    keys: [],
+  }),
+  listSecrets: op({
+    id: 'list-secrets',
+    method: 'GET',
+    path: '/secrets',
+    summary: 'List shared secrets the caller has a role for (all for vaultManage)',
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { query: s.PagingQuery },
+    response: s.SecretListResponse,
+    table: LIST,
+    keys: [],
+  }),
+  createSecret: op({
+    id: 'create-secret',
+    method: 'POST',
+    path: '/secrets',
+    summary: 'Create a shared secret',
+    scopes: ['vaultAdd', 'vaultManage', 'admin', 'service'],
+    successStatus: 201,
+    request: { body: s.CreateSecretBody },
+    response: s.NameResponse,
+    table: CREATE,
+    keys: ['GenerateDataKey'],
+  }),
+  getSecret: op({
+    id: 'get-secret',
+    method: 'GET',
+    path: '/secrets/{name+}',
+    summary: 'Get a shared secret (data only with a read role)',
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath },
+    response: s.SecretResponse,
+    table: READ,
+    keys: ['Decrypt'],
+  }),
+  updateSecret: op({
+    id: 'update-secret',
+    method: 'PUT',
+    path: '/secrets/{name+}',
+    summary: 'Update a shared secret (write role or vaultManage)',
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath, body: s.UpdateSecretBody },
+    response: s.NameResponse,
+    table: UPDATE,
+    keys: ['GenerateDataKey'],
+  }),
+  deleteSecret: op({
+    id: 'delete-secret',
+    method: 'DELETE',
+    path: '/secrets/{name+}',
+    summary: 'Delete a shared secret',
+    scopes: ['admin', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath },
+    response: s.NameResponse,
+    table: DELETE,
+    keys: [],
+  }),
+  getSecretMetadata: op({
+    id: 'get-secret-metadata',
+    method: 'GET',
+    path: '/metadata/secrets/{name+}',
+    summary: "A shared secret's metadata, never its data",
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath },
+    response: s.SecretResponse,
+    table: READ,
+    keys: [],
+  }),
+  searchSecrets: op({
+    id: 'search-secrets',
+    method: 'POST',
+    path: '/search/secrets',
+    summary: 'Search secrets by name keywords, owner and access filter',
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { query: s.SearchQuery, body: s.SearchSecretsBody },
+    response: s.SecretListResponse,
+    table: LIST,
+    keys: [],
+  }),
+  getSchemas: op({
+    id: 'get-schemas',
+    method: 'GET',
+    path: '/schemas',
+    summary: 'Secret schemas for user interfaces',
+    scopes: ['user'],
+    successStatus: 200,
+    request: {},
+    response: s.SchemasResponse,
+    table: [],
+    keys: [],
+  }),
+  listUserSecrets: op({
+    id: 'list-user-secrets',
+    method: 'GET',
+    path: '/user/{user_id}/secrets',
+    summary: "List a user's personal secrets",
+    scopes: PERSONAL,
+    successStatus: 200,
+    request: { path: s.UserPath, query: s.PagingQuery },
+    response: s.SecretListResponse,
+    table: LIST,
+    keys: [],
+  }),
+  createUserSecret: op({
+    id: 'create-user-secret',
+    method: 'POST',
+    path: '/user/{user_id}/secrets',
+    summary: 'Create a personal secret',
+    scopes: PERSONAL,
+    successStatus: 201,
+    request: { path: s.UserPath, body: s.CreateSecretBody },
+    response: s.NameResponse,
+    table: CREATE,
+    keys: ['GenerateDataKey'],
+  }),
+  getUserSecret: op({
+    id: 'get-user-secret',
+    method: 'GET',
+    path: '/user/{user_id}/secrets/{name+}',
+    summary: 'Get a personal secret (data for its owner only)',
+    scopes: PERSONAL,
+    successStatus: 200,
+    request: { path: s.UserSecretPath },
+    response: s.SecretResponse,
+    table: READ,
+    keys: ['Decrypt'],
+  }),
+  updateUserSecret: op({
+    id: 'update-user-secret',
+    method: 'PUT',
+    path: '/user/{user_id}/secrets/{name+}',
+    summary: 'Update a personal secret',
+    scopes: PERSONAL,
+    successStatus: 200,
+    request: { path: s.UserSecretPath, body: s.UpdateSecretBody },
+    response: s.NameResponse,
+    table: UPDATE,
+    keys: ['GenerateDataKey'],
+  }),
+  deleteUserSecret: op({
+    id: 'delete-user-secret',
+    method: 'DELETE',
+    path: '/user/{user_id}/secrets/{name+}',
+    summary: 'Delete a personal secret',
+    scopes: PERSONAL,
+    successStatus: 200,
+    request: { path: s.UserSecretPath },
+    response: s.NameResponse,
+    table: DELETE,
+    keys: [],
+  }),
+  getUserSecretMetadata: op({
+    id: 'get-user-secret-metadata',
+    method: 'GET',
+    path: '/user/{user_id}/metadata/secrets/{name+}',
+    summary: "A personal secret's metadata",
+    scopes: PERSONAL,
+    successStatus: 200,
+    request: { path: s.UserSecretPath },
+    response: s.SecretResponse,
+    table: READ,
+    keys: [],
+  }),
+} as const satisfies Record<string, Operation>;
+
+export type OperationName = keyof typeof operations;
+export const allOperations: readonly Operation[] = Object.values(operations);

@@ -1,0 +1,197 @@
+/**
+ * Request and response schemas of the API, in zod: they validate requests in the Lambdas and
+ * (later) feed the OpenAPI document, so the contract is written once.
+ */
+import { z } from 'zod';
+import type { ErrorCode, Problem } from './domain/errors.ts';
+import { idProblems, secretNameProblems } from './domain/names.ts';
+import { SEARCH_FILTERS } from './domain/search-secrets.ts';
+
+/** A secret's data, serialized, may not exceed this (AWS Secrets Manager's limit too). */
+export const MAX_DATA_BYTES = 64 * 1024;
+/** Nesting deeper than this is refused before anything recurses over it. */
+export const MAX_DATA_DEPTH = 32;
+export const MAX_ROLES = 20;
+
+/** Turns a domain `Problem` list into zod issues that keep their PrivX code. */
+const withProblems =
+  (check: (value: string) => Problem[]) =>
+  (value: string, ctx: z.RefinementCtx): void => {
+    for (const problem of check(value)) {
+      ctx.addIssue({ code: 'custom', message: problem.message, params: { code: problem.code } });
+    }
+  };
+
+export const SecretName = z
+  .string({ error: 'name must be a string' })
+  .superRefine(withProblems((v) => secretNameProblems(v)));
+export const UserId = z
+  .string({ error: 'user id must be a string' })
+  .superRefine(withProblems((v) => idProblems(v, 'user id')));
+const RoleId = z
+  .string({ error: 'role id must be a string' })
+  .superRefine(withProblems((v) => idProblems(v, 'role id')));
+
+/** Role handles: only `id` is read; `name` and `deleted` are ignored on input, as in PrivX. */
+const RoleRef = z.object({ id: RoleId }, { error: 'a role must be an object with an id' });
+const Roles = z
+  .array(RoleRef, { error: 'roles must be an array' })
+  .max(MAX_ROLES, { error: `at most ${MAX_ROLES} roles` })
+  .nullish();
+
+/** Depth of a parsed JSON value, without recursion (a hostile body must not blow the stack). */
+export function jsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_DATA_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+export const SecretData = z
+  .record(z.string(), z.unknown(), { error: 'data must be a JSON object' })
+  .superRefine((data, ctx) => {
+    if (jsonDepth(data) > MAX_DATA_DEPTH) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `data is nested deeper than ${MAX_DATA_DEPTH} levels`,
+        params: { code: 'VALUE_OUT_OF_BOUNDS' },
+      });
+    } else if (Buffer.byteLength(JSON.stringify(data)) > MAX_DATA_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `data is larger than ${MAX_DATA_BYTES} bytes`,
+        params: { code: 'VALUE_OUT_OF_BOUNDS' },
+      });
+    }
+  });
+
+export const CreateSecretBody = z.object(
+  {
+    name: SecretName,
+    data: SecretData,
+    read_roles: Roles,
+    write_roles: Roles,
+    owner_id: z.string({ error: 'owner_id must be a string' }).nullish(),
+  },
+  { error: 'Request body must be a JSON object' },
+);
+
+/** On PUT an absent or null field keeps its stored value; `name`, when sent, must match the path. */
+export const UpdateSecretBody = z.object(
+  {
+    name: z.string({ error: 'name must be a string' }).nullish(),
+    data: SecretData.nullish(),
+    read_roles: Roles,
+    write_roles: Roles,
+    owner_id: z.string({ error: 'owner_id must be a string' }).nullish(),
+  },
+  { error: 'Request body must be a JSON object' },
+);
+
+/** The Go SDK also sends `limit`, `offset`, `sortkey`, `sortdir` (zeros and empty strings) here: ignored. */
+export const SearchSecretsBody = z
+  .object(
+    {
+      keywords: z.string({ error: 'keywords must be a string' }).max(1024).nullish(),
+      owner_id: z.array(UserId, { error: 'owner_id must be an array of user ids' }).max(50).nullish(),
+      filter: z
+        .enum(SEARCH_FILTERS, {
+          error: `filter must be one of: ${SEARCH_FILTERS.filter(Boolean).join(', ')} or empty`,
+        })
+        .nullish(),
+    },
+    { error: 'Request body must be a JSON object' },
+  )
+  .nullish();
+
+/** Query parameters arrive as strings; an empty one counts as absent. */
+const blankToUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+const integerParam = (name: string, min: number, max: number, fallback: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: `${name} must be an integer` })
+      .int({ error: `${name} must be an integer` })
+      .min(min, { error: `${name} must be at least ${min}` })
+      .max(max, { error: `${name} must be at most ${max}` })
+      .default(fallback),
+  );
+const caseInsensitive = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string' && value !== ''
+        ? (values.find((v) => v.toLowerCase() === value.toLowerCase()) ?? value)
+        : undefined,
+    z.enum(values, { error: `${name} must be one of: ${values.join(', ')}` }).optional(),
+  );
+
+export const PagingQuery = z.object({
+  offset: integerParam('offset', 0, Number.MAX_SAFE_INTEGER, 0),
+  limit: integerParam('limit', 1, 100, 100),
+});
+
+export const SearchQuery = PagingQuery.extend({
+  sortkey: caseInsensitive('sortkey', ['name', 'created', 'updated'] as const),
+  sortdir: caseInsensitive('sortdir', ['ASC', 'DESC'] as const),
+});
+
+export const SecretPath = z.object({ name: SecretName });
+export const UserPath = z.object({ user_id: UserId });
+export const UserSecretPath = z.object({ user_id: UserId, name: SecretName });
+
+// ---- Responses (documentation and tests; the handlers build them through shared/http/wire.ts) ----
+
+const RoleHandle = z.object({ id: z.string(), name: z.string().optional(), deleted: z.boolean().optional() });
+const Timestamp = z.iso.datetime();
+
+export const SecretResponse = z.object({
+  name: z.string(),
+  data: z.record(z.string(), z.unknown()).optional(),
+  read_roles: z.array(RoleHandle),
+  write_roles: z.array(RoleHandle),
+  owner_id: z.string().optional(),
+  author: z.string(),
+  updated_by: z.string(),
+  path: z.string(),
+  created: Timestamp,
+  updated: Timestamp,
+  version: z.number().int(),
+});
+
+export const SecretListResponse = z.object({ count: z.number().int(), items: z.array(SecretResponse) });
+export const NameResponse = z.object({ name: z.string(), version: z.number().int().optional() });
+export const SchemasResponse = z.array(z.unknown());
+export const ServiceStatusResponse = z.object({
+  variant: z.string(),
+  version: z.string(),
+  api_version: z.string(),
+  status: z.string(),
+  status_message: z.string(),
+  app_id: z.string(),
+  'server-mode': z.string(),
+  status_details: z.array(z.object({ k: z.string(), v: z.string() })),
+  start_time: Timestamp,
+});
+
+interface ErrorShape {
+  error_code: ErrorCode;
+  error_message: string;
+  property?: string;
+  details?: ErrorShape[];
+  trace_id?: string;
+}
+export const ErrorResponse: z.ZodType<ErrorShape> = z.lazy(() =>
+  z.object({
+    error_code: z.string() as z.ZodType<ErrorCode>,
+    error_message: z.string(),
+    property: z.string().optional(),
+    details: z.array(ErrorResponse).optional(),
+    trace_id: z.string().optional(),
+  }),
+);

@@ -1,0 +1,48 @@
+/**
+ * The single-table layout. Ids are URI-encoded so `#` separates parts unambiguously; a secret's
+ * name comes last and is stored as is (it may contain `#` or `/`).
+ *
+ *   head     pk S#shared#<name>        | S#o:<owner>#<name>    sk "head"   metadata + sealed data
+ *   entry    pk L#shared | L#o:<owner> | L#r:<role>            sk <name>   metadata, no data
+ *   counter  pk C#shared | C#o:<owner>                         sk "count"  n
+ *
+ * Entries are the listings: a manager's page of all shared secrets, a user's personal secrets,
+ * and the shared secrets naming a role. Each is a name-ordered partition, so a page costs what it
+ * reads, not the size of the table.
+ */
+import type { SecretMetadata, SecretRef } from '../domain/model.ts';
+import type { Listing } from '../domain/ports.ts';
+
+export const HEAD = 'head';
+export const COUNT = 'count';
+
+const enc = encodeURIComponent;
+
+const namespaceOf = (ref: SecretRef): string =>
+  ref.ownerId === undefined ? 'shared' : `o:${enc(ref.ownerId)}`;
+
+export const headKey = (ref: SecretRef) => ({ pk: `S#${namespaceOf(ref)}#${ref.name}`, sk: HEAD });
+
+export function listingId(listing: Listing): string {
+  switch (listing.kind) {
+    case 'shared':
+      return 'shared';
+    case 'owner':
+      return `o:${enc(listing.ownerId)}`;
+    case 'role':
+      return `r:${enc(listing.roleId)}`;
+  }
+}
+
+export const entryPk = (listing: Listing): string => `L#${listingId(listing)}`;
+
+/** Only shared and per-owner listings keep a count: they are the ones paged directly. */
+export const counterKey = (listing: Listing) => ({ pk: `C#${listingId(listing)}`, sk: COUNT });
+export const isCounted = (listing: Listing): boolean => listing.kind !== 'role';
+
+/** Every listing a secret appears in. */
+export function listingsOf(secret: SecretMetadata): Listing[] {
+  if (secret.ownerId !== undefined) return [{ kind: 'owner', ownerId: secret.ownerId }];
+  const roles = new Set([...secret.readRoles, ...secret.writeRoles]);
+  return [{ kind: 'shared' }, ...[...roles].map((roleId) => ({ kind: 'role' as const, roleId }))];
+}
