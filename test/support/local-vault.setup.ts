@@ -4,6 +4,7 @@
  * The server's output is kept in a file so tests can inspect the logs.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), 'vault-e2e-'));
   const logFile = join(stateDir, 'server.log');
   const log = createWriteStream(logFile);
+  await once(log, 'open');
   const child = spawn(
     process.execPath,
     ['infra/local/start.ts', '--in-memory', '--port', '0', '--state-dir', stateDir],
