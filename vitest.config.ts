@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
-/** Test tiers, each runnable alone: `npx vitest run --project unit` (or integration, e2e). */
+/** Test tiers, each runnable alone: `npx vitest run --project unit` (or infra, integration, e2e). */
 export default defineConfig({
   test: {
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 60_000 } },
       {
         test: {
           name: 'integration',

@@ -34,8 +34,12 @@ export interface AuthConfig {
   audiences: string[];
   audienceClaim: 'aud' | 'client_id';
   jwksUri: string;
-  /** The claim holding role ids: an array, or a space/comma separated string. */
-  rolesClaim: string;
+  /**
+   * Claims holding role ids (each an array or a space/comma separated string); their union is
+   * the caller's roles. With Cognito, `cognito:groups,client_id` gives users their groups and
+   * each machine client its own id as a role.
+   */
+  rolesClaims: string[];
   /** Stripped from scope names, e.g. Cognito resource-server scopes `vault/user`. */
   scopePrefix: string;
   /** Tokens valid for longer than this are refused, however well signed. */
@@ -54,7 +58,7 @@ export function loadAuthConfig(): AuthConfig {
     audiences,
     audienceClaim,
     jwksUri: env('JWKS_URI') ?? `${issuer.replace(/\/$/, '')}/.well-known/jwks.json`,
-    rolesClaim: env('ROLES_CLAIM') ?? 'roles',
+    rolesClaims: list(env('ROLES_CLAIM') ?? 'roles'),
     scopePrefix: env('SCOPE_PREFIX') ?? '',
     maxTokenLifetimeSeconds: integer('MAX_TOKEN_LIFETIME_SECONDS', 24 * 3600),
   };

@@ -16,7 +16,14 @@ export function errorShaper(): MiddlewareObj<ApiEvent, ApiResult, Error, VaultCo
     const error = request.error;
     const known = error instanceof VaultError;
     const statusCode = known ? statusOf(error) : 500;
-    if (statusCode >= 500) logger.error('request failed', { trace_id: traceId, error: describe(error) });
+    if (statusCode >= 500) {
+      // `error_code` is what the CDK app's metric filters count (key-service failures, say).
+      logger.error('request failed', {
+        trace_id: traceId,
+        error_code: known ? error.code : 'GENERAL_ERROR',
+        error: describe(error),
+      });
+    }
     request.response = {
       statusCode,
       headers: { 'Content-Type': 'application/json', ...(known && headersOf(error)) },

@@ -84,23 +84,20 @@ const asList = (claim: unknown): string[] => {
 /** Scopes from `scope` (space separated, OAuth2) or `scp` (array, some IdPs), minus a resource-server prefix. */
 export function callerOf(
   payload: JwtPayload,
-  config: Pick<AuthConfig, 'rolesClaim' | 'scopePrefix'>,
+  config: Pick<AuthConfig, 'rolesClaims' | 'scopePrefix'>,
 ): Caller {
   const scopes = [...asList(payload.scope), ...asList(payload.scp)].map((scope) =>
     config.scopePrefix && scope.startsWith(config.scopePrefix)
       ? scope.slice(config.scopePrefix.length)
       : scope,
   );
-  return {
-    userId: String(payload.sub),
-    scopes: new Set(scopes),
-    roles: new Set(asList(payload[config.rolesClaim])),
-  };
+  const roles = config.rolesClaims.flatMap((claim) => asList(payload[claim]));
+  return { userId: String(payload.sub), scopes: new Set(scopes), roles: new Set(roles) };
 }
 
 export function jwtAuth(
   verifier: TokenVerifier,
-  config: Pick<AuthConfig, 'rolesClaim' | 'scopePrefix'>,
+  config: Pick<AuthConfig, 'rolesClaims' | 'scopePrefix'>,
 ): MiddlewareObj<ApiEvent, ApiResult, Error, VaultContext> {
   const jwtAuthBefore = async (request: StackRequest): Promise<void> => {
     const header = request.event.headers?.authorization;

@@ -1,0 +1,74 @@
+/**
+ * What a deployer may set, as CDK context (`cdk deploy -c issuer=… -c throttleRate=…` or cdk.json).
+ * Without an issuer the stack creates a Cognito user pool as the token issuer.
+ */
+import type { Node } from 'constructs';
+
+export interface ExternalIssuer {
+  issuer: string;
+  audience: string[];
+  jwksUri?: string;
+  audienceClaim: 'aud' | 'client_id';
+  rolesClaim: string;
+  scopePrefix: string;
+}
+
+export interface VaultSettings {
+  /** Any OIDC issuer instead of the stack's own Cognito user pool. */
+  externalIssuer: ExternalIssuer | undefined;
+  /** Prefix of the Cognito hosted domain (token endpoint); must be globally unique per region. */
+  cognitoDomainPrefix: string | undefined;
+  throttleRate: number;
+  throttleBurst: number;
+  logRetentionDays: number;
+  alarmEmail: string | undefined;
+  /** `retain` (default) keeps the table and key when the stack is deleted. */
+  retainData: boolean;
+  /** Data-key cache of each reading function. */
+  dataKeyCacheSeconds: number;
+}
+
+const text = (node: Node, key: string): string | undefined => {
+  const value: unknown = node.tryGetContext(key);
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+};
+
+const number = (node: Node, key: string, fallback: number): number => {
+  const raw = text(node, key);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`Context ${key} must be a non-negative number, got "${raw}"`);
+  return value;
+};
+
+export function settingsFrom(node: Node): VaultSettings {
+  const issuer = text(node, 'issuer');
+  const audience = (text(node, 'audience') ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  if (issuer && audience.length === 0) throw new Error('Context "audience" is required with "issuer"');
+  const audienceClaim = text(node, 'audienceClaim') ?? 'aud';
+  if (audienceClaim !== 'aud' && audienceClaim !== 'client_id')
+    throw new Error('Context "audienceClaim" must be aud or client_id');
+  return {
+    externalIssuer: issuer
+      ? {
+          issuer,
+          audience,
+          jwksUri: text(node, 'jwksUri'),
+          audienceClaim,
+          rolesClaim: text(node, 'rolesClaim') ?? 'roles',
+          scopePrefix: text(node, 'scopePrefix') ?? '',
+        }
+      : undefined,
+    cognitoDomainPrefix: text(node, 'cognitoDomainPrefix'),
+    throttleRate: number(node, 'throttleRate', 100),
+    throttleBurst: number(node, 'throttleBurst', 200),
+    logRetentionDays: number(node, 'logRetentionDays', 90),
+    alarmEmail: text(node, 'alarmEmail'),
+    retainData: text(node, 'removalPolicy') !== 'destroy',
+    dataKeyCacheSeconds: number(node, 'dataKeyCacheSeconds', 300),
+  };
+}

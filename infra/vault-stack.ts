@@ -1,0 +1,90 @@
+/**
+ * The vault in one stack: data (key, table), identity (Cognito or an external issuer), one
+ * function per operation, the API, and monitoring. Everything per operation is generated from
+ * the operation table: adding an operation needs no edit here.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { API_BASE, allOperations } from '../shared/operations.ts';
+import { OperationFunction } from './constructs/operation-function.ts';
+import { VaultApi } from './constructs/vault-api.ts';
+import { VaultData } from './constructs/vault-data.ts';
+import { VaultIdentity } from './constructs/vault-identity.ts';
+import { VaultMonitoring } from './constructs/vault-monitoring.ts';
+import type { VaultSettings } from './settings.ts';
+
+export interface VaultStackProps extends StackProps {
+  settings: VaultSettings;
+}
+
+const pascal = (id: string) =>
+  id.replace(/(^|-)(\w)/g, (_match, _dash, letter: string) => letter.toUpperCase());
+
+export class VaultStack extends Stack {
+  readonly data: VaultData;
+  readonly functions: ReadonlyArray<{
+    id: string;
+    operation: (typeof allOperations)[number];
+    construct: OperationFunction;
+  }>;
+  readonly api: VaultApi;
+  readonly identity: VaultIdentity;
+
+  constructor(scope: Construct, id: string, props: VaultStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const logRetention = settings.logRetentionDays as RetentionDays;
+
+    this.data = new VaultData(this, 'Data', { retain: settings.retainData });
+    this.identity = new VaultIdentity(this, 'Identity', {
+      external: settings.externalIssuer,
+      domainPrefix: settings.cognitoDomainPrefix,
+    });
+    const environment: Record<string, string> = {
+      TABLE_NAME: this.data.table.tableName,
+      KMS_KEY_ID: this.data.key.keyArn,
+      DATA_KEY_CACHE_TTL_SECONDS: String(settings.dataKeyCacheSeconds),
+      ...this.identity.tokenSettings,
+    };
+    this.functions = allOperations.map((operation) => ({
+      id: operation.id,
+      operation,
+      construct: new OperationFunction(this, pascal(operation.id), {
+        operation,
+        data: this.data,
+        environment,
+        logRetention,
+      }),
+    }));
+    this.api = new VaultApi(this, 'Http', {
+      routes: this.functions.map(({ operation, construct }) => ({ operation, function: construct.function })),
+      throttleRate: settings.throttleRate,
+      throttleBurst: settings.throttleBurst,
+      logRetention,
+    });
+    new VaultMonitoring(this, 'Monitoring', {
+      api: this.api.api,
+      table: this.data.table,
+      functions: this.functions.map(({ id: opId, construct }) => ({
+        id: pascal(opId),
+        function: construct.function,
+      })),
+      alarmEmail: settings.alarmEmail,
+    });
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: `${this.api.api.url.replace(/\/$/, '')}${API_BASE}`,
+      description: 'Base URL of the vault API',
+    });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'KeyArn', { value: this.data.key.keyArn });
+    new CfnOutput(this, 'Issuer', { value: this.identity.issuer });
+    if (this.identity.tokenUrl) new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl });
+    if (this.identity.userPool)
+      new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
+    for (const [name, client] of Object.entries(this.identity.clients)) {
+      new CfnOutput(this, `${pascal(name)}ClientId`, { value: client.userPoolClientId });
+    }
+  }
+}
