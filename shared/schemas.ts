@@ -2,7 +2,7 @@
  * Request and response schemas of the API, in zod: they validate requests in the Lambdas and
  * (later) feed the OpenAPI document, so the contract is written once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode, Problem } from './domain/errors.ts';
 import { idProblems, secretNameProblems } from './domain/names.ts';
 import { SEARCH_FILTERS } from './domain/search-secrets.ts';
