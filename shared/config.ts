@@ -22,6 +22,12 @@ function integer(name: string, fallback: number): number {
   return value;
 }
 
+function bounded(name: string, fallback: number, min: number, max: number): number {
+  const value = integer(name, fallback);
+  if (value < min || value > max) throw new Error(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
 const list = (raw: string | undefined): string[] =>
   (raw ?? '')
     .split(',')
@@ -71,6 +77,8 @@ export interface StoreConfig {
   dynamoEndpoint: string | undefined;
   kmsEndpoint: string | undefined;
   dataKeyCache: { maxKeys: number; ttlSeconds: number };
+  /** Versions kept per secret (1..50): a soft delete re-tags them all in one transaction. */
+  maxVersions: number;
 }
 
 export function loadStoreConfig(): StoreConfig {
@@ -83,6 +91,7 @@ export function loadStoreConfig(): StoreConfig {
       maxKeys: integer('DATA_KEY_CACHE_SIZE', 1000),
       ttlSeconds: integer('DATA_KEY_CACHE_TTL_SECONDS', 300),
     },
+    maxVersions: bounded('MAX_VERSIONS', 10, 1, 50),
   };
 }
 

@@ -12,7 +12,7 @@ export function createDeps(config: StoreConfig): VaultDeps {
   const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const kms = new KMSClient({ ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
   return {
-    secrets: new DynamoSecretStore(db, config.tableName),
+    secrets: new DynamoSecretStore(db, { tableName: config.tableName, maxVersions: config.maxVersions }),
     cipher: new KmsEnvelopeCipher(kms, config.keyId, config.dataKeyCache),
     clock: { now: () => new Date() },
   };

@@ -19,6 +19,8 @@ export type KeyAction = 'Decrypt' | 'GenerateDataKey';
 export interface RequestSchemas {
   path?: z.ZodType;
   query?: z.ZodType;
+  /** Header names in lower case. */
+  headers?: z.ZodType;
   body?: z.ZodType;
 }
 
@@ -42,7 +44,9 @@ const READ: readonly TableAction[] = ['GetItem'];
 const LIST: readonly TableAction[] = ['GetItem', 'Query'];
 const CREATE: readonly TableAction[] = ['PutItem', 'UpdateItem'];
 const UPDATE: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
-const DELETE: readonly TableAction[] = ['GetItem', 'DeleteItem', 'UpdateItem'];
+const DELETE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+const RESTORE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
+const VERSIONS: readonly TableAction[] = ['GetItem', 'Query'];
 const PERSONAL: readonly Scope[] = ['user', 'owner', 'vaultManage', 'admin'];
 
 const op = <const T extends Operation>(operation: T): T => operation;
@@ -79,7 +83,7 @@ export const operations = {
     summary: 'Create a shared secret',
     scopes: ['vaultAdd', 'vaultManage', 'admin', 'service'],
     successStatus: 201,
-    request: { body: s.CreateSecretBody },
+    request: { headers: s.CreateHeaders, body: s.CreateSecretBody },
     response: s.NameResponse,
     table: CREATE,
     keys: ['GenerateDataKey'],
@@ -91,7 +95,7 @@ export const operations = {
     summary: 'Get a shared secret (data only with a read role)',
     scopes: ['user', 'vaultManage'],
     successStatus: 200,
-    request: { path: s.SecretPath },
+    request: { path: s.SecretPath, query: s.GetSecretQuery },
     response: s.SecretResponse,
     table: READ,
     keys: ['Decrypt'],
@@ -103,7 +107,7 @@ export const operations = {
     summary: 'Update a shared secret (write role or vaultManage)',
     scopes: ['user', 'vaultManage'],
     successStatus: 200,
-    request: { path: s.SecretPath, body: s.UpdateSecretBody },
+    request: { path: s.SecretPath, headers: s.WriteHeaders, body: s.UpdateSecretBody },
     response: s.NameResponse,
     table: UPDATE,
     keys: ['GenerateDataKey'],
@@ -115,7 +119,7 @@ export const operations = {
     summary: 'Delete a shared secret',
     scopes: ['admin', 'vaultManage'],
     successStatus: 200,
-    request: { path: s.SecretPath },
+    request: { path: s.SecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
     response: s.NameResponse,
     table: DELETE,
     keys: [],
@@ -175,7 +179,7 @@ export const operations = {
     summary: 'Create a personal secret',
     scopes: PERSONAL,
     successStatus: 201,
-    request: { path: s.UserPath, body: s.CreateSecretBody },
+    request: { path: s.UserPath, headers: s.CreateHeaders, body: s.CreateSecretBody },
     response: s.NameResponse,
     table: CREATE,
     keys: ['GenerateDataKey'],
@@ -187,7 +191,7 @@ export const operations = {
     summary: 'Get a personal secret (data for its owner only)',
     scopes: PERSONAL,
     successStatus: 200,
-    request: { path: s.UserSecretPath },
+    request: { path: s.UserSecretPath, query: s.GetSecretQuery },
     response: s.SecretResponse,
     table: READ,
     keys: ['Decrypt'],
@@ -199,7 +203,7 @@ export const operations = {
     summary: 'Update a personal secret',
     scopes: PERSONAL,
     successStatus: 200,
-    request: { path: s.UserSecretPath, body: s.UpdateSecretBody },
+    request: { path: s.UserSecretPath, headers: s.WriteHeaders, body: s.UpdateSecretBody },
     response: s.NameResponse,
     table: UPDATE,
     keys: ['GenerateDataKey'],
@@ -211,7 +215,7 @@ export const operations = {
     summary: 'Delete a personal secret',
     scopes: PERSONAL,
     successStatus: 200,
-    request: { path: s.UserSecretPath },
+    request: { path: s.UserSecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
     response: s.NameResponse,
     table: DELETE,
     keys: [],
@@ -226,6 +230,54 @@ export const operations = {
     request: { path: s.UserSecretPath },
     response: s.SecretResponse,
     table: READ,
+    keys: [],
+  }),
+  listSecretVersions: op({
+    id: 'list-secret-versions',
+    method: 'GET',
+    path: '/versions/secrets/{name+}',
+    summary: "A shared secret's kept versions, newest first (metadata only)",
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath, query: s.PagingQuery },
+    response: s.VersionListResponse,
+    table: VERSIONS,
+    keys: [],
+  }),
+  listUserSecretVersions: op({
+    id: 'list-user-secret-versions',
+    method: 'GET',
+    path: '/user/{user_id}/versions/secrets/{name+}',
+    summary: "A personal secret's kept versions, newest first (metadata only)",
+    scopes: PERSONAL,
+    successStatus: 200,
+    request: { path: s.UserSecretPath, query: s.PagingQuery },
+    response: s.VersionListResponse,
+    table: VERSIONS,
+    keys: [],
+  }),
+  restoreSecret: op({
+    id: 'restore-secret',
+    method: 'POST',
+    path: '/restore/secrets/{name+}',
+    summary: 'Restore a soft-deleted shared secret within its recovery window',
+    scopes: ['admin', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath },
+    response: s.NameResponse,
+    table: RESTORE,
+    keys: [],
+  }),
+  restoreUserSecret: op({
+    id: 'restore-user-secret',
+    method: 'POST',
+    path: '/user/{user_id}/restore/secrets/{name+}',
+    summary: 'Restore a soft-deleted personal secret within its recovery window',
+    scopes: PERSONAL,
+    successStatus: 200,
+    request: { path: s.UserSecretPath },
+    response: s.NameResponse,
+    table: RESTORE,
     keys: [],
   }),
 } as const satisfies Record<string, Operation>;

@@ -71,6 +71,41 @@ export const SecretData = z
     }
   });
 
+export const MAX_TAGS = 50;
+
+const Description = z
+  .string({ error: 'description must be a string' })
+  .max(2048, { error: 'description is longer than 2048 characters' });
+const TagPair = z.object(
+  {
+    key: z
+      .string({ error: 'tag key must be a string' })
+      .min(1, { error: 'tag key is empty' })
+      .max(128, { error: 'tag key is longer than 128 characters' }),
+    value: z
+      .string({ error: 'tag value must be a string' })
+      .max(256, { error: 'tag value is longer than 256 characters' }),
+  },
+  { error: 'a tag must be an object with key and value' },
+);
+const Tags = z
+  .array(TagPair, { error: 'tags must be an array' })
+  .max(MAX_TAGS, { error: `at most ${MAX_TAGS} tags` })
+  .superRefine((tags, ctx) => {
+    if (new Set(tags.map((tag) => tag.key)).size !== tags.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'tag keys must be unique',
+        params: { code: 'VALUE_DUPLICATE' },
+      });
+    }
+  });
+/** RFC 3339 with an offset, as Azure `exp` and GCP `expire_time`. */
+const Expires = z.iso.datetime({
+  offset: true,
+  error: 'expires must be an RFC 3339 time, e.g. 2027-01-31T00:00:00Z',
+});
+
 export const CreateSecretBody = z.object(
   {
     name: SecretName,
@@ -78,6 +113,9 @@ export const CreateSecretBody = z.object(
     read_roles: Roles,
     write_roles: Roles,
     owner_id: z.string({ error: 'owner_id must be a string' }).nullish(),
+    description: Description.nullish(),
+    tags: Tags.nullish(),
+    expires: Expires.nullish(),
   },
   { error: 'Request body must be a JSON object' },
 );
@@ -90,6 +128,12 @@ export const UpdateSecretBody = z.object(
     read_roles: Roles,
     write_roles: Roles,
     owner_id: z.string({ error: 'owner_id must be a string' }).nullish(),
+    description: Description.nullish(),
+    tags: Tags.nullish(),
+    /** `""` clears the expiry. */
+    expires: z
+      .union([Expires, z.literal('')], { error: 'expires must be an RFC 3339 time, or "" to clear it' })
+      .nullish(),
   },
   { error: 'Request body must be a JSON object' },
 );
@@ -104,6 +148,13 @@ export const SearchSecretsBody = z
         .enum(SEARCH_FILTERS, {
           error: `filter must be one of: ${SEARCH_FILTERS.filter(Boolean).join(', ')} or empty`,
         })
+        .nullish(),
+      /** Every tag given must be on the secret; a tag without value matches any value. */
+      tags: z
+        .array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256).nullish() }), {
+          error: 'tags must be an array of {key, value?}',
+        })
+        .max(MAX_TAGS)
         .nullish(),
     },
     { error: 'Request body must be a JSON object' },
@@ -141,6 +192,55 @@ export const SearchQuery = PagingQuery.extend({
   sortdir: caseInsensitive('sortdir', ['ASC', 'DESC'] as const),
 });
 
+const booleanParam = (name: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .enum(['true', 'false'], { error: `${name} must be true or false` })
+      .transform((v) => v === 'true')
+      .optional(),
+  );
+
+export const GetSecretQuery = z.object({
+  version: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'version must be an integer' })
+      .int({ error: 'version must be an integer' })
+      .min(1, { error: 'version must be at least 1' })
+      .optional(),
+  ),
+});
+
+export const DeleteSecretQuery = z.object({
+  recovery_window_days: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'recovery_window_days must be an integer' })
+      .int({ error: 'recovery_window_days must be an integer' })
+      .min(7, { error: 'recovery_window_days must be at least 7' })
+      .max(30, { error: 'recovery_window_days must be at most 30' })
+      .optional(),
+  ),
+  force: booleanParam('force'),
+});
+
+/** `If-Match: "3"` (or W/"3"); `*` means any existing version. Parsed to the version number. */
+const IfMatch = z
+  .string()
+  .regex(/^(\*|(W\/)?"\d{1,15}")$/, { error: 'If-Match must be an ETag such as "3"' })
+  .transform((value) => (value === '*' ? undefined : Number(value.replace(/^W\//, '').replaceAll('"', ''))));
+
+export const WriteHeaders = z.object({ 'if-match': IfMatch.optional() });
+export const CreateHeaders = z.object({
+  'if-none-match': z.literal('*', { error: 'If-None-Match on create must be *' }).optional(),
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255, { error: 'Idempotency-Key is longer than 255 characters' })
+    .optional(),
+});
+
 export const SecretPath = z.object({ name: SecretName });
 export const UserPath = z.object({ user_id: UserId });
 export const UserSecretPath = z.object({ user_id: UserId, name: SecretName });
@@ -162,10 +262,28 @@ export const SecretResponse = z.object({
   created: Timestamp,
   updated: Timestamp,
   version: z.number().int(),
+  description: z.string().optional(),
+  tags: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+  expires: z.string().optional(),
 });
 
 export const SecretListResponse = z.object({ count: z.number().int(), items: z.array(SecretResponse) });
-export const NameResponse = z.object({ name: z.string(), version: z.number().int().optional() });
+export const NameResponse = z.object({
+  name: z.string(),
+  version: z.number().int().optional(),
+  purge_at: z.string().optional(),
+});
+export const VersionListResponse = z.object({
+  count: z.number().int(),
+  items: z.array(
+    z.object({
+      version: z.number().int(),
+      created: Timestamp,
+      author: z.string(),
+      data_version: z.number().int(),
+    }),
+  ),
+});
 export const SchemasResponse = z.array(z.unknown());
 export const ServiceStatusResponse = z.object({
   variant: z.string(),

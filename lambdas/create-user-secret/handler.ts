@@ -1,20 +1,23 @@
 import { vaultDeps } from '../../shared/deps.ts';
 import { createSecret } from '../../shared/domain/create-secret.ts';
-import { assertBodyMatches, roleIds } from '../../shared/http/inputs.ts';
+import { assertBodyMatches, patchOf } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
-import { createdJson } from '../../shared/http/wire.ts';
+import { createdReply } from '../../shared/http/wire.ts';
 import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(operations.createUserSecret, async ({ caller, path, body }) => {
+export const handler = vaultHandler(operations.createUserSecret, async ({ caller, path, headers, body }) => {
   const ref = { name: body.name, ownerId: path.user_id };
   assertBodyMatches(ref, body);
+  const { readRoles = [], writeRoles = [], ...fields } = patchOf(body);
   const input = {
     ref,
+    ...fields,
     data: body.data,
-    readRoles: roleIds(body.read_roles) ?? [],
-    writeRoles: roleIds(body.write_roles) ?? [],
+    readRoles,
+    writeRoles,
+    onlyIfAbsent: headers['if-none-match'] === '*',
   };
-  return createdJson(await createSecret(deps, caller, input));
+  return createdReply(await createSecret(deps, caller, input));
 });

@@ -2,11 +2,11 @@ import { vaultDeps } from '../../shared/deps.ts';
 import { getSecretMetadata } from '../../shared/domain/get-secret-metadata.ts';
 import { secretRef } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
-import { secretJson } from '../../shared/http/wire.ts';
+import { secretReply } from '../../shared/http/wire.ts';
 import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
 export const handler = vaultHandler(operations.getSecretMetadata, async ({ caller, path }) =>
-  secretJson(await getSecretMetadata(deps, caller, secretRef(path))),
+  secretReply(await getSecretMetadata(deps, caller, secretRef(path))),
 );

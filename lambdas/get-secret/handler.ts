@@ -2,11 +2,11 @@ import { vaultDeps } from '../../shared/deps.ts';
 import { getSecret } from '../../shared/domain/get-secret.ts';
 import { secretRef } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
-import { secretJson } from '../../shared/http/wire.ts';
+import { secretReply } from '../../shared/http/wire.ts';
 import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(operations.getSecret, async ({ caller, path }) =>
-  secretJson(await getSecret(deps, caller, secretRef(path))),
+export const handler = vaultHandler(operations.getSecret, async ({ caller, path, query }) =>
+  secretReply(await getSecret(deps, caller, secretRef(path), query.version)),
 );

@@ -11,6 +11,7 @@ export const handler = vaultHandler(operations.searchSecrets, async ({ caller, q
     keywords: body?.keywords ?? undefined,
     ownerIds: body?.owner_id ?? undefined,
     filter: body?.filter ?? undefined,
+    tags: body?.tags ?? undefined,
   };
   return pageJson(await searchSecrets(deps, caller, search, query));
 });

@@ -2,13 +2,13 @@ import { vaultDeps } from '../../shared/deps.ts';
 import { updateSecret } from '../../shared/domain/update-secret.ts';
 import { assertBodyMatches, patchOf, secretRef } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
-import { writtenJson } from '../../shared/http/wire.ts';
+import { writtenReply } from '../../shared/http/wire.ts';
 import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(operations.updateUserSecret, async ({ caller, path, body }) => {
+export const handler = vaultHandler(operations.updateUserSecret, async ({ caller, path, headers, body }) => {
   const ref = secretRef(path);
   assertBodyMatches(ref, body);
-  return writtenJson(await updateSecret(deps, caller, ref, patchOf(body)));
+  return writtenReply(await updateSecret(deps, caller, ref, patchOf(body), headers['if-match']));
 });

@@ -14,8 +14,11 @@ const NONE: Access = { see: false, read: false, write: false, delete: false };
 
 export const isManager = (caller: Caller): boolean => caller.scopes.has('vaultManage');
 
-/** Managers of other users' personal secrets: they manage, they never read. */
-const managesPersonal = (caller: Caller): boolean =>
+/**
+ * Admin or vaultManage: may delete any secret, purge without a recovery window, and manage other
+ * users' personal secrets. They manage; they never read.
+ */
+export const managesVault = (caller: Caller): boolean =>
   caller.scopes.has('vaultManage') || caller.scopes.has('admin');
 
 const holdsAny = (caller: Caller, roles: readonly string[]): boolean =>
@@ -29,7 +32,7 @@ const holdsAny = (caller: Caller, roles: readonly string[]): boolean =>
 export function accessOf(caller: Caller, secret: SecretMetadata): Access {
   if (secret.ownerId !== undefined) {
     const owner = caller.userId === secret.ownerId;
-    const manager = managesPersonal(caller);
+    const manager = managesVault(caller);
     if (!owner && !manager) return NONE;
     return { see: true, read: owner, write: true, delete: true };
   }
@@ -42,10 +45,10 @@ export function accessOf(caller: Caller, secret: SecretMetadata): Access {
     see: reader || writer || manager,
     read: reader,
     write: writer || manager,
-    delete: manager || caller.scopes.has('admin'),
+    delete: managesVault(caller),
   };
 }
 
 /** Personal secrets of `ownerId` are the caller's business if they are its own or it manages the vault. */
 export const mayActForOwner = (caller: Caller, ownerId: string): boolean =>
-  caller.userId === ownerId || managesPersonal(caller);
+  caller.userId === ownerId || managesVault(caller);

@@ -1,5 +1,6 @@
+import { DuplicateSecretError, PreconditionFailedError } from './errors.ts';
 import { assertMayActFor, encodeData } from './guards.ts';
-import type { Caller, SecretData, SecretRef, StoredSecret } from './model.ts';
+import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 
 export interface CreateSecretInput {
@@ -7,14 +8,19 @@ export interface CreateSecretInput {
   data: SecretData;
   readRoles: readonly string[];
   writeRoles: readonly string[];
+  description?: string | undefined;
+  tags?: readonly Tag[] | undefined;
+  expires?: string | undefined;
+  /** `If-None-Match: *`: a taken name is a failed precondition (412) rather than a conflict (409). */
+  onlyIfAbsent?: boolean;
 }
 
-/** Creates version 1 of a secret; a taken name is a DuplicateSecretError from the store. */
+/** Creates version 1 of a secret. */
 export async function createSecret(
   deps: VaultDeps,
   caller: Caller,
   input: CreateSecretInput,
-): Promise<SecretRef> {
+): Promise<SecretRef & { version: number }> {
   assertMayActFor(caller, input.ref);
   const now = deps.clock.now().toISOString();
   const version = 1;
@@ -27,9 +33,19 @@ export async function createSecret(
     created: now,
     updated: now,
     version,
+    description: input.description || undefined,
+    tags: input.tags ?? [],
+    expires: input.expires || undefined,
     sealedVersion: version,
     sealed: await deps.cipher.seal(encodeData(input.data), { ...input.ref, version }),
   };
-  await deps.secrets.create(secret);
-  return input.ref;
+  try {
+    await deps.secrets.create(secret);
+  } catch (error) {
+    if (input.onlyIfAbsent && error instanceof DuplicateSecretError) {
+      throw new PreconditionFailedError(`If-None-Match: * failed: ${error.message}`);
+    }
+    throw error;
+  }
+  return { ...input.ref, version };
 }

@@ -1,20 +1,53 @@
-import { accessOf } from './access.ts';
+import { accessOf, managesVault } from './access.ts';
 import { PermissionDeniedError, SecretNotFoundError, VersionConflictError } from './errors.ts';
-import { assertMayActFor, MAX_WRITE_ATTEMPTS } from './guards.ts';
+import { assertMayActFor, assertVersion, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretRef } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 
-export async function deleteSecret(deps: VaultDeps, caller: Caller, ref: SecretRef): Promise<SecretRef> {
+/** As AWS Secrets Manager: 7 to 30 days to change one's mind, 7 by default. */
+export const RECOVERY_DAYS = { min: 7, max: 30, default: 7 } as const;
+
+export interface DeleteOptions {
+  recoveryDays?: number | undefined;
+  /** Purge now, no recovery: only for admin and vaultManage. */
+  force?: boolean | undefined;
+  expectedVersion?: number | undefined;
+}
+
+export interface DeleteResult extends SecretRef {
+  /** When a soft-deleted secret will be purged; absent when it was purged now. */
+  purgeAt?: string;
+}
+
+/** Soft delete (restorable until purgeAt) or, forced, an immediate purge of the secret and all its versions. */
+export async function deleteSecret(
+  deps: VaultDeps,
+  caller: Caller,
+  ref: SecretRef,
+  options: DeleteOptions = {},
+): Promise<DeleteResult> {
   assertMayActFor(caller, ref);
+  if (options.force && !managesVault(caller))
+    throw new PermissionDeniedError('Only admin or vaultManage may purge a secret immediately');
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await deps.secrets.get(ref);
-    if (current === undefined) throw new SecretNotFoundError();
+    if (current === undefined || (current.deletion !== undefined && !options.force))
+      throw new SecretNotFoundError();
     const access = accessOf(caller, current);
     if (!access.delete) {
       if (!access.see) throw new SecretNotFoundError();
       throw new PermissionDeniedError('Deleting a secret needs the admin or vaultManage scope');
     }
-    if (await deps.secrets.delete(current)) return ref;
+    assertVersion(current, options.expectedVersion);
+    if (options.force) {
+      if (await deps.secrets.purge(current)) return ref;
+      continue;
+    }
+    const now = deps.clock.now();
+    const days = options.recoveryDays ?? RECOVERY_DAYS.default;
+    const purgeAt = new Date(now.getTime() + days * 86_400_000).toISOString();
+    const deletion = { deletedAt: now.toISOString(), deletedBy: caller.userId, purgeAt };
+    if (await deps.secrets.softDelete(current, deletion)) return { ...ref, purgeAt };
   }
   throw new VersionConflictError();
 }

@@ -31,7 +31,8 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RULE_VIOLATION'
-  | 'DATA_INTEGRITY_ERROR';
+  | 'DATA_INTEGRITY_ERROR'
+  | 'OBJECT_EXPIRED';
 
 /** One problem with a request, as reported in `details`. */
 export interface Problem {
@@ -95,6 +96,30 @@ export class SecretNotFoundError extends VaultError {
 export class DuplicateSecretError extends VaultError {
   constructor(name: string) {
     super('VALUE_DUPLICATE', `A secret named "${name}" already exists`, { property: 'name' });
+  }
+}
+
+/** The name belongs to a soft-deleted secret still in its recovery window. */
+export class SecretPendingDeletionError extends DuplicateSecretError {
+  readonly purgeAt: string;
+  constructor(name: string, purgeAt: string) {
+    super(name);
+    this.message = `A deleted secret named "${name}" can be restored until ${purgeAt}; restore it, or create the name again after that`;
+    this.purgeAt = purgeAt;
+  }
+}
+
+/** `If-Match` / `If-None-Match` did not hold: the caller's view is stale (or the name is taken). */
+export class PreconditionFailedError extends VaultError {
+  constructor(message: string) {
+    super('PRECONDITION_FAILED', message);
+  }
+}
+
+/** The secret's `expires` time has passed: its data is refused, its metadata stays readable. */
+export class SecretExpiredError extends VaultError {
+  constructor(expires: string) {
+    super('OBJECT_EXPIRED', `The secret expired at ${expires}; its data is no longer served`);
   }
 }
 

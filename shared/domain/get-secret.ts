@@ -1,17 +1,35 @@
 import { accessOf } from './access.ts';
+import { SecretExpiredError, SecretNotFoundError } from './errors.ts';
 import { decodeData, loadVisible } from './guards.ts';
 import type { Caller, SecretRef, SecretView, StoredSecret } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 
-/** The secret with its data when the caller may read it, without data when it may only see it. */
-export async function getSecret(deps: VaultDeps, caller: Caller, ref: SecretRef): Promise<SecretView> {
+/**
+ * The secret (or one of its kept versions) with its data when the caller may read it, without
+ * data when it may only see it. An expired secret's data is refused, not silently served.
+ */
+export async function getSecret(
+  deps: VaultDeps,
+  caller: Caller,
+  ref: SecretRef,
+  version?: number,
+): Promise<SecretView> {
   const secret = await loadVisible(deps.secrets, caller, ref);
-  if (!accessOf(caller, secret).read) return withoutData(secret);
-  const plaintext = await deps.cipher.open(secret.sealed, { ...ref, version: secret.sealedVersion });
-  return { ...withoutData(secret), data: decodeData(plaintext) };
+  const wanted =
+    version === undefined || version === secret.version
+      ? secret
+      : await deps.secrets.getVersion(ref, version);
+  if (wanted === undefined) throw new SecretNotFoundError();
+  const view: SecretView = { ...withoutData(secret), version: wanted.version };
+  if (!accessOf(caller, secret).read) return view;
+  if (secret.expires !== undefined && Date.parse(secret.expires) <= deps.clock.now().getTime()) {
+    throw new SecretExpiredError(secret.expires);
+  }
+  const plaintext = await deps.cipher.open(wanted.sealed, { ...ref, version: wanted.sealedVersion });
+  return { ...view, data: decodeData(plaintext) };
 }
 
 export function withoutData(secret: StoredSecret): SecretView {
-  const { sealed: _sealed, sealedVersion: _sealedVersion, ...metadata } = secret;
+  const { sealed: _sealed, sealedVersion: _sealedVersion, deletion: _deletion, ...metadata } = secret;
   return metadata;
 }

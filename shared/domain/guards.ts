@@ -1,5 +1,5 @@
 import { accessOf, mayActForOwner } from './access.ts';
-import { PermissionDeniedError, SecretNotFoundError } from './errors.ts';
+import { PermissionDeniedError, PreconditionFailedError, SecretNotFoundError } from './errors.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret } from './model.ts';
 import type { SecretStore } from './ports.ts';
 
@@ -12,7 +12,10 @@ export function assertMayActFor(caller: Caller, ref: SecretRef): void {
   }
 }
 
-/** Loads a secret the caller may see; anything else is the same 404, so existence does not leak. */
+/**
+ * Loads a live secret the caller may see. Missing, soft-deleted and hidden secrets all give the
+ * same 404, so existence does not leak.
+ */
 export async function loadVisible(
   secrets: SecretStore,
   caller: Caller,
@@ -20,8 +23,18 @@ export async function loadVisible(
 ): Promise<StoredSecret> {
   assertMayActFor(caller, ref);
   const secret = await secrets.get(ref);
-  if (secret === undefined || !accessOf(caller, secret).see) throw new SecretNotFoundError();
+  if (secret === undefined || secret.deletion !== undefined || !accessOf(caller, secret).see)
+    throw new SecretNotFoundError();
   return secret;
+}
+
+/** `If-Match` semantics: the caller's copy must be the current version. */
+export function assertVersion(secret: StoredSecret, expected: number | undefined): void {
+  if (expected !== undefined && secret.version !== expected) {
+    throw new PreconditionFailedError(
+      `The secret is at version ${secret.version}, not ${expected}; read it again`,
+    );
+  }
 }
 
 export const encodeData = (data: SecretData): Uint8Array => new TextEncoder().encode(JSON.stringify(data));

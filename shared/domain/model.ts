@@ -28,6 +28,11 @@ export interface SecretRef {
 /** A secret's plaintext: always a JSON object. */
 export type SecretData = Record<string, unknown>;
 
+export interface Tag {
+  key: string;
+  value: string;
+}
+
 export interface SecretMetadata extends SecretRef {
   readRoles: readonly string[];
   writeRoles: readonly string[];
@@ -35,19 +40,45 @@ export interface SecretMetadata extends SecretRef {
   updatedBy: string;
   created: string;
   updated: string;
-  /** Increases by one on every write; the optimistic-concurrency token. */
+  /** Increases by one on every write, each write an immutable version; the ETag. */
   version: number;
+  description?: string | undefined;
+  tags: readonly Tag[];
+  /** RFC 3339; after it the data is refused (the metadata stays readable). */
+  expires?: string | undefined;
 }
 
-/** A secret as stored: metadata plus its sealed (encrypted) data. */
-export interface StoredSecret extends SecretMetadata {
+/** The sealed data of one version. */
+export interface SealedData {
   sealed: Uint8Array;
   /**
    * The version at which `sealed` was written: the data is bound to it. A write that changes only
-   * roles bumps `version` but keeps the sealed data, so managers can change roles without reading.
+   * roles makes a new version sharing the data it came from, so managers can change roles
+   * without ever decrypting.
    */
   sealedVersion: number;
 }
+
+/** A soft-deleted secret: unreadable, restorable until `purgeAt`, then purged by DynamoDB TTL. */
+export interface Deletion {
+  deletedAt: string;
+  deletedBy: string;
+  purgeAt: string;
+}
+
+/** A secret as stored: metadata plus its current version's sealed data. */
+export interface StoredSecret extends SecretMetadata, SealedData {
+  deletion?: Deletion | undefined;
+}
+
+/** One immutable version, as kept in the history. */
+export interface SecretVersion extends SealedData {
+  version: number;
+  created: string;
+  author: string;
+}
+
+export type VersionInfo = Omit<SecretVersion, 'sealed'>;
 
 /** What a caller gets back: `data` only when it may read it. */
 export interface SecretView extends SecretMetadata {

@@ -1,4 +1,12 @@
-import type { Page, SecretMetadata, SecretRef, StoredSecret } from './model.ts';
+import type {
+  Deletion,
+  Page,
+  SecretMetadata,
+  SecretRef,
+  SecretVersion,
+  StoredSecret,
+  VersionInfo,
+} from './model.ts';
 
 /**
  * A set of secrets the store can list cheaply, in name order, without reading the others:
@@ -9,14 +17,25 @@ export type Listing =
   | { kind: 'owner'; ownerId: string }
   | { kind: 'role'; roleId: string };
 
+/**
+ * Every write is guarded by the version it was computed from: it returns false (and changes
+ * nothing) when someone else wrote first, and the caller re-reads.
+ */
 export interface SecretStore {
+  /** The head, soft-deleted ones included. */
   get(ref: SecretRef): Promise<StoredSecret | undefined>;
-  /** Throws DuplicateSecretError when the name is taken. */
+  getVersion(ref: SecretRef, version: number): Promise<SecretVersion | undefined>;
+  /** The kept versions, newest first. */
+  versions(ref: SecretRef): Promise<VersionInfo[]>;
+  /** Writes the head and its first version. Throws DuplicateSecretError (or SecretPendingDeletionError). */
   create(secret: StoredSecret): Promise<void>;
-  /** Replaces `previous` with `next` unless someone else wrote first; false when `previous` is stale. */
+  /** Writes `next` as a new version, pruning the oldest beyond the kept number. */
   replace(previous: StoredSecret, next: StoredSecret): Promise<boolean>;
-  /** Deletes `secret` unless someone else wrote first; false when it is stale or gone. */
-  delete(secret: StoredSecret): Promise<boolean>;
+  /** Makes the secret unreadable and unlisted; its head and versions expire (TTL) at `purgeAt`. */
+  softDelete(previous: StoredSecret, deletion: Deletion): Promise<boolean>;
+  restore(previous: StoredSecret): Promise<boolean>;
+  /** Removes the secret and all its versions now. */
+  purge(previous: StoredSecret): Promise<boolean>;
   /** One page of a listing in name order, with the listing's total; cost grows with offset + limit, not the table. */
   page(listing: Listing, offset: number, limit: number, descending: boolean): Promise<Page<SecretMetadata>>;
   /** Every entry of the listings (a secret in several listings comes once per listing). */

@@ -12,7 +12,14 @@ export interface SearchQuery {
   /** Only personal secrets of these owners (other owners' only for vault managers). */
   ownerIds?: readonly string[] | undefined;
   filter?: SearchFilter | undefined;
+  /** Every tag given must be on the secret; one without a value matches any value. */
+  tags?: ReadonlyArray<{ key: string; value?: string | null | undefined }> | undefined;
 }
+
+const hasTags = (entry: SecretMetadata, wanted: NonNullable<SearchQuery['tags']>): boolean =>
+  wanted.every((tag) =>
+    entry.tags.some((own) => own.key === tag.key && (tag.value == null || own.value === tag.value)),
+  );
 
 const PASSES: Record<SearchFilter, (access: Access, entry: SecretMetadata) => boolean> = {
   '': (access) => access.see,
@@ -52,7 +59,8 @@ export async function searchSecrets(
 
   const keywords = keywordsOf(query.keywords);
   // Filters that keep every visible entry of a single listing leave only paging to do.
-  const onlySorting = keywords.length === 0 && ['', 'accessible', 'shared', 'personal'].includes(filter);
+  const onlySorting =
+    keywords.length === 0 && !query.tags?.length && ['', 'accessible', 'shared', 'personal'].includes(filter);
   const [only] = listings;
   if (
     listings.length === 1 &&
@@ -66,7 +74,11 @@ export async function searchSecrets(
 
   const matches = unique(await deps.secrets.entries(listings)).filter((entry) => {
     const name = entry.name.toLowerCase();
-    return PASSES[filter](accessOf(caller, entry), entry) && keywords.every((word) => name.includes(word));
+    return (
+      PASSES[filter](accessOf(caller, entry), entry) &&
+      keywords.every((word) => name.includes(word)) &&
+      hasTags(entry, query.tags ?? [])
+    );
   });
   return pageOf(matches, page);
 }

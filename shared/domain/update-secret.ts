@@ -1,40 +1,52 @@
 import { accessOf } from './access.ts';
 import { PermissionDeniedError, VersionConflictError } from './errors.ts';
-import { encodeData, loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
-import type { Caller, SecretData, SecretRef, StoredSecret } from './model.ts';
+import { assertVersion, encodeData, loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
+import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 
-/** An absent field keeps its stored value; an empty role list clears the roles. */
+/** An absent field keeps its stored value; `[]` clears roles or tags, `""` clears description or expiry. */
 export interface SecretPatch {
   data?: SecretData | undefined;
   readRoles?: readonly string[] | undefined;
   writeRoles?: readonly string[] | undefined;
+  description?: string | undefined;
+  tags?: readonly Tag[] | undefined;
+  expires?: string | undefined;
 }
 
 export interface WriteResult extends SecretRef {
   version: number;
 }
 
+const keepOr = <T>(given: T | undefined, current: T | undefined): T | undefined =>
+  given === undefined ? current : given === '' ? undefined : given;
+
 /**
- * Applies the patch as a new version. Concurrent writers never overwrite each other blindly:
- * each attempt is a conditional write on the version it read, retried on a fresh read.
+ * Applies the patch as a new version. Concurrent writers never overwrite each other blindly: each
+ * attempt is a conditional write on the version it read, retried on a fresh read, unless the
+ * caller pinned the version it expects (`If-Match`), in which case a race is a 412.
  */
 export async function updateSecret(
   deps: VaultDeps,
   caller: Caller,
   ref: SecretRef,
   patch: SecretPatch,
+  expectedVersion?: number,
 ): Promise<WriteResult> {
   const plaintext = patch.data === undefined ? undefined : encodeData(patch.data);
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await loadVisible(deps.secrets, caller, ref);
     if (!accessOf(caller, current).write)
       throw new PermissionDeniedError('A write role is required to update this secret');
+    assertVersion(current, expectedVersion);
     const version = current.version + 1;
     const next: StoredSecret = {
       ...current,
       readRoles: patch.readRoles ?? current.readRoles,
       writeRoles: patch.writeRoles ?? current.writeRoles,
+      description: keepOr(patch.description, current.description),
+      tags: patch.tags ?? current.tags,
+      expires: keepOr(patch.expires, current.expires),
       updatedBy: caller.userId,
       updated: deps.clock.now().toISOString(),
       version,

@@ -37,12 +37,23 @@ export function assertBodyMatches(ref: SecretRef, body: WriteBody | undefined): 
   }
 }
 
-export const patchOf = (body: {
+type Tags = ReadonlyArray<{ key: string; value: string }> | null | undefined;
+
+interface SecretFields {
   data?: Record<string, unknown> | null | undefined;
   read_roles?: Roles;
   write_roles?: Roles;
-}): SecretPatch => ({
+  description?: string | null | undefined;
+  tags?: Tags;
+  expires?: string | null | undefined;
+}
+
+/** The wire fields of a create or update body, `null` read as "not given". */
+export const patchOf = (body: SecretFields): SecretPatch => ({
   data: body.data ?? undefined,
   readRoles: roleIds(body.read_roles),
   writeRoles: roleIds(body.write_roles),
+  description: body.description ?? undefined,
+  tags: body.tags ?? undefined,
+  expires: body.expires ?? undefined,
 });

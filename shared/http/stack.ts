@@ -43,6 +43,7 @@ function startRequest(): Middleware {
       caller: ANONYMOUS,
       path: undefined,
       query: undefined,
+      headers: undefined,
       body: undefined,
       traceId,
     };

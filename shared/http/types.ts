@@ -15,6 +15,7 @@ export interface VaultRequest<S extends RequestSchemas = RequestSchemas> {
   caller: Caller;
   path: Parsed<S['path']>;
   query: Parsed<S['query']>;
+  headers: Parsed<S['headers']>;
   body: Parsed<S['body']>;
   traceId: string;
 }

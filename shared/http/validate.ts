@@ -44,12 +44,13 @@ export const problemsOf = (error: z.ZodError): Problem[] =>
 export function validateRequest(
   schemas: RequestSchemas,
 ): MiddlewareObj<ApiEvent, ApiResult, Error, VaultContext> {
-  const parts = (['path', 'query', 'body'] as const).filter((part) => schemas[part] !== undefined);
+  const parts = (['path', 'query', 'headers', 'body'] as const).filter((part) => schemas[part] !== undefined);
   const validateRequestBefore = (request: StackRequest): void => {
     const { event } = request;
     const inputs = {
       path: event.pathParameters ?? {},
       query: event.queryStringParameters ?? {},
+      headers: event.headers ?? {},
       body: event.body,
     };
     const problems: Problem[] = [];

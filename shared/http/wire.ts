@@ -1,5 +1,5 @@
 /** Domain results in PrivX's wire format (snake_case, role handles, RFC 3339 timestamps). */
-import type { Page, SecretMetadata, SecretRef, SecretView } from '../domain/model.ts';
+import type { Page, SecretMetadata, SecretRef, SecretView, VersionInfo } from '../domain/model.ts';
 import { API_BASE } from '../operations.ts';
 import { Reply } from './respond.ts';
 
@@ -26,18 +26,45 @@ export function secretJson(secret: SecretView | SecretMetadata) {
     created: secret.created,
     updated: secret.updated,
     version: secret.version,
+    ...(secret.description !== undefined && { description: secret.description }),
+    ...(secret.tags.length > 0 && { tags: secret.tags }),
+    ...(secret.expires !== undefined && { expires: secret.expires }),
   };
 }
+
+/** A strong ETag: the version, which changes on every write. */
+export const etagOf = (version: number) => `"${version}"`;
+
+/** A secret (or its metadata) with its version as the ETag. */
+export const secretReply = (secret: SecretView | SecretMetadata) =>
+  new Reply(secretJson(secret), { ETag: etagOf(secret.version) });
+
+export const versionsJson = (page: Page<VersionInfo>) => ({
+  count: page.count,
+  items: page.items.map((item) => ({
+    version: item.version,
+    created: item.created,
+    author: item.author,
+    data_version: item.sealedVersion,
+  })),
+});
 
 export const pageJson = (page: Page<SecretMetadata>) => ({
   count: page.count,
   items: page.items.map(secretJson),
 });
 
-/** 201 with the new secret's name and a Location header (the operation table holds the status). */
-export const createdJson = (ref: SecretRef) => new Reply({ name: ref.name }, { Location: secretPath(ref) });
+/** 201 with the new secret's name, a Location and its ETag (the operation table holds the status). */
+export const createdReply = (result: SecretRef & { version: number }) =>
+  new Reply({ name: result.name }, { Location: secretPath(result), ETag: etagOf(result.version) });
 
-export const writtenJson = (result: SecretRef & { version?: number }) => ({
-  name: result.name,
-  ...(result.version !== undefined && { version: result.version }),
-});
+/** The small JSON body PUT, DELETE and restore answer with (the PrivX clients only need valid JSON). */
+export const writtenReply = (result: SecretRef & { version?: number; purgeAt?: string }) =>
+  new Reply(
+    {
+      name: result.name,
+      ...(result.version !== undefined && { version: result.version }),
+      ...(result.purgeAt !== undefined && { purge_at: result.purgeAt }),
+    },
+    result.version === undefined ? {} : { ETag: etagOf(result.version) },
+  );

@@ -2,40 +2,50 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
-  type QueryCommandOutput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { isTransient } from '../aws/transient.ts';
-import { DependencyUnavailableError, DuplicateSecretError, VersionConflictError } from '../domain/errors.ts';
-import type { Page, SecretMetadata, SecretRef, StoredSecret } from '../domain/model.ts';
+import { DuplicateSecretError, SecretPendingDeletionError } from '../domain/errors.ts';
+import type {
+  Deletion,
+  Page,
+  SecretMetadata,
+  SecretRef,
+  SecretVersion,
+  StoredSecret,
+  VersionInfo,
+} from '../domain/model.ts';
 import type { Listing, SecretStore } from '../domain/ports.ts';
-import { counterKey, entryPk, headKey, isCounted, listingId, listingsOf } from './keys.ts';
+import { call, GuardFailed, type Item, type TransactItem, transact } from './dynamo-support.ts';
+import {
+  counterKey,
+  entryPk,
+  headKey,
+  isCounted,
+  listingId,
+  listingsOf,
+  VERSION_PREFIX,
+  versionKey,
+  versionsOf,
+} from './keys.ts';
+import { TTL_ATTRIBUTE } from './table.ts';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type Item = Record<string, unknown>;
+export interface StoreOptions {
+  tableName: string;
+  /** Versions kept per secret; each write prunes the one that falls out. */
+  maxVersions: number;
+}
 
-/** DynamoDB refuses a transaction that races another on the same item; these are retried here. */
-const TRANSACTION_ATTEMPTS = 8;
-
-/** Errors after the SDK's own retries that a later retry by the caller may still cure. */
-const RETRYABLE = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-  'RequestTimeout',
-]);
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 export class DynamoSecretStore implements SecretStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
+  readonly #maxVersions: number;
 
-  constructor(db: DynamoDBDocumentClient, tableName: string) {
+  constructor(db: DynamoDBDocumentClient, options: StoreOptions) {
     this.#db = db;
-    this.#table = tableName;
+    this.#table = options.tableName;
+    this.#maxVersions = options.maxVersions;
   }
 
   async get(ref: SecretRef): Promise<StoredSecret | undefined> {
@@ -44,54 +54,124 @@ export class DynamoSecretStore implements SecretStore {
     return item === undefined ? undefined : fromHead(item);
   }
 
+  async getVersion(ref: SecretRef, version: number): Promise<SecretVersion | undefined> {
+    const [head, item] = await Promise.all([
+      this.#getItem(headKey(ref), true),
+      this.#getItem(versionKey(ref, version), true),
+    ]);
+    // A version of an earlier secret of the same name (deleted, purged, re-created) is not this one's.
+    if (!head || !item || item.incarnation !== head.created) return undefined;
+    return fromVersion(item);
+  }
+
+  async versions(ref: SecretRef): Promise<VersionInfo[]> {
+    const head = await this.#getItem(headKey(ref), true);
+    if (!head) return [];
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+      ExpressionAttributeValues: { ':pk': versionsOf(ref), ':v': VERSION_PREFIX },
+      ProjectionExpression: 'version, sealedVersion, created, author, incarnation',
+      ScanIndexForward: false,
+      ConsistentRead: true,
+    });
+    return items
+      .filter((item) => item.incarnation === head.created)
+      .map((item) => {
+        const { sealed: _sealed, ...info } = fromVersion({ ...item, sealed: new Uint8Array() });
+        return info;
+      });
+  }
+
   async create(secret: StoredSecret): Promise<void> {
     const listings = listingsOf(secret);
-    const ok = await this.#transact([
+    const outcome = await transact(this.#db, [
       {
         Put: {
           TableName: this.#table,
           Item: toHead(secret),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // A name is free when unused, or when its soft-deleted secret is past its purge time (TTL lags).
+          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
+      this.#putVersion(secret),
       ...listings.map((listing) => this.#putEntry(listing, secret)),
       ...listings.filter(isCounted).map((listing) => this.#count(listing, 1)),
     ]);
-    if (!ok) throw new DuplicateSecretError(secret.name);
+    if (outcome instanceof GuardFailed) {
+      const purgeAt = outcome.existing?.deletion as Deletion | undefined;
+      throw purgeAt
+        ? new SecretPendingDeletionError(secret.name, purgeAt.purgeAt)
+        : new DuplicateSecretError(secret.name);
+    }
   }
 
   async replace(previous: StoredSecret, next: StoredSecret): Promise<boolean> {
     const kept = new Set(listingsOf(next).map(listingId));
-    return this.#transact([
-      {
-        Put: {
-          TableName: this.#table,
-          Item: toHead(next),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': previous.version },
-        },
-      },
-      ...listingsOf(next).map((listing) => this.#putEntry(listing, next)),
-      ...listingsOf(previous)
-        .filter((listing) => !kept.has(listingId(listing)))
-        .map((listing) => this.#deleteEntry(listing, previous)),
-    ]);
+    const pruned = next.version - this.#maxVersions;
+    return (
+      (await transact(this.#db, [
+        this.#guardedHead(previous, toHead(next)),
+        this.#putVersion(next),
+        ...(pruned >= 1 ? [{ Delete: { TableName: this.#table, Key: versionKey(next, pruned) } }] : []),
+        ...listingsOf(next).map((listing) => this.#putEntry(listing, next)),
+        ...listingsOf(previous)
+          .filter((listing) => !kept.has(listingId(listing)))
+          .map((listing) => this.#deleteEntry(listing, previous)),
+      ])) === true
+    );
   }
 
-  async delete(secret: StoredSecret): Promise<boolean> {
-    const listings = listingsOf(secret);
-    return this.#transact([
-      {
-        Delete: {
-          TableName: this.#table,
-          Key: headKey(secret),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': secret.version },
+  async softDelete(previous: StoredSecret, deletion: Deletion): Promise<boolean> {
+    const ttl = epochSeconds(deletion.purgeAt);
+    const versions = this.#versionKeys(previous);
+    const listings = listingsOf(previous);
+    return (
+      (await transact(this.#db, [
+        this.#guardedHead(previous, { ...toHead(previous), deletion, [TTL_ATTRIBUTE]: ttl }),
+        // The versions go with the head when TTL purges: secret data must not outlive the secret.
+        ...versions.map((key) => this.#setTtl(key, ttl)),
+        ...listings.map((listing) => this.#deleteEntry(listing, previous)),
+        ...listings.filter(isCounted).map((listing) => this.#count(listing, -1)),
+      ])) === true
+    );
+  }
+
+  async restore(previous: StoredSecret): Promise<boolean> {
+    const restored = { ...previous, deletion: undefined };
+    const versions = this.#versionKeys(previous);
+    const listings = listingsOf(previous);
+    return (
+      (await transact(this.#db, [
+        this.#guardedHead(previous, toHead(restored)),
+        ...versions.map((key) => this.#setTtl(key, undefined)),
+        ...listings.map((listing) => this.#putEntry(listing, restored)),
+        ...listings.filter(isCounted).map((listing) => this.#count(listing, 1)),
+      ])) === true
+    );
+  }
+
+  async purge(previous: StoredSecret): Promise<boolean> {
+    const versions = this.#versionKeys(previous);
+    // A soft-deleted secret already left its listings.
+    const listings = previous.deletion ? [] : listingsOf(previous);
+    return (
+      (await transact(this.#db, [
+        {
+          Delete: {
+            TableName: this.#table,
+            Key: headKey(previous),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': previous.version },
+          },
         },
-      },
-      ...listings.map((listing) => this.#deleteEntry(listing, secret)),
-      ...listings.filter(isCounted).map((listing) => this.#count(listing, -1)),
-    ]);
+        ...versions.map((key) => ({ Delete: { TableName: this.#table, Key: key } })),
+        ...listings.map((listing) => this.#deleteEntry(listing, previous)),
+        ...listings.filter(isCounted).map((listing) => this.#count(listing, -1)),
+      ])) === true
+    );
   }
 
   async page(
@@ -102,42 +182,75 @@ export class DynamoSecretStore implements SecretStore {
   ): Promise<Page<SecretMetadata>> {
     const [count, entries] = await Promise.all([
       this.#countOf(listing),
-      this.#query(listing, offset + limit, descending),
+      this.#queryAll(
+        {
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': entryPk(listing) },
+          ScanIndexForward: !descending,
+        },
+        offset + limit,
+      ),
     ]);
     return { count, items: entries.slice(offset, offset + limit).map(fromEntry) };
   }
 
   async entries(listings: readonly Listing[]): Promise<SecretMetadata[]> {
     const pages = await Promise.all(
-      listings.map((listing) => this.#query(listing, Number.POSITIVE_INFINITY, false)),
+      listings.map((listing) =>
+        this.#queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': entryPk(listing) },
+        }),
+      ),
     );
     return pages.flat().map(fromEntry);
   }
 
-  async #countOf(listing: Listing): Promise<number> {
-    const item = await this.#getItem(counterKey(listing), false);
-    return typeof item?.n === 'number' ? item.n : 0;
+  /** The head write every change is guarded by: nobody wrote since `previous` was read. */
+  #guardedHead(previous: StoredSecret, item: Item): TransactItem {
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: item,
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': previous.version },
+      },
+    };
   }
 
-  /** Reads up to `wanted` entries of a listing in name order, page by page. */
-  async #query(listing: Listing, wanted: number, descending: boolean): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.#queryPage(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': entryPk(listing) },
-          ScanIndexForward: !descending,
-          ExclusiveStartKey: start,
-          ...(Number.isFinite(wanted) && { Limit: Math.min(1000, wanted - items.length) }),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined && items.length < wanted);
-    return items;
+  #putVersion(secret: StoredSecret): TransactItem {
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: {
+          ...versionKey(secret, secret.version),
+          version: secret.version,
+          sealedVersion: secret.sealedVersion,
+          sealed: secret.sealed,
+          created: secret.updated,
+          author: secret.updatedBy,
+          incarnation: secret.created,
+        },
+      },
+    };
+  }
+
+  /** Keys of the versions a secret keeps: only these exist (older ones were pruned as they fell out). */
+  #versionKeys(secret: StoredSecret) {
+    const oldest = Math.max(1, secret.version - this.#maxVersions + 1);
+    return Array.from({ length: secret.version - oldest + 1 }, (_, i) => versionKey(secret, oldest + i));
+  }
+
+  #setTtl(key: Item, ttl: number | undefined): TransactItem {
+    return {
+      Update: {
+        TableName: this.#table,
+        Key: key,
+        UpdateExpression: ttl === undefined ? 'REMOVE #ttl' : 'SET #ttl = :ttl',
+        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+        ...(ttl !== undefined && { ExpressionAttributeValues: { ':ttl': ttl } }),
+      },
+    };
   }
 
   #putEntry(listing: Listing, secret: SecretMetadata): TransactItem {
@@ -161,65 +274,51 @@ export class DynamoSecretStore implements SecretStore {
     };
   }
 
-  /** Runs a transaction whose first item carries the condition; false when that condition fails. */
-  async #transact(items: TransactItem[]): Promise<boolean> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.#db.send(new TransactWriteCommand({ TransactItems: items }));
-        return true;
-      } catch (error) {
-        const reasons = cancellationReasons(error);
-        if (reasons?.[0] === 'ConditionalCheckFailed') return false;
-        if (!reasons?.includes('TransactionConflict')) throw translate(error);
-        if (attempt >= TRANSACTION_ATTEMPTS) throw new VersionConflictError();
-        await sleep(Math.random() * 10 * 2 ** attempt);
-      }
-    }
+  async #countOf(listing: Listing): Promise<number> {
+    const item = await this.#getItem(counterKey(listing), false);
+    return typeof item?.n === 'number' ? item.n : 0;
   }
 
-  async #getItem(key: Item, consistent: boolean): Promise<Item | undefined> {
-    try {
-      const { Item } = await this.#db.send(
-        new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: consistent }),
+  #getItem(key: Item, consistent: boolean): Promise<Item | undefined> {
+    return call(
+      async () =>
+        (
+          await this.#db.send(
+            new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: consistent }),
+          )
+        ).Item,
+    );
+  }
+
+  /** Reads up to `wanted` items of a query, page by page. */
+  async #queryAll(
+    input: Omit<QueryCommandInput, 'TableName'>,
+    wanted = Number.POSITIVE_INFINITY,
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await call(() =>
+        this.#db.send(
+          new QueryCommand({
+            ...input,
+            TableName: this.#table,
+            ExclusiveStartKey: start,
+            ...(Number.isFinite(wanted) && { Limit: Math.min(1000, wanted - items.length) }),
+          }),
+        ),
       );
-      return Item;
-    } catch (error) {
-      throw translate(error);
-    }
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined && items.length < wanted);
+    return items;
   }
-
-  async #queryPage(command: QueryCommand): Promise<QueryCommandOutput> {
-    try {
-      return await this.#db.send(command);
-    } catch (error) {
-      throw translate(error);
-    }
-  }
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function cancellationReasons(error: unknown): string[] | undefined {
-  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
-  const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-  return reasons.map((reason) => reason.Code ?? 'None');
-}
-
-/** Only this adapter knows DynamoDB's errors: retryable ones become a 503, the rest stay unexpected. */
-function translate(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const throttled = cancellationReasons(error)?.some(
-    (code) => code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded',
-  );
-  if (throttled || isTransient(error, RETRYABLE))
-    return new DependencyUnavailableError('DATABASE_ERROR', { cause: error });
-  return error;
 }
 
 function toMetadata(secret: SecretMetadata): Item {
   return {
     name: secret.name,
-    ...(secret.ownerId !== undefined && { ownerId: secret.ownerId }),
+    ownerId: secret.ownerId,
     readRoles: [...secret.readRoles],
     writeRoles: [...secret.writeRoles],
     author: secret.author,
@@ -227,6 +326,9 @@ function toMetadata(secret: SecretMetadata): Item {
     created: secret.created,
     updated: secret.updated,
     version: secret.version,
+    description: secret.description,
+    tags: secret.tags.map((tag) => ({ ...tag })),
+    expires: secret.expires,
   };
 }
 
@@ -236,6 +338,7 @@ function toHead(secret: StoredSecret): Item {
     ...toMetadata(secret),
     sealedVersion: secret.sealedVersion,
     sealed: secret.sealed,
+    deletion: secret.deletion,
   };
 }
 
@@ -250,6 +353,9 @@ function fromEntry(item: Item): SecretMetadata {
     created: item.created as string,
     updated: item.updated as string,
     version: item.version as number,
+    ...(typeof item.description === 'string' && { description: item.description }),
+    tags: (item.tags as SecretMetadata['tags'] | undefined) ?? [],
+    ...(typeof item.expires === 'string' && { expires: item.expires }),
   };
 }
 
@@ -258,5 +364,16 @@ function fromHead(item: Item): StoredSecret {
     ...fromEntry(item),
     sealedVersion: item.sealedVersion as number,
     sealed: item.sealed as Uint8Array,
+    ...(item.deletion !== undefined && { deletion: item.deletion as Deletion }),
+  };
+}
+
+function fromVersion(item: Item): SecretVersion {
+  return {
+    version: item.version as number,
+    sealedVersion: item.sealedVersion as number,
+    sealed: item.sealed as Uint8Array,
+    created: item.created as string,
+    author: item.author as string,
   };
 }

@@ -2,26 +2,39 @@
  * The single-table layout. Ids are URI-encoded so `#` separates parts unambiguously; a secret's
  * name comes last and is stored as is (it may contain `#` or `/`).
  *
- *   head     pk S#shared#<name>        | S#o:<owner>#<name>    sk "head"   metadata + sealed data
- *   entry    pk L#shared | L#o:<owner> | L#r:<role>            sk <name>   metadata, no data
- *   counter  pk C#shared | C#o:<owner>                         sk "count"  n
+ *   head     pk S#shared#<name> | S#o:<owner>#<name>   sk "head"          metadata + current sealed data
+ *   version  same pk                                   sk v#<10 digits>   one immutable version
+ *   entry    pk L#shared | L#o:<owner> | L#r:<role>    sk <name>          listing metadata, no data
+ *   counter  pk C#shared | C#o:<owner>                 sk "count"         n
+ *   audit    pk A#shared#<name> | A#o:<owner>#<name>   sk e#<12 digits>   hash-chained audit entry
  *
  * Entries are the listings: a manager's page of all shared secrets, a user's personal secrets,
  * and the shared secrets naming a role. Each is a name-ordered partition, so a page costs what it
- * reads, not the size of the table.
+ * reads, not the size of the table. Audit entries are also indexed by day (GSI `byDay`).
  */
 import type { SecretMetadata, SecretRef } from '../domain/model.ts';
 import type { Listing } from '../domain/ports.ts';
 
 export const HEAD = 'head';
 export const COUNT = 'count';
+export const VERSION_PREFIX = 'v#';
 
 const enc = encodeURIComponent;
 
 const namespaceOf = (ref: SecretRef): string =>
   ref.ownerId === undefined ? 'shared' : `o:${enc(ref.ownerId)}`;
 
-export const headKey = (ref: SecretRef) => ({ pk: `S#${namespaceOf(ref)}#${ref.name}`, sk: HEAD });
+const secretPk = (ref: SecretRef) => `S#${namespaceOf(ref)}#${ref.name}`;
+export const headKey = (ref: SecretRef) => ({ pk: secretPk(ref), sk: HEAD });
+export const versionSk = (version: number) => `${VERSION_PREFIX}${String(version).padStart(10, '0')}`;
+export const versionKey = (ref: SecretRef, version: number) => ({
+  pk: secretPk(ref),
+  sk: versionSk(version),
+});
+export const versionsOf = (ref: SecretRef) => secretPk(ref);
+
+export const auditPk = (ref: SecretRef) => `A#${namespaceOf(ref)}#${ref.name}`;
+export const auditSk = (seq: number) => `e#${String(seq).padStart(12, '0')}`;
 
 export function listingId(listing: Listing): string {
   switch (listing.kind) {

@@ -1,4 +1,4 @@
 /** The table's shape, shared by the CDK app and the local runtime so both build the same table. */
 export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
-/** Items carrying this attribute (epoch seconds) are purged by DynamoDB TTL. */
-export const TTL_ATTRIBUTE = 'expiresAt';
+/** Items carrying this attribute (epoch seconds) are purged by DynamoDB TTL: soft-deleted secrets, old audit entries. */
+export const TTL_ATTRIBUTE = 'ttlEpoch';

@@ -73,7 +73,7 @@ describe('a secret’s life through the API', () => {
 
     const deleted = await call('DELETE', `/secrets/${encodeURIComponent(name)}`, { token: admin });
     expect(deleted.status).toBe(200);
-    expect(deleted.json).toEqual({ name });
+    expect(deleted.json).toEqual({ name, purge_at: expect.stringMatching(RFC3339) });
     const gone = await call('GET', `/secrets/${encodeURIComponent(name)}`, { token: reader });
     expectShapedError(gone, 404, 'OBJECT_NOT_FOUND');
     expect(gone.json.error_message).toContain('Secret not found');

@@ -10,5 +10,7 @@ export function expectShapedError(reply: Reply, status: number, code: string) {
   expect(reply.json.error_code).toBe(code);
   expect(reply.json.trace_id).toEqual(expect.any(String));
   expect(reply.headers.get('x-request-id')).toBe(reply.json.trace_id);
-  expect(reply.text).not.toMatch(/\bat .+:\d+:\d+|Exception|node_modules|pk =|ConditionExpression/);
+  expect(reply.text).not.toMatch(
+    /\n\s*at |\.[cm]?[jt]s:\d+:\d+|Exception|node_modules|pk =|ConditionExpression/,
+  );
 }

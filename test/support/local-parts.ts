@@ -28,7 +28,14 @@ export async function localParts(cache = { maxKeys: 100, ttlSeconds: 60 }): Prom
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
   kms.destroy();
   const keyId = KeyMetadata!.Arn!;
-  const deps = createDeps({ tableName, keyId, dynamoEndpoint, kmsEndpoint, dataKeyCache: cache });
+  const deps = createDeps({
+    tableName,
+    keyId,
+    dynamoEndpoint,
+    kmsEndpoint,
+    dataKeyCache: cache,
+    maxVersions: 5,
+  });
   return { deps, tableName, keyId, kmsEndpoint, dynamoEndpoint };
 }
 

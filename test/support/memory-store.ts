@@ -1,11 +1,19 @@
 /** In-memory SecretStore for domain unit tests: same contract as the DynamoDB adapter, conditions included. */
-import { DuplicateSecretError } from '../../shared/domain/errors.ts';
-import type { Page, SecretMetadata, SecretRef, StoredSecret } from '../../shared/domain/model.ts';
+import { DuplicateSecretError, SecretPendingDeletionError } from '../../shared/domain/errors.ts';
+import type {
+  Deletion,
+  Page,
+  SecretMetadata,
+  SecretRef,
+  SecretVersion,
+  StoredSecret,
+} from '../../shared/domain/model.ts';
 import type { Listing, SecretCipher, SecretStore, VaultDeps } from '../../shared/domain/ports.ts';
 
 const keyOf = (ref: SecretRef) => JSON.stringify([ref.ownerId ?? null, ref.name]);
 
-function inListing(secret: SecretMetadata, listing: Listing): boolean {
+function inListing(secret: StoredSecret, listing: Listing): boolean {
+  if (secret.deletion) return false;
   if (listing.kind === 'owner') return secret.ownerId === listing.ownerId;
   if (secret.ownerId !== undefined) return false;
   return listing.kind === 'shared' || [...secret.readRoles, ...secret.writeRoles].includes(listing.roleId);
@@ -15,22 +23,56 @@ const byName = (a: SecretMetadata, b: SecretMetadata) => (a.name < b.name ? -1 :
 
 export class MemorySecretStore implements SecretStore {
   readonly items = new Map<string, StoredSecret>();
+  readonly history = new Map<string, SecretVersion[]>();
+  readonly maxVersions = 10;
+
+  #version(secret: StoredSecret): SecretVersion {
+    const { version, sealed, sealedVersion, updated: created, updatedBy: author } = secret;
+    return { version, sealed, sealedVersion, created, author };
+  }
+  #unchanged(previous: StoredSecret) {
+    return this.items.get(keyOf(previous))?.version === previous.version;
+  }
 
   async get(ref: SecretRef) {
     return this.items.get(keyOf(ref));
   }
+  async getVersion(ref: SecretRef, version: number) {
+    return this.history.get(keyOf(ref))?.find((kept) => kept.version === version);
+  }
+  async versions(ref: SecretRef) {
+    return [...(this.history.get(keyOf(ref)) ?? [])].reverse().map(({ sealed: _sealed, ...info }) => info);
+  }
   async create(secret: StoredSecret) {
-    if (this.items.has(keyOf(secret))) throw new DuplicateSecretError(secret.name);
+    const existing = this.items.get(keyOf(secret));
+    if (existing?.deletion) throw new SecretPendingDeletionError(secret.name, existing.deletion.purgeAt);
+    if (existing) throw new DuplicateSecretError(secret.name);
     this.items.set(keyOf(secret), secret);
+    this.history.set(keyOf(secret), [this.#version(secret)]);
   }
   async replace(previous: StoredSecret, next: StoredSecret) {
-    if (this.items.get(keyOf(previous))?.version !== previous.version) return false;
+    if (!this.#unchanged(previous)) return false;
     this.items.set(keyOf(next), next);
+    this.history.set(
+      keyOf(next),
+      [...(this.history.get(keyOf(next)) ?? []), this.#version(next)].slice(-this.maxVersions),
+    );
     return true;
   }
-  async delete(secret: StoredSecret) {
-    if (this.items.get(keyOf(secret))?.version !== secret.version) return false;
-    this.items.delete(keyOf(secret));
+  async softDelete(previous: StoredSecret, deletion: Deletion) {
+    if (!this.#unchanged(previous)) return false;
+    this.items.set(keyOf(previous), { ...previous, deletion });
+    return true;
+  }
+  async restore(previous: StoredSecret) {
+    if (!this.#unchanged(previous)) return false;
+    this.items.set(keyOf(previous), { ...previous, deletion: undefined });
+    return true;
+  }
+  async purge(previous: StoredSecret) {
+    if (!this.#unchanged(previous)) return false;
+    this.items.delete(keyOf(previous));
+    this.history.delete(keyOf(previous));
     return true;
   }
   async page(

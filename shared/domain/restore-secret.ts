@@ -1,0 +1,29 @@
+import { accessOf } from './access.ts';
+import {
+  PermissionDeniedError,
+  RuleViolationError,
+  SecretNotFoundError,
+  VersionConflictError,
+} from './errors.ts';
+import { assertMayActFor, MAX_WRITE_ATTEMPTS } from './guards.ts';
+import type { Caller, SecretRef } from './model.ts';
+import type { VaultDeps } from './ports.ts';
+
+/** Brings a soft-deleted secret back, all its kept versions with it, while its recovery window lasts. */
+export async function restoreSecret(
+  deps: VaultDeps,
+  caller: Caller,
+  ref: SecretRef,
+): Promise<SecretRef & { version: number }> {
+  assertMayActFor(caller, ref);
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const current = await deps.secrets.get(ref);
+    const access = current && accessOf(caller, current);
+    if (current === undefined || !access || (!access.see && !access.delete)) throw new SecretNotFoundError();
+    if (!access.delete) throw new PermissionDeniedError('Restoring a secret needs the right to delete it');
+    if (current.deletion === undefined) throw new RuleViolationError('The secret is not deleted');
+    if (Date.parse(current.deletion.purgeAt) <= deps.clock.now().getTime()) throw new SecretNotFoundError();
+    if (await deps.secrets.restore(current)) return { ...ref, version: current.version };
+  }
+  throw new VersionConflictError();
+}

@@ -1,0 +1,92 @@
+/** What every DynamoDB adapter shares: error translation and transactions that ride out races. */
+import {
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { isTransient } from '../aws/transient.ts';
+import { DependencyUnavailableError, VersionConflictError } from '../domain/errors.ts';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+export type Item = Record<string, unknown>;
+
+/** DynamoDB refuses a transaction that races another on the same item; these are retried here. */
+const TRANSACTION_ATTEMPTS = 8;
+
+/** Errors left after the SDK's own retries that a later retry by the caller may still cure. */
+const RETRYABLE = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface CancellationReason {
+  Code?: string;
+  Item?: Item;
+}
+
+export function cancellationReasons(error: unknown): CancellationReason[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  return (error as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+}
+
+/** Only the adapters know DynamoDB's errors: retryable ones become a 503, the rest stay unexpected. */
+export function translate(error: unknown): unknown {
+  if (!(error instanceof Error)) return error;
+  const throttled = cancellationReasons(error)?.some(
+    (reason) => reason.Code === 'ThrottlingError' || reason.Code === 'ProvisionedThroughputExceeded',
+  );
+  if (throttled || isTransient(error, RETRYABLE))
+    return new DependencyUnavailableError('DATABASE_ERROR', { cause: error });
+  return error;
+}
+
+/** A transaction failed on the condition of its first item (the one that guards the write). */
+export class GuardFailed {
+  /** The guarded item as it was, when DynamoDB returned it. */
+  readonly existing: Item | undefined;
+  constructor(existing: Item | undefined) {
+    this.existing = existing;
+  }
+}
+
+/**
+ * Runs a transaction whose first item carries the guarding condition. Returns GuardFailed when that
+ * condition fails; conflicts with concurrent transactions are retried with jittered backoff.
+ */
+export async function transact(
+  db: DynamoDBDocumentClient,
+  items: TransactItem[],
+): Promise<true | GuardFailed> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      const [guard] = reasons ?? [];
+      // The document client does not unmarshall items carried by errors.
+      if (guard?.Code === 'ConditionalCheckFailed')
+        return new GuardFailed(guard.Item && unmarshall(guard.Item as never));
+      if (!reasons?.some((reason) => reason.Code === 'TransactionConflict')) throw translate(error);
+      if (attempt >= TRANSACTION_ATTEMPTS) throw new VersionConflictError();
+      await sleep(Math.random() * 10 * 2 ** attempt);
+    }
+  }
+}
+
+/** Runs one SDK call, translating its failures. */
+export async function call<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    throw translate(error);
+  }
+}
