@@ -79,6 +79,8 @@ export interface StoreConfig {
   dataKeyCache: { maxKeys: number; ttlSeconds: number };
   /** Versions kept per secret (1..50): a soft delete re-tags them all in one transaction. */
   maxVersions: number;
+  /** Audit entries expire (DynamoDB TTL) this many days after they were written. */
+  auditRetentionDays: number;
 }
 
 export function loadStoreConfig(): StoreConfig {
@@ -92,6 +94,7 @@ export function loadStoreConfig(): StoreConfig {
       ttlSeconds: integer('DATA_KEY_CACHE_TTL_SECONDS', 300),
     },
     maxVersions: bounded('MAX_VERSIONS', 10, 1, 50),
+    auditRetentionDays: bounded('AUDIT_RETENTION_DAYS', 365, 1, 3650),
   };
 }
 

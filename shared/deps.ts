@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadStoreConfig, type StoreConfig } from './config.ts';
 import { KmsEnvelopeCipher } from './crypto/kms-cipher.ts';
 import type { VaultDeps } from './domain/ports.ts';
+import { DynamoAuditLog } from './store/dynamo-audit-log.ts';
 import { DynamoSecretStore } from './store/dynamo-secret-store.ts';
 
 /** Builds the domain's dependencies from configuration: the only place SDK clients are made. */
@@ -15,6 +16,7 @@ export function createDeps(config: StoreConfig): VaultDeps {
     secrets: new DynamoSecretStore(db, { tableName: config.tableName, maxVersions: config.maxVersions }),
     cipher: new KmsEnvelopeCipher(kms, config.keyId, config.dataKeyCache),
     clock: { now: () => new Date() },
+    audit: new DynamoAuditLog(db, { tableName: config.tableName, retentionDays: config.auditRetentionDays }),
   };
 }
 

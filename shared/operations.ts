@@ -38,6 +38,11 @@ export interface Operation {
   response: z.ZodType;
   table: readonly TableAction[];
   keys: readonly KeyAction[];
+  /**
+   * The audit trail: `append` for operations that record reads, writes and denials (they may add
+   * entries, and only entries: Query and PutItem on audit keys); `read` for the audit query.
+   */
+  audit?: 'append' | 'read';
 }
 
 const READ: readonly TableAction[] = ['GetItem'];
@@ -86,6 +91,7 @@ export const operations = {
     request: { headers: s.CreateHeaders, body: s.CreateSecretBody },
     response: s.NameResponse,
     table: CREATE,
+    audit: 'append',
     keys: ['GenerateDataKey'],
   }),
   getSecret: op({
@@ -98,6 +104,7 @@ export const operations = {
     request: { path: s.SecretPath, query: s.GetSecretQuery },
     response: s.SecretResponse,
     table: READ,
+    audit: 'append',
     keys: ['Decrypt'],
   }),
   updateSecret: op({
@@ -110,6 +117,7 @@ export const operations = {
     request: { path: s.SecretPath, headers: s.WriteHeaders, body: s.UpdateSecretBody },
     response: s.NameResponse,
     table: UPDATE,
+    audit: 'append',
     keys: ['GenerateDataKey'],
   }),
   deleteSecret: op({
@@ -122,6 +130,7 @@ export const operations = {
     request: { path: s.SecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
     response: s.NameResponse,
     table: DELETE,
+    audit: 'append',
     keys: [],
   }),
   getSecretMetadata: op({
@@ -134,6 +143,7 @@ export const operations = {
     request: { path: s.SecretPath },
     response: s.SecretResponse,
     table: READ,
+    audit: 'append',
     keys: [],
   }),
   searchSecrets: op({
@@ -182,6 +192,7 @@ export const operations = {
     request: { path: s.UserPath, headers: s.CreateHeaders, body: s.CreateSecretBody },
     response: s.NameResponse,
     table: CREATE,
+    audit: 'append',
     keys: ['GenerateDataKey'],
   }),
   getUserSecret: op({
@@ -194,6 +205,7 @@ export const operations = {
     request: { path: s.UserSecretPath, query: s.GetSecretQuery },
     response: s.SecretResponse,
     table: READ,
+    audit: 'append',
     keys: ['Decrypt'],
   }),
   updateUserSecret: op({
@@ -206,6 +218,7 @@ export const operations = {
     request: { path: s.UserSecretPath, headers: s.WriteHeaders, body: s.UpdateSecretBody },
     response: s.NameResponse,
     table: UPDATE,
+    audit: 'append',
     keys: ['GenerateDataKey'],
   }),
   deleteUserSecret: op({
@@ -218,6 +231,7 @@ export const operations = {
     request: { path: s.UserSecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
     response: s.NameResponse,
     table: DELETE,
+    audit: 'append',
     keys: [],
   }),
   getUserSecretMetadata: op({
@@ -230,6 +244,7 @@ export const operations = {
     request: { path: s.UserSecretPath },
     response: s.SecretResponse,
     table: READ,
+    audit: 'append',
     keys: [],
   }),
   listSecretVersions: op({
@@ -242,6 +257,7 @@ export const operations = {
     request: { path: s.SecretPath, query: s.PagingQuery },
     response: s.VersionListResponse,
     table: VERSIONS,
+    audit: 'append',
     keys: [],
   }),
   listUserSecretVersions: op({
@@ -254,6 +270,7 @@ export const operations = {
     request: { path: s.UserSecretPath, query: s.PagingQuery },
     response: s.VersionListResponse,
     table: VERSIONS,
+    audit: 'append',
     keys: [],
   }),
   restoreSecret: op({
@@ -266,6 +283,7 @@ export const operations = {
     request: { path: s.SecretPath },
     response: s.NameResponse,
     table: RESTORE,
+    audit: 'append',
     keys: [],
   }),
   restoreUserSecret: op({
@@ -278,7 +296,21 @@ export const operations = {
     request: { path: s.UserSecretPath },
     response: s.NameResponse,
     table: RESTORE,
+    audit: 'append',
     keys: [],
+  }),
+  getAudit: op({
+    id: 'get-audit',
+    method: 'GET',
+    path: '/audit',
+    summary: 'The audit trail: by secret, actor and time, newest first',
+    scopes: ['admin'],
+    successStatus: 200,
+    request: { query: s.AuditQuery },
+    response: s.AuditListResponse,
+    table: [],
+    keys: [],
+    audit: 'read',
   }),
 } as const satisfies Record<string, Operation>;
 

@@ -313,3 +313,39 @@ export const ErrorResponse: z.ZodType<ErrorShape> = z.lazy(() =>
     trace_id: z.string().optional(),
   }),
 );
+
+/** GET /audit: one secret's chain, or everything in a time range (at most 31 days), optionally by actor. */
+export const AuditQuery = PagingQuery.extend({
+  secret: z.preprocess(blankToUndefined, SecretName.optional()),
+  owner: z.preprocess(blankToUndefined, UserId.optional()),
+  actor: z.preprocess(blankToUndefined, z.string().max(256).optional()),
+  since: z.preprocess(
+    blankToUndefined,
+    z.iso.datetime({ offset: true, error: 'since must be an RFC 3339 time' }).optional(),
+  ),
+  until: z.preprocess(
+    blankToUndefined,
+    z.iso.datetime({ offset: true, error: 'until must be an RFC 3339 time' }).optional(),
+  ),
+});
+
+export const AuditListResponse = z.object({
+  count: z.number().int(),
+  items: z.array(
+    z.object({
+      seq: z.number().int(),
+      at: Timestamp,
+      action: z.string(),
+      outcome: z.enum(['success', 'denied']),
+      secret: z.string(),
+      owner_id: z.string().optional(),
+      actor: z.string(),
+      version: z.number().int().optional(),
+      reason: z.string().optional(),
+      trace_id: z.string(),
+      source_ip: z.string(),
+      prev_hash: z.string(),
+      hash: z.string(),
+    }),
+  ),
+});

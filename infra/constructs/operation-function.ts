@@ -12,6 +12,8 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Operation } from '../../shared/operations.ts';
+import { AUDIT_KEY_PREFIX } from '../../shared/store/keys.ts';
+import { AUDIT_INDEX } from '../../shared/store/table.ts';
 import type { VaultData } from './vault-data.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -19,6 +21,38 @@ const ROOT = join(import.meta.dirname, '..', '..');
 /** Personal-secret operations serve only personal secrets, shared ones only shared: each may use the key for its kind alone. */
 export const kindOf = (operation: Operation): 'shared' | 'personal' =>
   operation.path.startsWith('/user/') ? 'personal' : 'shared';
+
+/**
+ * The audit trail lives in the same table under keys starting `A#`: appending operations may
+ * query and put there and nowhere else (a reader stays unable to write secrets), the audit query
+ * may read there and its by-day index.
+ */
+function auditStatements(operation: Operation, data: VaultData): PolicyStatement[] {
+  const auditKeys = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_KEY_PREFIX}*`] } };
+  if (operation.audit === 'append') {
+    return [
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:PutItem'],
+        resources: [data.table.tableArn],
+        conditions: auditKeys,
+      }),
+    ];
+  }
+  if (operation.audit === 'read') {
+    return [
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [data.table.tableArn],
+        conditions: auditKeys,
+      }),
+      new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${data.table.tableArn}/index/${AUDIT_INDEX.name}`],
+      }),
+    ];
+  }
+  return [];
+}
 
 export interface OperationFunctionProps {
   operation: Operation;
@@ -62,8 +96,9 @@ export class OperationFunction extends Construct {
           resources: [data.table.tableArn],
         }),
       );
-      this.role.addToPolicy(data.tableKeyStatement());
     }
+    for (const statement of auditStatements(operation, data)) this.role.addToPolicy(statement);
+    if (operation.table.length > 0 || operation.audit) this.role.addToPolicy(data.tableKeyStatement());
     data.allowEnvelope(this.role, operation.keys, kindOf(operation));
 
     this.function = new NodejsFunction(this, 'Function', {

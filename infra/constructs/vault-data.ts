@@ -8,7 +8,7 @@ import { AccountRootPrincipal, type IRole, PolicyDocument, PolicyStatement } fro
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { KeyAction } from '../../shared/operations.ts';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
+import { AUDIT_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 
 /** Key administration, never use: only the roles named in the policy can encrypt or decrypt directly. */
 const KEY_ADMIN_ACTIONS = [
@@ -86,6 +86,11 @@ export class VaultData extends Construct {
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: AUDIT_INDEX.name,
+      partitionKey: { name: AUDIT_INDEX.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: AUDIT_INDEX.sortKey, type: AttributeType.STRING },
     });
   }
 

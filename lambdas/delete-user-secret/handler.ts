@@ -7,11 +7,15 @@ import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(operations.deleteUserSecret, async ({ caller, path, query, headers }) => {
-  const options = {
-    recoveryDays: query.recovery_window_days,
-    force: query.force,
-    expectedVersion: headers['if-match'],
-  };
-  return writtenReply(await deleteSecret(deps, caller, secretRef(path), options));
-});
+export const handler = vaultHandler(
+  operations.deleteUserSecret,
+  async ({ caller, path, query, headers }) => {
+    const options = {
+      recoveryDays: query.recovery_window_days,
+      force: query.force,
+      expectedVersion: headers['if-match'],
+    };
+    return writtenReply(await deleteSecret(deps, caller, secretRef(path), options));
+  },
+  deps,
+);

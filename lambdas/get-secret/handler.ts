@@ -7,6 +7,9 @@ import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(operations.getSecret, async ({ caller, path, query }) =>
-  secretReply(await getSecret(deps, caller, secretRef(path), query.version)),
+export const handler = vaultHandler(
+  operations.getSecret,
+  async ({ caller, path, query }) =>
+    secretReply(await getSecret(deps, caller, secretRef(path), query.version)),
+  deps,
 );

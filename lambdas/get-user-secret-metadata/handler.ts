@@ -7,6 +7,8 @@ import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(operations.getUserSecretMetadata, async ({ caller, path }) =>
-  secretReply(await getSecretMetadata(deps, caller, secretRef(path))),
+export const handler = vaultHandler(
+  operations.getUserSecretMetadata,
+  async ({ caller, path }) => secretReply(await getSecretMetadata(deps, caller, secretRef(path))),
+  deps,
 );

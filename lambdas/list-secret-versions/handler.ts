@@ -7,6 +7,8 @@ import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(operations.listSecretVersions, async ({ caller, path, query }) =>
-  versionsJson(await listVersions(deps, caller, secretRef(path), query)),
+export const handler = vaultHandler(
+  operations.listSecretVersions,
+  async ({ caller, path, query }) => versionsJson(await listVersions(deps, caller, secretRef(path), query)),
+  deps,
 );

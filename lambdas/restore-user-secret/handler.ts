@@ -7,6 +7,8 @@ import { operations } from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(operations.restoreUserSecret, async ({ caller, path }) =>
-  writtenReply(await restoreSecret(deps, caller, secretRef(path))),
+export const handler = vaultHandler(
+  operations.restoreUserSecret,
+  async ({ caller, path }) => writtenReply(await restoreSecret(deps, caller, secretRef(path))),
+  deps,
 );

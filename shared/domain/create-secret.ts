@@ -1,3 +1,4 @@
+import { recordAudit } from './auditing.ts';
 import { DuplicateSecretError, PreconditionFailedError } from './errors.ts';
 import { assertMayActFor, encodeData } from './guards.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
@@ -21,7 +22,7 @@ export async function createSecret(
   caller: Caller,
   input: CreateSecretInput,
 ): Promise<SecretRef & { version: number }> {
-  assertMayActFor(caller, input.ref);
+  await assertMayActFor(deps, caller, input.ref, 'create');
   const now = deps.clock.now().toISOString();
   const version = 1;
   const secret: StoredSecret = {
@@ -47,5 +48,6 @@ export async function createSecret(
     }
     throw error;
   }
+  await recordAudit(deps, caller, { action: 'create', outcome: 'success', secret: input.ref, version });
   return { ...input.ref, version };
 }

@@ -1,4 +1,5 @@
 import { accessOf, managesVault } from './access.ts';
+import { denied, recordAudit } from './auditing.ts';
 import { PermissionDeniedError, SecretNotFoundError, VersionConflictError } from './errors.ts';
 import { assertMayActFor, assertVersion, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretRef } from './model.ts';
@@ -26,28 +27,48 @@ export async function deleteSecret(
   ref: SecretRef,
   options: DeleteOptions = {},
 ): Promise<DeleteResult> {
-  assertMayActFor(caller, ref);
-  if (options.force && !managesVault(caller))
-    throw new PermissionDeniedError('Only admin or vaultManage may purge a secret immediately');
+  await assertMayActFor(deps, caller, ref, 'delete');
+  if (options.force && !managesVault(caller)) {
+    const refusal = new PermissionDeniedError('Only admin or vaultManage may purge a secret immediately');
+    throw await denied(deps, caller, 'purge', ref, refusal);
+  }
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await deps.secrets.get(ref);
     if (current === undefined || (current.deletion !== undefined && !options.force))
       throw new SecretNotFoundError();
     const access = accessOf(caller, current);
     if (!access.delete) {
-      if (!access.see) throw new SecretNotFoundError();
-      throw new PermissionDeniedError('Deleting a secret needs the admin or vaultManage scope');
+      const refusal = access.see
+        ? new PermissionDeniedError('Deleting a secret needs the admin or vaultManage scope')
+        : new SecretNotFoundError();
+      throw await denied(deps, caller, 'delete', ref, refusal);
     }
     assertVersion(current, options.expectedVersion);
     if (options.force) {
-      if (await deps.secrets.purge(current)) return ref;
+      if (await deps.secrets.purge(current)) {
+        await recordAudit(deps, caller, {
+          action: 'purge',
+          outcome: 'success',
+          secret: ref,
+          version: current.version,
+        });
+        return ref;
+      }
       continue;
     }
     const now = deps.clock.now();
     const days = options.recoveryDays ?? RECOVERY_DAYS.default;
     const purgeAt = new Date(now.getTime() + days * 86_400_000).toISOString();
     const deletion = { deletedAt: now.toISOString(), deletedBy: caller.userId, purgeAt };
-    if (await deps.secrets.softDelete(current, deletion)) return { ...ref, purgeAt };
+    if (await deps.secrets.softDelete(current, deletion)) {
+      await recordAudit(deps, caller, {
+        action: 'delete',
+        outcome: 'success',
+        secret: ref,
+        version: current.version,
+      });
+      return { ...ref, purgeAt };
+    }
   }
   throw new VersionConflictError();
 }

@@ -9,5 +9,5 @@ export async function getSecretMetadata(
   caller: Caller,
   ref: SecretRef,
 ): Promise<SecretView> {
-  return withoutData(await loadVisible(deps.secrets, caller, ref));
+  return withoutData(await loadVisible(deps, caller, ref, 'access'));
 }

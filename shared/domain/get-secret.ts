@@ -1,4 +1,5 @@
 import { accessOf } from './access.ts';
+import { recordAudit } from './auditing.ts';
 import { SecretExpiredError, SecretNotFoundError } from './errors.ts';
 import { decodeData, loadVisible } from './guards.ts';
 import type { Caller, SecretRef, SecretView, StoredSecret } from './model.ts';
@@ -14,7 +15,7 @@ export async function getSecret(
   ref: SecretRef,
   version?: number,
 ): Promise<SecretView> {
-  const secret = await loadVisible(deps.secrets, caller, ref);
+  const secret = await loadVisible(deps, caller, ref, 'read');
   const wanted =
     version === undefined || version === secret.version
       ? secret
@@ -26,6 +27,13 @@ export async function getSecret(
     throw new SecretExpiredError(secret.expires);
   }
   const plaintext = await deps.cipher.open(wanted.sealed, { ...ref, version: wanted.sealedVersion });
+  // Recorded before the data leaves: if the trail cannot be written, the data is not served.
+  await recordAudit(deps, caller, {
+    action: 'read',
+    outcome: 'success',
+    secret: ref,
+    version: wanted.version,
+  });
   return { ...view, data: decodeData(plaintext) };
 }
 

@@ -1,30 +1,42 @@
 import { accessOf, mayActForOwner } from './access.ts';
+import type { AuditAction } from './audit.ts';
+import { denied } from './auditing.ts';
 import { PermissionDeniedError, PreconditionFailedError, SecretNotFoundError } from './errors.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret } from './model.ts';
-import type { SecretStore } from './ports.ts';
+import type { VaultDeps } from './ports.ts';
 
 /** Personal secrets under another user's id are off limits unless the caller manages the vault. */
-export function assertMayActFor(caller: Caller, ref: SecretRef): void {
+export async function assertMayActFor(
+  deps: VaultDeps,
+  caller: Caller,
+  ref: SecretRef,
+  action: AuditAction,
+): Promise<void> {
   if (ref.ownerId !== undefined && !mayActForOwner(caller, ref.ownerId)) {
-    throw new PermissionDeniedError(
-      "Only the owner or a vault manager may use another user's personal secrets",
+    throw await denied(
+      deps,
+      caller,
+      action,
+      ref,
+      new PermissionDeniedError("Only the owner or a vault manager may use another user's personal secrets"),
     );
   }
 }
 
 /**
  * Loads a live secret the caller may see. Missing, soft-deleted and hidden secrets all give the
- * same 404, so existence does not leak.
+ * same 404, so existence does not leak; a hidden one is still recorded as a denied attempt.
  */
 export async function loadVisible(
-  secrets: SecretStore,
+  deps: VaultDeps,
   caller: Caller,
   ref: SecretRef,
+  action: AuditAction,
 ): Promise<StoredSecret> {
-  assertMayActFor(caller, ref);
-  const secret = await secrets.get(ref);
-  if (secret === undefined || secret.deletion !== undefined || !accessOf(caller, secret).see)
-    throw new SecretNotFoundError();
+  await assertMayActFor(deps, caller, ref, action);
+  const secret = await deps.secrets.get(ref);
+  if (secret === undefined || secret.deletion !== undefined) throw new SecretNotFoundError();
+  if (!accessOf(caller, secret).see) throw await denied(deps, caller, action, ref, new SecretNotFoundError());
   return secret;
 }
 

@@ -1,5 +1,5 @@
-import { accessOf, isManager } from './access.ts';
-import { assertMayActFor } from './guards.ts';
+import { accessOf, isManager, mayActForOwner } from './access.ts';
+import { PermissionDeniedError } from './errors.ts';
 import { pageOf, unique } from './listing.ts';
 import type { Caller, Page, PageRequest, SecretMetadata } from './model.ts';
 import type { VaultDeps } from './ports.ts';
@@ -31,6 +31,10 @@ export async function listPersonalSecrets(
   ownerId: string,
   page: PageRequest,
 ): Promise<Page<SecretMetadata>> {
-  assertMayActFor(caller, { name: '', ownerId });
+  if (!mayActForOwner(caller, ownerId)) {
+    throw new PermissionDeniedError(
+      "Only the owner or a vault manager may list another user's personal secrets",
+    );
+  }
   return deps.secrets.page({ kind: 'owner', ownerId }, page.offset, page.limit, false);
 }

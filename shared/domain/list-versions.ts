@@ -9,7 +9,7 @@ export async function listVersions(
   ref: SecretRef,
   page: { offset: number; limit: number },
 ): Promise<Page<VersionInfo>> {
-  await loadVisible(deps.secrets, caller, ref);
+  await loadVisible(deps, caller, ref, 'access');
   const versions = await deps.secrets.versions(ref);
   return { count: versions.length, items: versions.slice(page.offset, page.offset + page.limit) };
 }

@@ -12,11 +12,13 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** Who is calling, as proven by a verified token. */
+/** Who is calling, as proven by a verified token, and from where (for the audit trail). */
 export interface Caller {
   userId: string;
   scopes: ReadonlySet<string>;
   roles: ReadonlySet<string>;
+  traceId?: string | undefined;
+  sourceIp?: string | undefined;
 }
 
 /** A secret is shared (role-controlled) or personal (owned by one user); names are unique per owner. */

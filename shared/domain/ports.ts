@@ -1,3 +1,4 @@
+import type { AuditEvent, AuditQuery, AuditRecord } from './audit.ts';
 import type {
   Deletion,
   Page,
@@ -58,8 +59,16 @@ export interface Clock {
   now(): Date;
 }
 
+/** Append-only, hash-chained per secret. */
+export interface AuditLog {
+  append(event: AuditEvent): Promise<void>;
+  /** Newest first. */
+  query(query: AuditQuery): Promise<Page<AuditRecord>>;
+}
+
 export interface VaultDeps {
   secrets: SecretStore;
   cipher: SecretCipher;
   clock: Clock;
+  audit: AuditLog;
 }

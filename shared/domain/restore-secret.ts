@@ -1,4 +1,5 @@
 import { accessOf } from './access.ts';
+import { denied, recordAudit } from './auditing.ts';
 import {
   PermissionDeniedError,
   RuleViolationError,
@@ -15,15 +16,31 @@ export async function restoreSecret(
   caller: Caller,
   ref: SecretRef,
 ): Promise<SecretRef & { version: number }> {
-  assertMayActFor(caller, ref);
+  await assertMayActFor(deps, caller, ref, 'restore');
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await deps.secrets.get(ref);
     const access = current && accessOf(caller, current);
     if (current === undefined || !access || (!access.see && !access.delete)) throw new SecretNotFoundError();
-    if (!access.delete) throw new PermissionDeniedError('Restoring a secret needs the right to delete it');
+    if (!access.delete) {
+      throw await denied(
+        deps,
+        caller,
+        'restore',
+        ref,
+        new PermissionDeniedError('Restoring a secret needs the right to delete it'),
+      );
+    }
     if (current.deletion === undefined) throw new RuleViolationError('The secret is not deleted');
     if (Date.parse(current.deletion.purgeAt) <= deps.clock.now().getTime()) throw new SecretNotFoundError();
-    if (await deps.secrets.restore(current)) return { ...ref, version: current.version };
+    if (await deps.secrets.restore(current)) {
+      await recordAudit(deps, caller, {
+        action: 'restore',
+        outcome: 'success',
+        secret: ref,
+        version: current.version,
+      });
+      return { ...ref, version: current.version };
+    }
   }
   throw new VersionConflictError();
 }

@@ -1,4 +1,5 @@
 import { accessOf } from './access.ts';
+import { denied, recordAudit } from './auditing.ts';
 import { PermissionDeniedError, VersionConflictError } from './errors.ts';
 import { assertVersion, encodeData, loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
@@ -35,9 +36,11 @@ export async function updateSecret(
 ): Promise<WriteResult> {
   const plaintext = patch.data === undefined ? undefined : encodeData(patch.data);
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const current = await loadVisible(deps.secrets, caller, ref);
-    if (!accessOf(caller, current).write)
-      throw new PermissionDeniedError('A write role is required to update this secret');
+    const current = await loadVisible(deps, caller, ref, 'update');
+    if (!accessOf(caller, current).write) {
+      const refusal = new PermissionDeniedError('A write role is required to update this secret');
+      throw await denied(deps, caller, 'update', ref, refusal);
+    }
     assertVersion(current, expectedVersion);
     const version = current.version + 1;
     const next: StoredSecret = {
@@ -55,7 +58,10 @@ export async function updateSecret(
         sealedVersion: version,
       }),
     };
-    if (await deps.secrets.replace(current, next)) return { ...ref, version };
+    if (await deps.secrets.replace(current, next)) {
+      await recordAudit(deps, caller, { action: 'update', outcome: 'success', secret: ref, version });
+      return { ...ref, version };
+    }
   }
   throw new VersionConflictError();
 }

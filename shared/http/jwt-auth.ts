@@ -120,7 +120,12 @@ export function jwtAuth(
         error,
       );
     }
-    request.context.vault.caller = callerOf(payload, config);
+    const sourceIp = request.event.requestContext?.identity?.sourceIp;
+    request.context.vault.caller = {
+      ...callerOf(payload, config),
+      traceId: request.context.vault.traceId,
+      sourceIp,
+    };
   };
   return { before: jwtAuthBefore };
 }

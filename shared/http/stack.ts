@@ -1,13 +1,18 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { type AuthConfig, loadAuthConfig } from '../config.ts';
+import { recordAudit } from '../domain/auditing.ts';
+import type { VaultDeps } from '../domain/ports.ts';
 import type { Operation } from '../operations.ts';
+
+type AuditDeps = Pick<VaultDeps, 'audit' | 'clock'>;
+
 import { errorShaper } from './error-shaper.ts';
 import { jsonBody } from './json-body.ts';
 import { createTokenVerifier, jwtAuth, type TokenVerifier } from './jwt-auth.ts';
 import { logger } from './logger.ts';
 import { respond } from './respond.ts';
-import { scopeCheck } from './scope-check.ts';
+import { type DenialRecorder, scopeCheck } from './scope-check.ts';
 import { securityHeaders, standardHeaders } from './standard-headers.ts';
 import {
   type ApiEvent,
@@ -68,11 +73,23 @@ function accessLog(operation: Operation): Middleware {
   return { after: accessLogEnd, onError: accessLogEnd };
 }
 
+/** Scope refusals on audited operations are recorded in the secret's audit trail. */
+function denialRecorder(operation: Operation, deps: AuditDeps | undefined): DenialRecorder | undefined {
+  if (operation.audit !== 'append' || !deps) return undefined;
+  return (caller, secret) =>
+    recordAudit(deps, caller, {
+      action: 'access',
+      outcome: 'denied',
+      secret,
+      reason: `missing scope for ${operation.id}`,
+    });
+}
+
 /**
  * The middleware order, defined once. Middy runs `onError` in reverse: the shaper sees every error
  * first, then the access log records the shaped status, then the headers wrap the response.
  */
-export function httpStack(operation: Operation): Middleware[] {
+export function httpStack(operation: Operation, deps?: AuditDeps): Middleware[] {
   const protectedOperation = operation.scopes.length > 0;
   const { config, verifier } = protectedOperation
     ? authRuntime()
@@ -84,16 +101,21 @@ export function httpStack(operation: Operation): Middleware[] {
     accessLog(operation),
     errorShaper(),
     httpHeaderNormalizer() as Middleware,
-    ...(config && verifier ? [jwtAuth(verifier, config), scopeCheck(operation)] : []),
+    ...(config && verifier
+      ? [jwtAuth(verifier, config), scopeCheck(operation, denialRecorder(operation, deps))]
+      : []),
     ...(operation.request.body ? [jsonBody()] : []),
     validateRequest(operation.request),
     respond(operation),
   ];
 }
 
-/** A Lambda handler for one operation: the shared stack around one route function. */
-export function vaultHandler<Op extends Operation>(operation: Op, route: Route<Op>) {
+/**
+ * A Lambda handler for one operation: the shared stack around one route function. Operations that
+ * keep an audit trail pass their deps, so refusals at the edge are recorded too.
+ */
+export function vaultHandler<Op extends Operation>(operation: Op, route: Route<Op>, deps?: AuditDeps) {
   return middy<ApiEvent, ApiResult, Error, VaultContext>()
-    .use(httpStack(operation))
+    .use(httpStack(operation, deps))
     .handler(async (_event, context) => route(context.vault as VaultRequest<Op['request']>) as never);
 }

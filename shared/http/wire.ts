@@ -1,4 +1,5 @@
 /** Domain results in PrivX's wire format (snake_case, role handles, RFC 3339 timestamps). */
+import type { AuditRecord } from '../domain/audit.ts';
 import type { Page, SecretMetadata, SecretRef, SecretView, VersionInfo } from '../domain/model.ts';
 import { API_BASE } from '../operations.ts';
 import { Reply } from './respond.ts';
@@ -68,3 +69,22 @@ export const writtenReply = (result: SecretRef & { version?: number; purgeAt?: s
     },
     result.version === undefined ? {} : { ETag: etagOf(result.version) },
   );
+
+export const auditJson = (page: Page<AuditRecord>) => ({
+  count: page.count,
+  items: page.items.map((record) => ({
+    seq: record.seq,
+    at: record.at,
+    action: record.action,
+    outcome: record.outcome,
+    secret: record.secret.name,
+    ...(record.secret.ownerId !== undefined && { owner_id: record.secret.ownerId }),
+    actor: record.actor,
+    ...(record.version !== undefined && { version: record.version }),
+    ...(record.reason !== undefined && { reason: record.reason }),
+    trace_id: record.traceId,
+    source_ip: record.sourceIp,
+    prev_hash: record.prevHash,
+    hash: record.hash,
+  })),
+});

@@ -1,9 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DuplicateSecretError, SecretPendingDeletionError } from '../domain/errors.ts';
 import type {
   Deletion,
@@ -15,7 +10,7 @@ import type {
   VersionInfo,
 } from '../domain/model.ts';
 import type { Listing, SecretStore } from '../domain/ports.ts';
-import { call, GuardFailed, type Item, type TransactItem, transact } from './dynamo-support.ts';
+import { call, GuardFailed, type Item, queryAll, type TransactItem, transact } from './dynamo-support.ts';
 import {
   counterKey,
   entryPk,
@@ -290,28 +285,8 @@ export class DynamoSecretStore implements SecretStore {
     );
   }
 
-  /** Reads up to `wanted` items of a query, page by page. */
-  async #queryAll(
-    input: Omit<QueryCommandInput, 'TableName'>,
-    wanted = Number.POSITIVE_INFINITY,
-  ): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await call(() =>
-        this.#db.send(
-          new QueryCommand({
-            ...input,
-            TableName: this.#table,
-            ExclusiveStartKey: start,
-            ...(Number.isFinite(wanted) && { Limit: Math.min(1000, wanted - items.length) }),
-          }),
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined && items.length < wanted);
-    return items;
+  #queryAll(input: Omit<QueryCommandInput, 'TableName'>, wanted?: number): Promise<Item[]> {
+    return queryAll(this.#db, this.#table, input, wanted);
   }
 }
 

@@ -1,6 +1,8 @@
 /** What every DynamoDB adapter shares: error translation and transactions that ride out races. */
 import {
   type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -89,4 +91,30 @@ export async function call<T>(request: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw translate(error);
   }
+}
+
+/** Reads up to `wanted` items of a query, page by page. */
+export async function queryAll(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  input: Omit<QueryCommandInput, 'TableName'>,
+  wanted = Number.POSITIVE_INFINITY,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await call(() =>
+      db.send(
+        new QueryCommand({
+          ...input,
+          TableName: tableName,
+          ExclusiveStartKey: start,
+          ...(Number.isFinite(wanted) && { Limit: Math.min(1000, wanted - items.length) }),
+        }),
+      ),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined && items.length < wanted);
+  return items;
 }

@@ -33,7 +33,9 @@ export const versionKey = (ref: SecretRef, version: number) => ({
 });
 export const versionsOf = (ref: SecretRef) => secretPk(ref);
 
-export const auditPk = (ref: SecretRef) => `A#${namespaceOf(ref)}#${ref.name}`;
+/** Every audit item's key starts so: IAM confines audit writers to these keys. */
+export const AUDIT_KEY_PREFIX = 'A#';
+export const auditPk = (ref: SecretRef) => `${AUDIT_KEY_PREFIX}${namespaceOf(ref)}#${ref.name}`;
 export const auditSk = (seq: number) => `e#${String(seq).padStart(12, '0')}`;
 
 export function listingId(listing: Listing): string {

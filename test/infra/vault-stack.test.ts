@@ -155,13 +155,31 @@ describe('least privilege per function', () => {
       const roleId = logicalId(entry.construct.role.node.defaultChild);
       const statements = roleStatements(roleId);
       const actions = statements.flatMap(actionsOf);
-
       expect(actions.every((action) => !action.endsWith('*') && action !== '*')).toBe(true);
-      const dynamo = actions.filter((action) => action.startsWith('dynamodb:')).sort();
+      expect(actions).not.toContain('dynamodb:Scan');
+
+      // Audit statements are confined to audit keys (A#…); everything else is exactly the table's actions.
+      const onAuditKeys = (s: Statement) =>
+        JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["A#*"]');
+      const onIndex = (s: Statement) => JSON.stringify(s.Resource).includes('/index/');
+      const general = statements.filter((s) => !onAuditKeys(s) && !onIndex(s));
+      const dynamo = general
+        .flatMap(actionsOf)
+        .filter((action) => action.startsWith('dynamodb:'))
+        .sort();
       expect(dynamo).toEqual(operation.table.map((action) => `dynamodb:${action}`).sort());
       if (!operation.method.match(/POST|PUT|DELETE/))
         expect(dynamo.filter((action) => WRITES.includes(action))).toEqual([]);
-      expect(actions).not.toContain('dynamodb:Scan');
+      const audit = statements.filter(onAuditKeys).flatMap(actionsOf).sort();
+      const expectedAudit = {
+        append: ['dynamodb:PutItem', 'dynamodb:Query'],
+        read: ['dynamodb:Query'],
+        none: [],
+      };
+      expect(audit).toEqual(expectedAudit[operation.audit ?? 'none']);
+      expect(statements.filter(onIndex).flatMap(actionsOf)).toEqual(
+        operation.audit === 'read' ? ['dynamodb:Query'] : [],
+      );
 
       // Through DynamoDB only, for this table only: the table's own encryption.
       for (const statement of statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')))) {

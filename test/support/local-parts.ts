@@ -35,6 +35,7 @@ export async function localParts(cache = { maxKeys: 100, ttlSeconds: 60 }): Prom
     kmsEndpoint,
     dataKeyCache: cache,
     maxVersions: 5,
+    auditRetentionDays: 30,
   });
   return { deps, tableName, keyId, kmsEndpoint, dynamoEndpoint };
 }

@@ -1,4 +1,6 @@
 /** In-memory SecretStore for domain unit tests: same contract as the DynamoDB adapter, conditions included. */
+
+import { type AuditRecord, nextRecord } from '../../shared/domain/audit.ts';
 import { DuplicateSecretError, SecretPendingDeletionError } from '../../shared/domain/errors.ts';
 import type {
   Deletion,
@@ -8,7 +10,7 @@ import type {
   SecretVersion,
   StoredSecret,
 } from '../../shared/domain/model.ts';
-import type { Listing, SecretCipher, SecretStore, VaultDeps } from '../../shared/domain/ports.ts';
+import type { AuditLog, Listing, SecretCipher, SecretStore, VaultDeps } from '../../shared/domain/ports.ts';
 
 const keyOf = (ref: SecretRef) => JSON.stringify([ref.ownerId ?? null, ref.name]);
 
@@ -92,6 +94,28 @@ export class MemorySecretStore implements SecretStore {
   }
 }
 
+/** Every chain in memory, keyed by secret. */
+export class MemoryAuditLog implements AuditLog {
+  readonly chains = new Map<string, AuditRecord[]>();
+  async append(event: Parameters<AuditLog['append']>[0]) {
+    const chain = this.chains.get(keyOf(event.secret)) ?? [];
+    chain.push(nextRecord(event, chain.at(-1)));
+    this.chains.set(keyOf(event.secret), chain);
+  }
+  async query(query: Parameters<AuditLog['query']>[0]) {
+    const all = query.secret
+      ? (this.chains.get(keyOf(query.secret)) ?? [])
+      : [...this.chains.values()].flat();
+    const matches = all
+      .filter((r) => (!query.actor || r.actor === query.actor) && r.at >= query.since && r.at <= query.until)
+      .reverse();
+    return { count: matches.length, items: matches.slice(query.offset, query.offset + query.limit) };
+  }
+  of(ref: SecretRef): AuditRecord[] {
+    return this.chains.get(keyOf(ref)) ?? [];
+  }
+}
+
 /** Reversible and binding-checked, so domain tests notice a wrong binding without real crypto. */
 export const bindingCipher: SecretCipher = {
   async seal(plaintext, binding) {
@@ -104,11 +128,12 @@ export const bindingCipher: SecretCipher = {
   },
 };
 
-export function memoryDeps(): VaultDeps & { secrets: MemorySecretStore } {
+export function memoryDeps(): VaultDeps & { secrets: MemorySecretStore; audit: MemoryAuditLog } {
   let tick = Date.parse('2026-01-02T03:04:05Z');
   return {
     secrets: new MemorySecretStore(),
     cipher: bindingCipher,
+    audit: new MemoryAuditLog(),
     clock: {
       now: () => {
         tick += 1000;

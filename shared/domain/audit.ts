@@ -1,0 +1,108 @@
+/**
+ * The audit trail's vocabulary and its hash chain. Each secret has its own chain: entry n carries
+ * the hash of entry n-1, so removing, reordering or editing an entry breaks every hash after it.
+ * Pure: the store appends, anyone holding the entries can verify.
+ */
+import { createHash } from 'node:crypto';
+import type { SecretRef } from './model.ts';
+
+export type AuditAction = 'read' | 'create' | 'update' | 'delete' | 'purge' | 'restore' | 'access';
+export type AuditOutcome = 'success' | 'denied';
+
+/** What happened, as the domain reports it. Never any secret value. */
+export interface AuditEvent {
+  action: AuditAction;
+  outcome: AuditOutcome;
+  secret: SecretRef;
+  actor: string;
+  version?: number | undefined;
+  reason?: string | undefined;
+  traceId: string;
+  sourceIp: string;
+  at: string;
+}
+
+export interface AuditRecord extends AuditEvent {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
+/** The chain's start: the hash an entry 1 points back to. */
+export const GENESIS = '0'.repeat(64);
+
+/** Every field, in a fixed order, absent ones as null: the same record always hashes the same. */
+export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
+  const canonical = JSON.stringify([
+    record.seq,
+    record.prevHash,
+    record.at,
+    record.action,
+    record.outcome,
+    record.secret.name,
+    record.secret.ownerId ?? null,
+    record.actor,
+    record.version ?? null,
+    record.reason ?? null,
+    record.traceId,
+    record.sourceIp,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export const nextRecord = (
+  event: AuditEvent,
+  previous: Pick<AuditRecord, 'seq' | 'hash'> | undefined,
+): AuditRecord => {
+  const unsealed = { ...event, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS };
+  return { ...unsealed, hash: recordHash(unsealed) };
+};
+
+export type ChainVerdict =
+  | { ok: true; entries: number; firstSeq: number | undefined }
+  | { ok: false; entries: number; brokenAt: number; problem: string };
+
+/**
+ * Checks a chain given oldest first. Retention may have expired a prefix: the first entry present
+ * then cannot be checked against its predecessor, but everything after it can.
+ */
+export function verifyChain(records: readonly AuditRecord[]): ChainVerdict {
+  let previous: AuditRecord | undefined;
+  for (const record of records) {
+    if (recordHash(record) !== record.hash) {
+      return {
+        ok: false,
+        entries: records.length,
+        brokenAt: record.seq,
+        problem: 'entry does not match its hash',
+      };
+    }
+    if (previous === undefined && record.seq === 1 && record.prevHash !== GENESIS) {
+      return {
+        ok: false,
+        entries: records.length,
+        brokenAt: record.seq,
+        problem: 'first entry does not start the chain',
+      };
+    }
+    if (previous !== undefined && (record.seq !== previous.seq + 1 || record.prevHash !== previous.hash)) {
+      return {
+        ok: false,
+        entries: records.length,
+        brokenAt: record.seq,
+        problem: 'entry does not follow the one before it',
+      };
+    }
+    previous = record;
+  }
+  return { ok: true, entries: records.length, firstSeq: records[0]?.seq };
+}
+
+export interface AuditQuery {
+  secret?: SecretRef | undefined;
+  actor?: string | undefined;
+  since: string;
+  until: string;
+  offset: number;
+  limit: number;
+}

@@ -1,0 +1,138 @@
+/**
+ * The audit trail in DynamoDB: one chain per secret (pk A#…, sk e#<seq>), appended with a
+ * conditional put on the next sequence number so two writers can never both claim it, and
+ * indexed by day for time-range queries. Entries expire after the retention period (TTL).
+ */
+import { type DynamoDBDocumentClient, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { type AuditEvent, type AuditQuery, type AuditRecord, nextRecord } from '../domain/audit.ts';
+import { DependencyUnavailableError } from '../domain/errors.ts';
+import type { Page } from '../domain/model.ts';
+import type { AuditLog } from '../domain/ports.ts';
+import { type Item, queryAll, sleep, translate } from './dynamo-support.ts';
+import { auditPk, auditSk } from './keys.ts';
+import { AUDIT_INDEX, TTL_ATTRIBUTE } from './table.ts';
+
+/** Concurrent appenders on one secret take turns; each lost race costs one read and one write. */
+const APPEND_ATTEMPTS = 12;
+
+export class DynamoAuditLog implements AuditLog {
+  readonly #db: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #retentionSeconds: number;
+
+  constructor(db: DynamoDBDocumentClient, options: { tableName: string; retentionDays: number }) {
+    this.#db = db;
+    this.#table = options.tableName;
+    this.#retentionSeconds = options.retentionDays * 86_400;
+  }
+
+  async append(event: AuditEvent): Promise<void> {
+    const pk = auditPk(event.secret);
+    for (let attempt = 1; attempt <= APPEND_ATTEMPTS; attempt++) {
+      const [last] = await this.#query(
+        {
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ScanIndexForward: false,
+          ConsistentRead: true,
+        },
+        1,
+      );
+      const record = nextRecord(event, last && fromItem(last));
+      try {
+        await this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: this.#toItem(pk, record),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return;
+      } catch (error) {
+        if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException')
+          throw translate(error);
+        await sleep(Math.random() * 5 * attempt);
+      }
+    }
+    throw new DependencyUnavailableError('DATABASE_ERROR', {
+      cause: new Error(`audit append lost ${APPEND_ATTEMPTS} races`),
+    });
+  }
+
+  async query(query: AuditQuery): Promise<Page<AuditRecord>> {
+    const items = query.secret ? await this.#chain(query) : await this.#byDays(query);
+    const matches = items
+      .map(fromItem)
+      .filter(
+        (record) =>
+          record.at >= query.since &&
+          record.at <= query.until &&
+          (!query.actor || record.actor === query.actor),
+      )
+      .sort((a, b) => (a.at === b.at ? b.seq - a.seq : a.at < b.at ? 1 : -1));
+    return { count: matches.length, items: matches.slice(query.offset, query.offset + query.limit) };
+  }
+
+  #chain(query: AuditQuery): Promise<Item[]> {
+    return this.#query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': auditPk(query.secret!) },
+      ConsistentRead: true,
+    });
+  }
+
+  async #byDays(query: AuditQuery): Promise<Item[]> {
+    const days: string[] = [];
+    for (let day = Date.parse(query.since.slice(0, 10)); day <= Date.parse(query.until); day += 86_400_000) {
+      days.push(new Date(day).toISOString().slice(0, 10));
+    }
+    const pages = await Promise.all(
+      days.map((day) =>
+        this.#query({
+          IndexName: AUDIT_INDEX.name,
+          KeyConditionExpression: '#day = :day AND #at BETWEEN :since AND :until',
+          ExpressionAttributeNames: { '#day': AUDIT_INDEX.partitionKey, '#at': AUDIT_INDEX.sortKey },
+          ExpressionAttributeValues: {
+            ':day': `D#${day}`,
+            ':since': query.since,
+            ':until': `${query.until}~`,
+          },
+        }),
+      ),
+    );
+    return pages.flat();
+  }
+
+  #toItem(pk: string, record: AuditRecord): Item {
+    return {
+      pk,
+      sk: auditSk(record.seq),
+      ...record,
+      [AUDIT_INDEX.partitionKey]: `D#${record.at.slice(0, 10)}`,
+      [AUDIT_INDEX.sortKey]: `${record.at}#${pk}#${record.seq}`,
+      [TTL_ATTRIBUTE]: Math.floor(Date.parse(record.at) / 1000) + this.#retentionSeconds,
+    };
+  }
+
+  #query(input: Omit<QueryCommandInput, 'TableName'>, wanted?: number): Promise<Item[]> {
+    return queryAll(this.#db, this.#table, input, wanted);
+  }
+}
+
+function fromItem(item: Item): AuditRecord {
+  const secret = item.secret as AuditRecord['secret'];
+  return {
+    seq: item.seq as number,
+    prevHash: item.prevHash as string,
+    hash: item.hash as string,
+    at: item.at as string,
+    action: item.action as AuditRecord['action'],
+    outcome: item.outcome as AuditRecord['outcome'],
+    secret: { name: secret.name, ...(secret.ownerId !== undefined && { ownerId: secret.ownerId }) },
+    actor: item.actor as string,
+    ...(typeof item.version === 'number' && { version: item.version }),
+    ...(typeof item.reason === 'string' && { reason: item.reason }),
+    traceId: item.traceId as string,
+    sourceIp: item.sourceIp as string,
+  };
+}
