@@ -54,5 +54,8 @@ export const encodeData = (data: SecretData): Uint8Array => new TextEncoder().en
 export const decodeData = (bytes: Uint8Array): SecretData =>
   JSON.parse(new TextDecoder().decode(bytes)) as SecretData;
 
-/** Bounded retries for optimistic writes: enough to ride out a burst of writers, never a livelock. */
-export const MAX_WRITE_ATTEMPTS = 20;
+/**
+ * Bounded retries for optimistic writes: each round one writer wins, so this many concurrent
+ * writers on one secret all get through; beyond it, a 409 rather than a livelock.
+ */
+export const MAX_WRITE_ATTEMPTS = 50;

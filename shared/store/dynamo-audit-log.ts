@@ -12,8 +12,11 @@ import { type Item, queryAll, sleep, translate } from './dynamo-support.ts';
 import { auditPk, auditSk } from './keys.ts';
 import { AUDIT_INDEX, TTL_ATTRIBUTE } from './table.ts';
 
-/** Concurrent appenders on one secret take turns; each lost race costs one read and one write. */
-const APPEND_ATTEMPTS = 12;
+/**
+ * Concurrent appenders on one secret take turns (one wins each round); each lost race costs one
+ * read and one conditional put. A chain so serializes appends: about one per round trip per secret.
+ */
+const APPEND_ATTEMPTS = 50;
 
 export class DynamoAuditLog implements AuditLog {
   readonly #db: DynamoDBDocumentClient;
@@ -51,7 +54,7 @@ export class DynamoAuditLog implements AuditLog {
       } catch (error) {
         if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException')
           throw translate(error);
-        await sleep(Math.random() * 5 * attempt);
+        await sleep(Math.random() * Math.min(50, 2 * attempt));
       }
     }
     throw new DependencyUnavailableError('DATABASE_ERROR', {
