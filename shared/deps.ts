@@ -6,6 +6,7 @@ import { KmsEnvelopeCipher } from './crypto/kms-cipher.ts';
 import type { VaultDeps } from './domain/ports.ts';
 import { DynamoAuditLog } from './store/dynamo-audit-log.ts';
 import { DynamoSecretStore } from './store/dynamo-secret-store.ts';
+import { PowertoolsOnceRunner } from './store/idempotency.ts';
 
 /** Builds the domain's dependencies from configuration: the only place SDK clients are made. */
 export function createDeps(config: StoreConfig): VaultDeps {
@@ -17,6 +18,8 @@ export function createDeps(config: StoreConfig): VaultDeps {
     cipher: new KmsEnvelopeCipher(kms, config.keyId, config.dataKeyCache),
     clock: { now: () => new Date() },
     audit: new DynamoAuditLog(db, { tableName: config.tableName, retentionDays: config.auditRetentionDays }),
+    // A day, as Stripe: long enough for any client's retries, short enough to free the key.
+    once: new PowertoolsOnceRunner(dynamo, { tableName: config.tableName, expiresAfterSeconds: 86_400 }),
   };
 }
 

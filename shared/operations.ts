@@ -43,6 +43,8 @@ export interface Operation {
    * entries, and only entries: Query and PutItem on audit keys); `read` for the audit query.
    */
   audit?: 'append' | 'read';
+  /** Keeps idempotency records (Idempotency-Key): only under their own keys. */
+  idempotency?: true;
 }
 
 const READ: readonly TableAction[] = ['GetItem'];
@@ -92,6 +94,7 @@ export const operations = {
     response: s.NameResponse,
     table: CREATE,
     audit: 'append',
+    idempotency: true,
     keys: ['GenerateDataKey'],
   }),
   getSecret: op({
@@ -193,6 +196,7 @@ export const operations = {
     response: s.NameResponse,
     table: CREATE,
     audit: 'append',
+    idempotency: true,
     keys: ['GenerateDataKey'],
   }),
   getUserSecret: op({
@@ -298,6 +302,19 @@ export const operations = {
     table: RESTORE,
     audit: 'append',
     keys: [],
+  }),
+  batchGetSecrets: op({
+    id: 'batch-get-secrets',
+    method: 'POST',
+    path: '/batch/secrets',
+    summary: 'Read up to 20 shared secrets at once; a per-name error for each one the caller may not read',
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { body: s.BatchGetBody },
+    response: s.BatchGetResponse,
+    table: READ,
+    keys: ['Decrypt'],
+    audit: 'append',
   }),
   getAudit: op({
     id: 'get-audit',

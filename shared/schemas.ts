@@ -349,3 +349,19 @@ export const AuditListResponse = z.object({
     }),
   ),
 });
+
+/** POST /batch/secrets: up to 20 shared secrets by name (duplicates are read once). */
+export const BatchGetBody = z.object(
+  {
+    names: z
+      .array(SecretName, { error: 'names must be an array of secret names' })
+      .min(1, { error: 'names is empty' })
+      .max(20, { error: 'at most 20 names' }),
+  },
+  { error: 'Request body must be a JSON object' },
+);
+
+export const BatchGetResponse = z.object({
+  items: z.array(SecretResponse),
+  errors: z.array(z.object({ name: z.string(), error_code: z.string(), error_message: z.string() })),
+});

@@ -12,6 +12,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Operation } from '../../shared/operations.ts';
+import { IDEMPOTENCY_KEY_PREFIX } from '../../shared/store/idempotency.ts';
 import { AUDIT_KEY_PREFIX } from '../../shared/store/keys.ts';
 import { AUDIT_INDEX } from '../../shared/store/table.ts';
 import type { VaultData } from './vault-data.ts';
@@ -52,6 +53,18 @@ function auditStatements(operation: Operation, data: VaultData): PolicyStatement
     ];
   }
   return [];
+}
+
+/** Powertools' idempotency records (conditional put, get, update on completion, delete on failure). */
+function idempotencyStatements(operation: Operation, data: VaultData): PolicyStatement[] {
+  if (!operation.idempotency) return [];
+  return [
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [data.table.tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${IDEMPOTENCY_KEY_PREFIX}*`] } },
+    }),
+  ];
 }
 
 export interface OperationFunctionProps {
@@ -97,7 +110,12 @@ export class OperationFunction extends Construct {
         }),
       );
     }
-    for (const statement of auditStatements(operation, data)) this.role.addToPolicy(statement);
+    for (const statement of [
+      ...auditStatements(operation, data),
+      ...idempotencyStatements(operation, data),
+    ]) {
+      this.role.addToPolicy(statement);
+    }
     if (operation.table.length > 0 || operation.audit) this.role.addToPolicy(data.tableKeyStatement());
     data.allowEnvelope(this.role, operation.keys, kindOf(operation));
 

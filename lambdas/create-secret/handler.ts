@@ -20,6 +20,7 @@ export const handler = vaultHandler(
       readRoles,
       writeRoles,
       onlyIfAbsent: headers['if-none-match'] === '*',
+      idempotencyKey: headers['idempotency-key'],
     };
     return createdReply(await createSecret(deps, caller, input));
   },

@@ -14,14 +14,29 @@ export interface CreateSecretInput {
   expires?: string | undefined;
   /** `If-None-Match: *`: a taken name is a failed precondition (412) rather than a conflict (409). */
   onlyIfAbsent?: boolean;
+  /** A retried create with the same key (from the same caller) gets the first result, not a 409. */
+  idempotencyKey?: string | undefined;
 }
 
-/** Creates version 1 of a secret. */
+type Created = SecretRef & { version: number };
+
+/**
+ * Creates version 1 of a secret, at most once per idempotency key. The key's fingerprint leaves
+ * out the data, so nothing derived from a secret value is ever stored beside the key.
+ */
 export async function createSecret(
   deps: VaultDeps,
   caller: Caller,
   input: CreateSecretInput,
-): Promise<SecretRef & { version: number }> {
+): Promise<Created> {
+  if (input.idempotencyKey === undefined) return createOnce(deps, caller, input);
+  const { data: _data, idempotencyKey, ...fingerprint } = input;
+  return deps.once.run(`${caller.userId}\u0000${idempotencyKey}`, fingerprint, () =>
+    createOnce(deps, caller, input),
+  );
+}
+
+async function createOnce(deps: VaultDeps, caller: Caller, input: CreateSecretInput): Promise<Created> {
   await assertMayActFor(deps, caller, input.ref, 'create');
   const now = deps.clock.now().toISOString();
   const version = 1;

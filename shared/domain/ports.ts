@@ -66,9 +66,18 @@ export interface AuditLog {
   query(query: AuditQuery): Promise<Page<AuditRecord>>;
 }
 
+/**
+ * Runs a request at most once per key: a retry with the same key gets the first result, a
+ * different request under the same key is refused.
+ */
+export interface OnceRunner {
+  run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T>;
+}
+
 export interface VaultDeps {
   secrets: SecretStore;
   cipher: SecretCipher;
   clock: Clock;
   audit: AuditLog;
+  once: OnceRunner;
 }

@@ -1,5 +1,6 @@
 /** Domain results in PrivX's wire format (snake_case, role handles, RFC 3339 timestamps). */
 import type { AuditRecord } from '../domain/audit.ts';
+import type { VaultError } from '../domain/errors.ts';
 import type { Page, SecretMetadata, SecretRef, SecretView, VersionInfo } from '../domain/model.ts';
 import { API_BASE } from '../operations.ts';
 import { Reply } from './respond.ts';
@@ -86,5 +87,17 @@ export const auditJson = (page: Page<AuditRecord>) => ({
     source_ip: record.sourceIp,
     prev_hash: record.prevHash,
     hash: record.hash,
+  })),
+});
+
+export const batchJson = (result: {
+  items: SecretView[];
+  errors: Array<{ ref: SecretRef; error: VaultError }>;
+}) => ({
+  items: result.items.map(secretJson),
+  errors: result.errors.map(({ ref, error }) => ({
+    name: ref.name,
+    error_code: error.code,
+    error_message: error.message,
   })),
 });

@@ -278,3 +278,76 @@ describe('description, tags and expiry', () => {
     expect((await call('GET', path(name), { token: reader })).json.data).toEqual({ v: 1 });
   });
 });
+
+describe('idempotent create', () => {
+  it('a retried POST with the same Idempotency-Key returns the first response instead of a 409', async () => {
+    const name = uniqueName('idem');
+    const key = `key-${name}`;
+    const body = { name, data: { v: 1 }, read_roles: [{ id: 'readers' }] };
+    const first = await call('POST', '/secrets', { token: adder, body, headers: { 'Idempotency-Key': key } });
+    const retry = await call('POST', '/secrets', { token: adder, body, headers: { 'Idempotency-Key': key } });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.json).toEqual(first.json);
+    expect(retry.headers.get('location')).toBe(first.headers.get('location'));
+    expect((await call('GET', `/versions${path(name)}`, { token: reader })).json.count).toBe(1);
+
+    const withoutKey = await call('POST', '/secrets', { token: adder, body });
+    expectShapedError(withoutKey, 409, 'VALUE_DUPLICATE');
+    const otherRequest = await call('POST', '/secrets', {
+      token: adder,
+      body: { ...body, read_roles: [{ id: 'others' }] },
+      headers: { 'Idempotency-Key': key },
+    });
+    expectShapedError(otherRequest, 422, 'RULE_VIOLATION');
+  });
+
+  it('keys are per caller: another caller reusing a key does not get the first response', async () => {
+    const name = uniqueName('idem-other');
+    const key = `shared-key-${name}`;
+    await call('POST', '/secrets', {
+      token: adder,
+      body: { name, data: {} },
+      headers: { 'Idempotency-Key': key },
+    });
+    const someoneElse = await token({ sub: 'other-bot', scopes: ['vaultAdd'] });
+    const reply = await call('POST', '/secrets', {
+      token: someoneElse,
+      body: { name, data: {} },
+      headers: { 'Idempotency-Key': key },
+    });
+    expectShapedError(reply, 409, 'VALUE_DUPLICATE');
+  });
+});
+
+describe('batch read', () => {
+  it('returns what the caller may read and a per-name error for the rest', async () => {
+    const readable = uniqueName('batch-ok');
+    const hidden = uniqueName('batch-hidden');
+    await create(readable);
+    await call('POST', '/secrets', {
+      token: adder,
+      body: { name: hidden, data: { x: 1 }, read_roles: [{ id: 'others' }] },
+    });
+    const missing = uniqueName('batch-missing');
+    const reply = await call('POST', '/batch/secrets', {
+      token: reader,
+      body: { names: [readable, hidden, missing] },
+    });
+    expect(reply.status).toBe(200);
+    expect(reply.json.items).toEqual([expect.objectContaining({ name: readable, data: { v: 1 } })]);
+    expect(reply.json.errors).toEqual([
+      { name: hidden, error_code: 'OBJECT_NOT_FOUND', error_message: 'Secret not found' },
+      { name: missing, error_code: 'OBJECT_NOT_FOUND', error_message: 'Secret not found' },
+    ]);
+  });
+
+  it('refuses more than 20 names, all at once', async () => {
+    const names = Array.from({ length: 21 }, (_, i) => `n${i}`);
+    expectShapedError(
+      await call('POST', '/batch/secrets', { token: reader, body: { names } }),
+      400,
+      'VALUE_OUT_OF_BOUNDS',
+    );
+  });
+});

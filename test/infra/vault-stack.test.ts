@@ -162,7 +162,10 @@ describe('least privilege per function', () => {
       const onAuditKeys = (s: Statement) =>
         JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["A#*"]');
       const onIndex = (s: Statement) => JSON.stringify(s.Resource).includes('/index/');
-      const general = statements.filter((s) => !onAuditKeys(s) && !onIndex(s));
+      const onIdempotencyKeys = (s: Statement) =>
+        JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["IDEM#*"]');
+      const general = statements.filter((s) => !onAuditKeys(s) && !onIndex(s) && !onIdempotencyKeys(s));
+      expect(statements.filter(onIdempotencyKeys).length).toBe(operation.idempotency ? 1 : 0);
       const dynamo = general
         .flatMap(actionsOf)
         .filter((action) => action.startsWith('dynamodb:'))
@@ -207,8 +210,8 @@ describe('least privilege per function', () => {
   it('readers cannot generate data keys and writers cannot decrypt secret data', () => {
     for (const { operation, construct } of stack.functions) {
       const granted = keyStatementsFor(logicalId(construct.role.node.defaultChild)).flatMap(actionsOf);
-      if (operation.method === 'GET') expect(granted).not.toContain('kms:GenerateDataKey');
-      if (operation.method !== 'GET') expect(granted).not.toContain('kms:Decrypt');
+      if (!operation.table.includes('PutItem')) expect(granted).not.toContain('kms:GenerateDataKey');
+      if (operation.table.includes('PutItem')) expect(granted).not.toContain('kms:Decrypt');
     }
   });
 
