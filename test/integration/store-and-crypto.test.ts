@@ -109,18 +109,32 @@ describe('DynamoDB store with KMS envelope encryption', () => {
 
   it('many parallel writers: each write gets the next version, no gaps, no duplicates, none lost', async () => {
     await create('race/one', { n: 0 });
-    const writers = 25;
+    const writers = 10;
+    const writesEach = 5;
     const results = await Promise.all(
-      Array.from({ length: writers }, (_, i) =>
-        updateSecret(parts.deps, writer, { name: 'race/one' }, { data: { n: i + 1 } }),
-      ),
+      Array.from({ length: writers }, async (_, w) => {
+        const versions: Array<{ version: number; data: { w: number; i: number } }> = [];
+        for (let i = 0; i < writesEach; i++) {
+          const data = { w, i };
+          versions.push({
+            version: (await updateSecret(parts.deps, writer, { name: 'race/one' }, { data })).version,
+            data,
+          });
+        }
+        return versions;
+      }),
     );
-    const versions = results.map((result) => result.version).sort((a, b) => a - b);
-    expect(versions).toEqual(Array.from({ length: writers }, (_, i) => i + 2));
+    const all = results.flat().sort((a, b) => a.version - b.version);
+    const total = writers * writesEach;
+    // Every write has its own version, 2..total+1: none overwritten, none skipped, none twice.
+    expect(all.map((write) => write.version)).toEqual(Array.from({ length: total }, (_, i) => i + 2));
     const final = await getSecret(parts.deps, reader, { name: 'race/one' });
-    expect(final.version).toBe(writers + 1);
-    // The stored data is the write that got the last version.
-    const last = results.find((result) => result.version === writers + 1)!;
-    expect(final.data).toEqual({ n: results.indexOf(last) + 1 });
+    expect(final.version).toBe(total + 1);
+    expect(final.data).toEqual(all.at(-1)!.data);
+    // Each writer's own writes kept their order.
+    for (const own of results)
+      expect(own.map((write) => write.version)).toEqual(
+        [...own.map((write) => write.version)].sort((a, b) => a - b),
+      );
   });
 });
