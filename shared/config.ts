@@ -81,6 +81,8 @@ export interface StoreConfig {
   maxVersions: number;
   /** Audit entries expire (DynamoDB TTL) this many days after they were written. */
   auditRetentionDays: number;
+  /** How long before a secret's `expires` the `Secret Near Expiry` event comes. */
+  expiryWarningSeconds: number;
 }
 
 export function loadStoreConfig(): StoreConfig {
@@ -95,6 +97,7 @@ export function loadStoreConfig(): StoreConfig {
     },
     maxVersions: bounded('MAX_VERSIONS', 10, 1, 50),
     auditRetentionDays: bounded('AUDIT_RETENTION_DAYS', 365, 1, 3650),
+    expiryWarningSeconds: integer('EXPIRY_WARNING_SECONDS', 7 * 86_400),
   };
 }
 

@@ -14,7 +14,11 @@ export function createDeps(config: StoreConfig): VaultDeps {
   const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const kms = new KMSClient({ ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
   return {
-    secrets: new DynamoSecretStore(db, { tableName: config.tableName, maxVersions: config.maxVersions }),
+    secrets: new DynamoSecretStore(db, {
+      tableName: config.tableName,
+      maxVersions: config.maxVersions,
+      expiryWarningSeconds: config.expiryWarningSeconds,
+    }),
     cipher: new KmsEnvelopeCipher(kms, config.keyId, config.dataKeyCache),
     clock: { now: () => new Date() },
     audit: new DynamoAuditLog(db, { tableName: config.tableName, retentionDays: config.auditRetentionDays }),

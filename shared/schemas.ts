@@ -336,7 +336,7 @@ export const AuditListResponse = z.object({
       seq: z.number().int(),
       at: Timestamp,
       action: z.string(),
-      outcome: z.enum(['success', 'denied']),
+      outcome: z.enum(['success', 'denied', 'failed']),
       secret: z.string(),
       owner_id: z.string().optional(),
       actor: z.string(),

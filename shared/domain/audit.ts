@@ -6,8 +6,17 @@
 import { createHash } from 'node:crypto';
 import type { SecretRef } from './model.ts';
 
-export type AuditAction = 'read' | 'create' | 'update' | 'delete' | 'purge' | 'restore' | 'access';
-export type AuditOutcome = 'success' | 'denied';
+export type AuditAction =
+  | 'read'
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'purge'
+  | 'restore'
+  | 'access'
+  | 'rotate'
+  | 'configure';
+export type AuditOutcome = 'success' | 'denied' | 'failed';
 
 /** What happened, as the domain reports it. Never any secret value. */
 export interface AuditEvent {

@@ -162,3 +162,10 @@ export class ServiceConfigurationError extends VaultError {
     super('CONFIGURATION_ERROR', message, options);
   }
 }
+
+/** A rotation step failed after its retries: the current version is untouched. */
+export class RotationFailedError extends VaultError {
+  constructor(message: string, options: VaultErrorOptions = {}) {
+    super('INTRA_SERVICE_COMMUNICATION_ERROR', message, options);
+  }
+}

@@ -1,3 +1,5 @@
+import type { RotationConfig } from './rotators.ts';
+
 /** The vault's vocabulary, free of any AWS or HTTP type. */
 
 /** OAuth2 scopes of the PrivX API. */
@@ -48,6 +50,7 @@ export interface SecretMetadata extends SecretRef {
   tags: readonly Tag[];
   /** RFC 3339; after it the data is refused (the metadata stays readable). */
   expires?: string | undefined;
+  rotation?: RotationConfig | undefined;
 }
 
 /** The sealed data of one version. */
@@ -71,6 +74,38 @@ export interface Deletion {
 /** A secret as stored: metadata plus its current version's sealed data. */
 export interface StoredSecret extends SecretMetadata, SealedData {
   deletion?: Deletion | undefined;
+  /** The version current before the last rotation: readers may ask for it during cut-over. */
+  previousVersion?: number | undefined;
+  /** Which expiry warning has been given, so each is given once. */
+  expiryNotice?: 'near' | 'expired' | undefined;
+  /** The trace id of the write that made this head: change events carry it. */
+  lastTraceId?: string | undefined;
+  /** Bumped by the store on every head write, versioned or not: what conditional writes compare. */
+  revision?: number | undefined;
+}
+
+/** One rotation in progress (or the last one that failed), its pending value sealed. */
+export interface RotationState {
+  token: string;
+  status: 'running' | 'failed' | 'succeeded';
+  /** The next step to run. */
+  step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
+  /** The head version the pending value is meant to follow. */
+  basedOn: number;
+  pending?: SealedData | undefined;
+  trigger: 'schedule' | 'on-demand' | 'event';
+  actor: string;
+  traceId?: string | undefined;
+  startedAt: string;
+  updatedAt: string;
+  error?: string | undefined;
+}
+
+/** Something a secret has coming: a scheduled rotation, an expiry warning, its expiry. */
+export interface Due {
+  secret: SecretRef;
+  kind: 'rotate' | 'near-expiry' | 'expired';
+  at: string;
 }
 
 /** One immutable version, as kept in the history. */

@@ -1,13 +1,17 @@
 import type { AuditEvent, AuditQuery, AuditRecord } from './audit.ts';
 import type {
   Deletion,
+  Due,
   Page,
+  RotationState,
+  SecretData,
   SecretMetadata,
   SecretRef,
   SecretVersion,
   StoredSecret,
   VersionInfo,
 } from './model.ts';
+import type { RotationConfig, RotationContext, RotationStep } from './rotators.ts';
 
 /**
  * A set of secrets the store can list cheaply, in name order, without reading the others:
@@ -38,6 +42,15 @@ export interface SecretStore {
   /** Removes the secret and all its versions now. */
   purge(previous: StoredSecret): Promise<boolean>;
   /** One page of a listing in name order, with the listing's total; cost grows with offset + limit, not the table. */
+  getRotation(ref: SecretRef): Promise<RotationState | undefined>;
+  /** Saves rotation progress if the stored state still has `expectedToken` (undefined: no rotation running). */
+  saveRotation(ref: SecretRef, state: RotationState, expectedToken: string | undefined): Promise<boolean>;
+  /** What is due by `now` across all secrets, oldest first. */
+  due(now: Date, limit: number): Promise<Due[]>;
+  /** Changes the rotation settings or bookkeeping: not a new version of the secret. */
+  setRotation(previous: StoredSecret, rotation: RotationConfig | undefined): Promise<boolean>;
+  /** Records that an expiry warning was given (once: false when already given or the head moved on). */
+  markExpiryNotice(secret: StoredSecret, notice: 'near' | 'expired'): Promise<boolean>;
   page(listing: Listing, offset: number, limit: number, descending: boolean): Promise<Page<SecretMetadata>>;
   /** Every entry of the listings (a secret in several listings comes once per listing). */
   entries(listings: readonly Listing[]): Promise<SecretMetadata[]>;
@@ -53,6 +66,11 @@ export interface SecretCipher {
   seal(plaintext: Uint8Array, binding: SealBinding): Promise<Uint8Array>;
   /** Throws DataIntegrityError when the sealed bytes do not belong to `binding`. */
   open(sealed: Uint8Array, binding: SealBinding): Promise<Uint8Array>;
+}
+
+/** Runs a rotator named by its ARN (a Lambda in the cloud, a local module locally). */
+export interface RotatorInvoker {
+  invoke(arn: string, step: RotationStep, context: RotationContext): Promise<SecretData | undefined>;
 }
 
 export interface Clock {
@@ -80,4 +98,10 @@ export interface VaultDeps {
   clock: Clock;
   audit: AuditLog;
   once: OnceRunner;
+}
+
+/** What rotation needs beyond the API's dependencies. */
+export interface RotationDeps extends VaultDeps {
+  rotators: RotatorInvoker;
+  settings: { stepAttempts: number; retryAfterFailureSeconds: number };
 }

@@ -5,6 +5,7 @@ import {
   InvalidRequestError,
   PermissionDeniedError,
   PreconditionFailedError,
+  RotationFailedError,
   RuleViolationError,
   SecretExpiredError,
   SecretNotFoundError,
@@ -40,6 +41,7 @@ const STATUS: ReadonlyArray<[abstract new (...args: never[]) => VaultError, numb
   [RuleViolationError, 422],
   [DataIntegrityError, 500],
   [ServiceConfigurationError, 500],
+  [RotationFailedError, 502],
   [DependencyUnavailableError, 503],
 ];
 

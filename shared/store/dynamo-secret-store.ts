@@ -1,8 +1,15 @@
-import { type DynamoDBDocumentClient, GetCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { DuplicateSecretError, SecretPendingDeletionError } from '../domain/errors.ts';
 import type {
   Deletion,
+  Due,
   Page,
+  RotationState,
   SecretMetadata,
   SecretRef,
   SecretVersion,
@@ -13,11 +20,15 @@ import type { Listing, SecretStore } from '../domain/ports.ts';
 import { call, GuardFailed, type Item, queryAll, type TransactItem, transact } from './dynamo-support.ts';
 import {
   counterKey,
+  DUE_SHARDS,
+  dueKey,
+  duePk,
   entryPk,
   headKey,
   isCounted,
   listingId,
   listingsOf,
+  rotationKey,
   VERSION_PREFIX,
   versionKey,
   versionsOf,
@@ -28,6 +39,8 @@ export interface StoreOptions {
   tableName: string;
   /** Versions kept per secret; each write prunes the one that falls out. */
   maxVersions: number;
+  /** How long before `expires` the near-expiry warning is due. */
+  expiryWarningSeconds: number;
 }
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
@@ -36,11 +49,122 @@ export class DynamoSecretStore implements SecretStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #maxVersions: number;
+  readonly #warningMs: number;
 
   constructor(db: DynamoDBDocumentClient, options: StoreOptions) {
     this.#db = db;
     this.#table = options.tableName;
     this.#maxVersions = options.maxVersions;
+    this.#warningMs = options.expiryWarningSeconds * 1000;
+  }
+
+  /** What a live secret has coming; a deleted one has nothing. */
+  #duesOf(secret: StoredSecret | undefined): Due[] {
+    if (!secret || secret.deletion) return [];
+    const ref = { name: secret.name, ...(secret.ownerId !== undefined && { ownerId: secret.ownerId }) };
+    const dues: Due[] = [];
+    if (secret.rotation?.nextAt) dues.push({ secret: ref, kind: 'rotate', at: secret.rotation.nextAt });
+    if (secret.expires !== undefined) {
+      const expires = Date.parse(secret.expires);
+      if (secret.expiryNotice === undefined)
+        dues.push({
+          secret: ref,
+          kind: 'near-expiry',
+          at: new Date(expires - this.#warningMs).toISOString(),
+        });
+      if (secret.expiryNotice !== 'expired')
+        dues.push({ secret: ref, kind: 'expired', at: new Date(expires).toISOString() });
+    }
+    return dues;
+  }
+
+  /** Due items that must go or come when a head changes from `previous` to `next`. */
+  #dueChanges(previous: StoredSecret | undefined, next: StoredSecret | undefined): TransactItem[] {
+    const before = new Map(this.#duesOf(previous).map((due) => [dueKey(due).sk, due]));
+    const after = new Map(this.#duesOf(next).map((due) => [dueKey(due).sk, due]));
+    return [
+      ...[...before]
+        .filter(([sk]) => !after.has(sk))
+        .map(([, due]) => ({ Delete: { TableName: this.#table, Key: dueKey(due) } })),
+      ...[...after]
+        .filter(([sk]) => !before.has(sk))
+        .map(([, due]) => ({
+          Put: {
+            TableName: this.#table,
+            Item: { ...dueKey(due), secret: due.secret, kind: due.kind, at: due.at },
+          },
+        })),
+    ];
+  }
+
+  async getRotation(ref: SecretRef): Promise<RotationState | undefined> {
+    const item = await this.#getItem(rotationKey(ref), true);
+    if (!item) return undefined;
+    const { pk: _pk, sk: _sk, ...state } = item;
+    return state as unknown as RotationState;
+  }
+
+  async saveRotation(
+    ref: SecretRef,
+    state: RotationState,
+    expectedToken: string | undefined,
+  ): Promise<boolean> {
+    try {
+      await call(() =>
+        this.#db.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: { ...rotationKey(ref), ...state },
+            // Starting needs no rotation running; continuing needs it to still be ours.
+            ConditionExpression:
+              expectedToken === undefined
+                ? 'attribute_not_exists(pk) OR #status <> :running'
+                : '#token = :token',
+            ExpressionAttributeNames:
+              expectedToken === undefined ? { '#status': 'status' } : { '#token': 'token' },
+            ExpressionAttributeValues:
+              expectedToken === undefined ? { ':running': 'running' } : { ':token': expectedToken },
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async due(now: Date, limit: number): Promise<Due[]> {
+    const shards = await Promise.all(
+      Array.from({ length: DUE_SHARDS }, (_, shard) =>
+        this.#queryAll(
+          {
+            KeyConditionExpression: 'pk = :pk AND sk <= :now',
+            ExpressionAttributeValues: { ':pk': duePk(shard), ':now': `${now.toISOString()}~` },
+          },
+          limit,
+        ),
+      ),
+    );
+    return shards
+      .flat()
+      .map((item) => ({
+        secret: item.secret as SecretRef,
+        kind: item.kind as Due['kind'],
+        at: item.at as string,
+      }))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+      .slice(0, limit);
+  }
+
+  async markExpiryNotice(secret: StoredSecret, notice: 'near' | 'expired'): Promise<boolean> {
+    const next = { ...secret, expiryNotice: notice };
+    return (
+      (await transact(this.#db, [
+        this.#guardedHead(secret, toHead(next)),
+        ...this.#dueChanges(secret, next),
+      ])) === true
+    );
   }
 
   async get(ref: SecretRef): Promise<StoredSecret | undefined> {
@@ -83,7 +207,7 @@ export class DynamoSecretStore implements SecretStore {
       {
         Put: {
           TableName: this.#table,
-          Item: toHead(secret),
+          Item: { ...toHead(secret), revision: 0 },
           // A name is free when unused, or when its soft-deleted secret is past its purge time (TTL lags).
           ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
           ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
@@ -94,6 +218,7 @@ export class DynamoSecretStore implements SecretStore {
       this.#putVersion(secret),
       ...listings.map((listing) => this.#putEntry(listing, secret)),
       ...listings.filter(isCounted).map((listing) => this.#count(listing, 1)),
+      ...this.#dueChanges(undefined, secret),
     ]);
     if (outcome instanceof GuardFailed) {
       const purgeAt = outcome.existing?.deletion as Deletion | undefined;
@@ -115,6 +240,7 @@ export class DynamoSecretStore implements SecretStore {
         ...listingsOf(previous)
           .filter((listing) => !kept.has(listingId(listing)))
           .map((listing) => this.#deleteEntry(listing, previous)),
+        ...this.#dueChanges(previous, next),
       ])) === true
     );
   }
@@ -130,6 +256,7 @@ export class DynamoSecretStore implements SecretStore {
         ...versions.map((key) => this.#setTtl(key, ttl)),
         ...listings.map((listing) => this.#deleteEntry(listing, previous)),
         ...listings.filter(isCounted).map((listing) => this.#count(listing, -1)),
+        ...this.#dueChanges(previous, undefined),
       ])) === true
     );
   }
@@ -144,6 +271,7 @@ export class DynamoSecretStore implements SecretStore {
         ...versions.map((key) => this.#setTtl(key, undefined)),
         ...listings.map((listing) => this.#putEntry(listing, restored)),
         ...listings.filter(isCounted).map((listing) => this.#count(listing, 1)),
+        ...this.#dueChanges(undefined, restored),
       ])) === true
     );
   }
@@ -158,13 +286,15 @@ export class DynamoSecretStore implements SecretStore {
           Delete: {
             TableName: this.#table,
             Key: headKey(previous),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': previous.version },
+            ConditionExpression: 'revision = :expected',
+            ExpressionAttributeValues: { ':expected': previous.revision ?? 0 },
           },
         },
         ...versions.map((key) => ({ Delete: { TableName: this.#table, Key: key } })),
+        { Delete: { TableName: this.#table, Key: rotationKey(previous) } },
         ...listings.map((listing) => this.#deleteEntry(listing, previous)),
         ...listings.filter(isCounted).map((listing) => this.#count(listing, -1)),
+        ...this.#dueChanges(previous, undefined),
       ])) === true
     );
   }
@@ -201,16 +331,29 @@ export class DynamoSecretStore implements SecretStore {
     return pages.flat().map(fromEntry);
   }
 
-  /** The head write every change is guarded by: nobody wrote since `previous` was read. */
+  /**
+   * The head write every change is guarded by: nobody wrote since `previous` was read. The
+   * revision moves on every head write, versioned or not (rotation settings, expiry notices).
+   */
   #guardedHead(previous: StoredSecret, item: Item): TransactItem {
     return {
       Put: {
         TableName: this.#table,
-        Item: item,
-        ConditionExpression: 'version = :expected',
-        ExpressionAttributeValues: { ':expected': previous.version },
+        Item: { ...item, revision: (previous.revision ?? 0) + 1 },
+        ConditionExpression: 'revision = :expected',
+        ExpressionAttributeValues: { ':expected': previous.revision ?? 0 },
       },
     };
+  }
+
+  async setRotation(previous: StoredSecret, rotation: StoredSecret['rotation']): Promise<boolean> {
+    const next = { ...previous, rotation };
+    return (
+      (await transact(this.#db, [
+        this.#guardedHead(previous, toHead(next)),
+        ...this.#dueChanges(previous, next),
+      ])) === true
+    );
   }
 
   #putVersion(secret: StoredSecret): TransactItem {
@@ -304,6 +447,7 @@ function toMetadata(secret: SecretMetadata): Item {
     description: secret.description,
     tags: secret.tags.map((tag) => ({ ...tag })),
     expires: secret.expires,
+    rotation: secret.rotation,
   };
 }
 
@@ -314,6 +458,9 @@ function toHead(secret: StoredSecret): Item {
     sealedVersion: secret.sealedVersion,
     sealed: secret.sealed,
     deletion: secret.deletion,
+    previousVersion: secret.previousVersion,
+    expiryNotice: secret.expiryNotice,
+    lastTraceId: secret.lastTraceId,
   };
 }
 
@@ -331,6 +478,7 @@ function fromEntry(item: Item): SecretMetadata {
     ...(typeof item.description === 'string' && { description: item.description }),
     tags: (item.tags as SecretMetadata['tags'] | undefined) ?? [],
     ...(typeof item.expires === 'string' && { expires: item.expires }),
+    ...(item.rotation !== undefined && { rotation: item.rotation as SecretMetadata['rotation'] }),
   };
 }
 
@@ -340,6 +488,12 @@ function fromHead(item: Item): StoredSecret {
     sealedVersion: item.sealedVersion as number,
     sealed: item.sealed as Uint8Array,
     ...(item.deletion !== undefined && { deletion: item.deletion as Deletion }),
+    ...(typeof item.previousVersion === 'number' && { previousVersion: item.previousVersion }),
+    ...(typeof item.expiryNotice === 'string' && {
+      expiryNotice: item.expiryNotice as StoredSecret['expiryNotice'],
+    }),
+    ...(typeof item.lastTraceId === 'string' && { lastTraceId: item.lastTraceId }),
+    revision: typeof item.revision === 'number' ? item.revision : 0,
   };
 }
 

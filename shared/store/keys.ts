@@ -12,7 +12,7 @@
  * and the shared secrets naming a role. Each is a name-ordered partition, so a page costs what it
  * reads, not the size of the table. Audit entries are also indexed by day (GSI `byDay`).
  */
-import type { SecretMetadata, SecretRef } from '../domain/model.ts';
+import type { Due, SecretMetadata, SecretRef } from '../domain/model.ts';
 import type { Listing } from '../domain/ports.ts';
 
 export const HEAD = 'head';
@@ -35,6 +35,22 @@ export const versionsOf = (ref: SecretRef) => secretPk(ref);
 
 /** Every audit item's key starts so: IAM confines audit writers to these keys. */
 export const AUDIT_KEY_PREFIX = 'A#';
+/** A secret's rotation in progress (or its last failure). */
+export const rotationKey = (ref: SecretRef) => ({ pk: secretPk(ref), sk: 'rotation' });
+
+/**
+ * What is due (rotations, expiry warnings), spread over a few partitions so writes do not pile
+ * onto one; the sweeper reads each partition up to now.
+ */
+export const DUE_SHARDS = 8;
+export const duePk = (shard: number) => `DUE#${shard}`;
+export function dueKey(due: Due) {
+  const pk = secretPk(due.secret);
+  let hash = 0;
+  for (const char of pk) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return { pk: duePk(hash % DUE_SHARDS), sk: `${due.at}#${due.kind}#${pk}` };
+}
+
 export const auditPk = (ref: SecretRef) => `${AUDIT_KEY_PREFIX}${namespaceOf(ref)}#${ref.name}`;
 export const auditSk = (seq: number) => `e#${String(seq).padStart(12, '0')}`;
 

@@ -36,6 +36,7 @@ export async function localParts(cache = { maxKeys: 100, ttlSeconds: 60 }): Prom
     dataKeyCache: cache,
     maxVersions: 5,
     auditRetentionDays: 30,
+    expiryWarningSeconds: 3600,
   });
   return { deps, tableName, keyId, kmsEndpoint, dynamoEndpoint };
 }

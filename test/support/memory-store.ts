@@ -4,7 +4,9 @@ import { type AuditRecord, nextRecord } from '../../shared/domain/audit.ts';
 import { DuplicateSecretError, SecretPendingDeletionError } from '../../shared/domain/errors.ts';
 import type {
   Deletion,
+  Due,
   Page,
+  RotationState,
   SecretMetadata,
   SecretRef,
   SecretVersion,
@@ -33,7 +35,10 @@ export class MemorySecretStore implements SecretStore {
     return { version, sealed, sealedVersion, created, author };
   }
   #unchanged(previous: StoredSecret) {
-    return this.items.get(keyOf(previous))?.version === previous.version;
+    return (this.items.get(keyOf(previous))?.revision ?? 0) === (previous.revision ?? 0);
+  }
+  #bumped(previous: StoredSecret, next: StoredSecret): StoredSecret {
+    return { ...next, revision: (previous.revision ?? 0) + 1 };
   }
 
   async get(ref: SecretRef) {
@@ -54,7 +59,7 @@ export class MemorySecretStore implements SecretStore {
   }
   async replace(previous: StoredSecret, next: StoredSecret) {
     if (!this.#unchanged(previous)) return false;
-    this.items.set(keyOf(next), next);
+    this.items.set(keyOf(next), this.#bumped(previous, next));
     this.history.set(
       keyOf(next),
       [...(this.history.get(keyOf(next)) ?? []), this.#version(next)].slice(-this.maxVersions),
@@ -63,18 +68,51 @@ export class MemorySecretStore implements SecretStore {
   }
   async softDelete(previous: StoredSecret, deletion: Deletion) {
     if (!this.#unchanged(previous)) return false;
-    this.items.set(keyOf(previous), { ...previous, deletion });
+    this.items.set(keyOf(previous), this.#bumped(previous, { ...previous, deletion }));
     return true;
   }
   async restore(previous: StoredSecret) {
     if (!this.#unchanged(previous)) return false;
-    this.items.set(keyOf(previous), { ...previous, deletion: undefined });
+    this.items.set(keyOf(previous), this.#bumped(previous, { ...previous, deletion: undefined }));
     return true;
   }
   async purge(previous: StoredSecret) {
     if (!this.#unchanged(previous)) return false;
     this.items.delete(keyOf(previous));
     this.history.delete(keyOf(previous));
+    return true;
+  }
+  readonly rotations = new Map<string, RotationState>();
+  async getRotation(ref: SecretRef) {
+    return this.rotations.get(keyOf(ref));
+  }
+  async saveRotation(ref: SecretRef, state: RotationState, expectedToken: string | undefined) {
+    const stored = this.rotations.get(keyOf(ref));
+    const ok = expectedToken === undefined ? stored?.status !== 'running' : stored?.token === expectedToken;
+    if (ok) this.rotations.set(keyOf(ref), state);
+    return ok;
+  }
+  async due(now: Date, limit: number): Promise<Due[]> {
+    return [...this.items.values()]
+      .filter(
+        (secret) =>
+          !secret.deletion && secret.rotation?.nextAt && Date.parse(secret.rotation.nextAt) <= now.getTime(),
+      )
+      .map((secret) => ({
+        secret: { name: secret.name, ownerId: secret.ownerId },
+        kind: 'rotate' as const,
+        at: secret.rotation!.nextAt!,
+      }))
+      .slice(0, limit);
+  }
+  async setRotation(previous: StoredSecret, rotation: StoredSecret['rotation']) {
+    if (!this.#unchanged(previous)) return false;
+    this.items.set(keyOf(previous), { ...previous, rotation, revision: (previous.revision ?? 0) + 1 });
+    return true;
+  }
+  async markExpiryNotice(secret: StoredSecret, notice: 'near' | 'expired') {
+    if (!this.#unchanged(secret)) return false;
+    this.items.set(keyOf(secret), { ...secret, expiryNotice: notice, revision: (secret.revision ?? 0) + 1 });
     return true;
   }
   async page(

@@ -1,0 +1,243 @@
+/**
+ * The rotation protocol, as AWS Secrets Manager's: create a pending value, set it in the target
+ * system, test it, then finish by promoting pending to current (the old current stays readable as
+ * `previous`). Every step is idempotent under the rotation's token, retried with backoff, and a
+ * failure leaves the current version untouched and readable.
+ */
+import { randomUUID } from 'node:crypto';
+import { accessOf } from './access.ts';
+import { denied, recordAudit } from './auditing.ts';
+import {
+  PermissionDeniedError,
+  RotationFailedError,
+  RuleViolationError,
+  VersionConflictError,
+} from './errors.ts';
+import { decodeData, encodeData, loadVisible } from './guards.ts';
+import type { Caller, RotationState, SecretData, SecretRef, StoredSecret } from './model.ts';
+import type { RotationDeps } from './ports.ts';
+import {
+  generatorRotator,
+  ROTATION_STEPS,
+  type RotationStep,
+  type Rotator,
+  type RotatorSpec,
+} from './rotators.ts';
+import { nextRun, parseSchedule } from './schedule.ts';
+
+/** The scheduler and event triggers act as this caller: it manages, it never reads through the API. */
+export const ROTATION_ACTOR: Caller = {
+  userId: 'rotation',
+  scopes: new Set(['vaultManage']),
+  roles: new Set(),
+};
+
+/** A rotation that stopped moving this long ago (a crashed run) may be taken over. */
+const STALE_AFTER_MS = 15 * 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function rotatorFor(spec: RotatorSpec, deps: RotationDeps): Rotator {
+  if (spec.type !== 'lambda') return generatorRotator(spec);
+  return { run: (step, context) => deps.rotators.invoke(spec.arn, step, context) };
+}
+
+export interface RotationOutcome extends SecretRef {
+  version: number;
+  token: string;
+}
+
+export async function rotateSecret(
+  deps: RotationDeps,
+  caller: Caller,
+  ref: SecretRef,
+  trigger: RotationState['trigger'],
+): Promise<RotationOutcome> {
+  const secret = await loadVisible(deps, caller, ref, 'rotate');
+  if (!accessOf(caller, secret).write) {
+    throw await denied(
+      deps,
+      caller,
+      'rotate',
+      ref,
+      new PermissionDeniedError('A write role is required to rotate this secret'),
+    );
+  }
+  if (!secret.rotation)
+    throw new RuleViolationError('The secret has no rotation configured: PUT /rotation/secrets/{name} first');
+  const rotator = rotatorFor(secret.rotation.rotator, deps);
+  let state = await begin(deps, caller, secret, trigger);
+  const seal = (data: SecretData, version: number) => deps.cipher.seal(encodeData(data), { ...ref, version });
+  const open = async (sealed: Uint8Array, version: number) =>
+    decodeData(await deps.cipher.open(sealed, { ...ref, version }));
+  const current = await open(secret.sealed, secret.sealedVersion);
+
+  for (const step of ROTATION_STEPS.slice(ROTATION_STEPS.indexOf(state.step))) {
+    const token = state.token;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const pending = state.pending && (await open(state.pending.sealed, state.pending.sealedVersion));
+        const context = { secret: ref, token, current, pending };
+        let next: RotationState;
+        if (step === 'createSecret') {
+          const created = await rotator.run(step, context);
+          if (!created || typeof created !== 'object' || Array.isArray(created))
+            throw new Error('the rotator returned no value');
+          const version = state.basedOn + 1;
+          next = {
+            ...state,
+            step: 'setSecret',
+            pending: { sealed: await seal(created, version), sealedVersion: version },
+          };
+        } else if (step === 'finishSecret') {
+          state = await promote(deps, caller, ref, state, seal, open);
+          await rotator.run(step, context);
+          next = { ...state, status: 'succeeded', pending: undefined };
+        } else {
+          await rotator.run(step, context);
+          next = { ...state, step: step === 'setSecret' ? 'testSecret' : 'finishSecret' };
+        }
+        state = await save(deps, ref, { ...next, updatedAt: deps.clock.now().toISOString() }, token);
+        break;
+      } catch (error) {
+        if (error instanceof VersionConflictError) throw error;
+        if (attempt >= deps.settings.stepAttempts) throw await fail(deps, caller, ref, state, step, error);
+        await sleep(100 * 2 ** attempt * (0.5 + Math.random()));
+      }
+    }
+  }
+  await recordAudit(deps, caller, {
+    action: 'rotate',
+    outcome: 'success',
+    secret: ref,
+    version: state.basedOn + 1,
+  });
+  return { ...ref, version: state.basedOn + 1, token: state.token };
+}
+
+/** Starts a rotation, resumes our own crashed one, or refuses while another runs. */
+async function begin(
+  deps: RotationDeps,
+  caller: Caller,
+  secret: StoredSecret,
+  trigger: RotationState['trigger'],
+) {
+  const ref = { name: secret.name, ownerId: secret.ownerId };
+  const existing = await deps.secrets.getRotation(ref);
+  const now = deps.clock.now();
+  if (existing?.status === 'running') {
+    if (now.getTime() - Date.parse(existing.updatedAt) < STALE_AFTER_MS) {
+      throw new VersionConflictError('A rotation of this secret is already running');
+    }
+    return existing;
+  }
+  const state: RotationState = {
+    token: randomUUID(),
+    status: 'running',
+    step: 'createSecret',
+    basedOn: secret.version,
+    trigger,
+    actor: caller.userId,
+    traceId: caller.traceId,
+    startedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  if (!(await deps.secrets.saveRotation(ref, state, undefined)))
+    throw new VersionConflictError('A rotation of this secret is already running');
+  return state;
+}
+
+async function save(
+  deps: RotationDeps,
+  ref: SecretRef,
+  state: RotationState,
+  token: string,
+): Promise<RotationState> {
+  if (!(await deps.secrets.saveRotation(ref, state, token)))
+    throw new VersionConflictError('The rotation was taken over');
+  return state;
+}
+
+/**
+ * Makes pending current. If someone wrote the secret since the rotation began, the pending value
+ * is sealed again for the version after theirs (the target system already has it: it must stay).
+ */
+async function promote(
+  deps: RotationDeps,
+  caller: Caller,
+  ref: SecretRef,
+  state: RotationState,
+  seal: (data: SecretData, version: number) => Promise<Uint8Array>,
+  open: (sealed: Uint8Array, version: number) => Promise<SecretData>,
+): Promise<RotationState> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const head = await deps.secrets.get(ref);
+    if (!head || head.deletion) throw new RuleViolationError('The secret was deleted during its rotation');
+    if (head.rotation?.lastToken === state.token) return state;
+    let current = state;
+    if (head.version !== state.basedOn || !state.pending) {
+      const value = await open(state.pending!.sealed, state.pending!.sealedVersion);
+      const version = head.version + 1;
+      current = {
+        ...state,
+        basedOn: head.version,
+        pending: { sealed: await seal(value, version), sealedVersion: version },
+      };
+      current = await save(deps, ref, { ...current, updatedAt: deps.clock.now().toISOString() }, state.token);
+    }
+    const now = deps.clock.now();
+    const config = head.rotation!;
+    const next: StoredSecret = {
+      ...head,
+      version: head.version + 1,
+      sealed: current.pending!.sealed,
+      sealedVersion: current.pending!.sealedVersion,
+      previousVersion: head.version,
+      updatedBy: caller.userId,
+      updated: now.toISOString(),
+      lastTraceId: caller.traceId,
+      rotation: {
+        ...config,
+        lastRotatedAt: now.toISOString(),
+        lastStatus: 'succeeded',
+        lastError: undefined,
+        lastToken: state.token,
+        nextAt: nextRun(parseSchedule(config.schedule), now)?.toISOString(),
+      },
+    };
+    if (await deps.secrets.replace(head, next)) return current;
+    state = current;
+  }
+  throw new VersionConflictError('The secret kept changing during its rotation');
+}
+
+/** Records the failure (state, schedule bookkeeping, audit) and returns the error to throw. */
+async function fail(
+  deps: RotationDeps,
+  caller: Caller,
+  ref: SecretRef,
+  state: RotationState,
+  step: RotationStep,
+  cause: unknown,
+): Promise<RotationFailedError> {
+  // Only the error's class name: a rotator's message may quote the credentials it was handed.
+  const reason = `${step} failed (${cause instanceof Error ? cause.name : 'error'})`;
+  const now = deps.clock.now();
+  await deps.secrets.saveRotation(
+    ref,
+    { ...state, status: 'failed', step, error: reason, updatedAt: now.toISOString() },
+    state.token,
+  );
+  const head = await deps.secrets.get(ref);
+  if (head?.rotation) {
+    const retryAt = new Date(now.getTime() + deps.settings.retryAfterFailureSeconds * 1000).toISOString();
+    await deps.secrets.setRotation(head, {
+      ...head.rotation,
+      lastStatus: 'failed',
+      lastError: reason,
+      nextAt: retryAt,
+    });
+  }
+  await recordAudit(deps, caller, { action: 'rotate', outcome: 'failed', secret: ref, reason });
+  return new RotationFailedError(`Rotation failed: ${reason}; the current version is unchanged`, { cause });
+}

@@ -1,0 +1,91 @@
+/**
+ * Rotation: how a new value is made and put in place. Built-in generators only make values;
+ * a rotator Lambda (Secrets Manager's four steps) also sets and tests it in the target system.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { SecretData, SecretRef } from './model.ts';
+
+export type RotatorSpec =
+  | {
+      type: 'password';
+      /** The field of the secret's data that holds the password; the other fields are kept. */
+      field: string;
+      length: number;
+      lowercase: boolean;
+      uppercase: boolean;
+      digits: boolean;
+      symbols: boolean;
+      exclude: string;
+    }
+  | { type: 'random-bytes'; field: string; bytes: number; encoding: 'base64' | 'hex' }
+  | { type: 'lambda'; arn: string };
+
+export interface RotationConfig {
+  rotator: RotatorSpec;
+  schedule: string;
+  /** When the next scheduled rotation is due. */
+  nextAt?: string | undefined;
+  lastRotatedAt?: string | undefined;
+  lastStatus?: 'succeeded' | 'failed' | undefined;
+  lastError?: string | undefined;
+  /** The token of the last rotation promoted: a resumed finish step sees it is already done. */
+  lastToken?: string | undefined;
+}
+
+export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
+export const ROTATION_STEPS: readonly RotationStep[] = [
+  'createSecret',
+  'setSecret',
+  'testSecret',
+  'finishSecret',
+];
+
+export interface RotationContext {
+  secret: SecretRef;
+  /** The rotation token: the same for every step (and every retry) of one rotation. */
+  token: string;
+  current: SecretData;
+  pending?: SecretData | undefined;
+}
+
+/** One step of the protocol; `createSecret` returns the pending value. */
+export interface Rotator {
+  run(step: RotationStep, context: RotationContext): Promise<SecretData | undefined>;
+}
+
+const SETS = {
+  lowercase: 'abcdefghijklmnopqrstuvwxyz',
+  uppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  digits: '0123456789',
+  symbols: '!#$%&()*+,-./:;<=>?@[]^_{|}~',
+} as const;
+
+/** A password with at least one character of every enabled class, uniformly random otherwise. */
+export function generatePassword(spec: Extract<RotatorSpec, { type: 'password' }>): string {
+  const classes = (Object.keys(SETS) as Array<keyof typeof SETS>)
+    .filter((name) => spec[name])
+    .map((name) => [...SETS[name]].filter((char) => !spec.exclude.includes(char)))
+    .filter((chars) => chars.length > 0);
+  if (classes.length === 0) throw new Error('the password policy leaves no characters to use');
+  const all = classes.flat();
+  const chars = classes.map((set) => set[randomInt(set.length)]!);
+  while (chars.length < spec.length) chars.push(all[randomInt(all.length)]!);
+  // Fisher–Yates with a CSPRNG, so the guaranteed characters are not always first.
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join('');
+}
+
+/** Built-in generators: they only make the new value; nothing outside the vault needs changing. */
+export function generatorRotator(spec: Exclude<RotatorSpec, { type: 'lambda' }>): Rotator {
+  return {
+    async run(step, context) {
+      if (step !== 'createSecret') return undefined;
+      const value =
+        spec.type === 'password' ? generatePassword(spec) : randomBytes(spec.bytes).toString(spec.encoding);
+      return { ...context.current, [spec.field]: value };
+    },
+  };
+}
