@@ -83,6 +83,12 @@ export interface StoreConfig {
   auditRetentionDays: number;
   /** How long before a secret's `expires` the `Secret Near Expiry` event comes. */
   expiryWarningSeconds: number;
+  /** Tries per rotation step (with backoff) before the rotation fails. */
+  rotationStepAttempts: number;
+  /** After a failed rotation, when the scheduler tries again. */
+  rotationRetrySeconds: number;
+  /** Local runtime only: where `local:<name>` rotator modules live. */
+  localRotatorsDir: string | undefined;
 }
 
 export function loadStoreConfig(): StoreConfig {
@@ -98,6 +104,9 @@ export function loadStoreConfig(): StoreConfig {
     maxVersions: bounded('MAX_VERSIONS', 10, 1, 50),
     auditRetentionDays: bounded('AUDIT_RETENTION_DAYS', 365, 1, 3650),
     expiryWarningSeconds: integer('EXPIRY_WARNING_SECONDS', 7 * 86_400),
+    rotationStepAttempts: bounded('ROTATION_STEP_ATTEMPTS', 3, 1, 10),
+    rotationRetrySeconds: integer('ROTATION_RETRY_SECONDS', 300),
+    localRotatorsDir: env('LOCAL_ROTATORS_DIR'),
   };
 }
 

@@ -1,9 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadStoreConfig, type StoreConfig } from './config.ts';
 import { KmsEnvelopeCipher } from './crypto/kms-cipher.ts';
-import type { VaultDeps } from './domain/ports.ts';
+import type { RotationDeps, VaultDeps } from './domain/ports.ts';
+import { LambdaRotatorInvoker, ModuleRotatorInvoker } from './rotation/rotator-invokers.ts';
 import { DynamoAuditLog } from './store/dynamo-audit-log.ts';
 import { DynamoSecretStore } from './store/dynamo-secret-store.ts';
 import { PowertoolsOnceRunner } from './store/idempotency.ts';
@@ -27,7 +29,26 @@ export function createDeps(config: StoreConfig): VaultDeps {
   };
 }
 
+/** Rotation also invokes rotators: Lambdas, or local modules when LOCAL_ROTATORS_DIR is set. */
+export function createRotationDeps(base: VaultDeps, config: StoreConfig): RotationDeps {
+  const lambda = new LambdaRotatorInvoker(new LambdaClient({}));
+  return {
+    ...base,
+    rotators: config.localRotatorsDir ? new ModuleRotatorInvoker(config.localRotatorsDir, lambda) : lambda,
+    settings: {
+      stepAttempts: config.rotationStepAttempts,
+      retryAfterFailureSeconds: config.rotationRetrySeconds,
+    },
+  };
+}
+
 let shared: VaultDeps | undefined;
+let rotation: RotationDeps | undefined;
+
+export function rotationDeps(): RotationDeps {
+  rotation ??= createRotationDeps(vaultDeps(), loadStoreConfig());
+  return rotation;
+}
 
 /** One set per process, built on first use at cold start (the local server runs every handler in one process). */
 export function vaultDeps(): VaultDeps {

@@ -45,6 +45,8 @@ export interface Operation {
   audit?: 'append' | 'read';
   /** Keeps idempotency records (Idempotency-Key): only under their own keys. */
   idempotency?: true;
+  /** Runs rotations: may invoke rotator Lambdas (only those tagged for the vault). */
+  invokesRotators?: true;
 }
 
 const READ: readonly TableAction[] = ['GetItem'];
@@ -54,6 +56,8 @@ const UPDATE: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
 const DELETE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 const RESTORE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
 const VERSIONS: readonly TableAction[] = ['GetItem', 'Query'];
+const ROTATION_SETTINGS: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
+const ROTATE: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
 const PERSONAL: readonly Scope[] = ['user', 'owner', 'vaultManage', 'admin'];
 
 const op = <const T extends Operation>(operation: T): T => operation;
@@ -315,6 +319,59 @@ export const operations = {
     table: READ,
     keys: ['Decrypt'],
     audit: 'append',
+  }),
+  getRotation: op({
+    id: 'get-rotation',
+    method: 'GET',
+    path: '/rotation/secrets/{name+}',
+    summary: "A shared secret's rotation settings, last result and any rotation in progress",
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath },
+    response: s.RotationResponse,
+    table: READ,
+    keys: [],
+    audit: 'append',
+  }),
+  putRotation: op({
+    id: 'put-rotation',
+    method: 'PUT',
+    path: '/rotation/secrets/{name+}',
+    summary: 'Set how and when a shared secret rotates',
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath, body: s.RotationBody },
+    response: s.RotationResponse,
+    table: ROTATION_SETTINGS,
+    keys: [],
+    audit: 'append',
+  }),
+  deleteRotation: op({
+    id: 'delete-rotation',
+    method: 'DELETE',
+    path: '/rotation/secrets/{name+}',
+    summary: 'Stop rotating a shared secret',
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath },
+    response: s.RotationResponse,
+    table: ROTATION_SETTINGS,
+    keys: [],
+    audit: 'append',
+  }),
+  rotateSecret: op({
+    id: 'rotate-secret',
+    method: 'POST',
+    path: '/rotate/secrets/{name+}',
+    summary: 'Rotate a shared secret now (create, set, test, finish)',
+    scopes: ['user', 'vaultManage'],
+    successStatus: 200,
+    request: { path: s.SecretPath },
+    response: s.NameResponse,
+    table: ROTATE,
+    keys: ['Decrypt', 'GenerateDataKey'],
+    audit: 'append',
+    invokesRotators: true,
   }),
   getAudit: op({
     id: 'get-audit',

@@ -9,7 +9,6 @@ const deps = vaultDeps();
 
 export const handler = vaultHandler(
   operations.getSecret,
-  async ({ caller, path, query }) =>
-    secretReply(await getSecret(deps, caller, secretRef(path), query.version)),
+  async ({ caller, path, query }) => secretReply(await getSecret(deps, caller, secretRef(path), query)),
   deps,
 );

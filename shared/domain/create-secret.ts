@@ -53,6 +53,7 @@ async function createOnce(deps: VaultDeps, caller: Caller, input: CreateSecretIn
     tags: input.tags ?? [],
     expires: input.expires || undefined,
     sealedVersion: version,
+    lastTraceId: caller.traceId,
     sealed: await deps.cipher.seal(encodeData(input.data), { ...input.ref, version }),
   };
   try {

@@ -59,7 +59,12 @@ export async function deleteSecret(
     const now = deps.clock.now();
     const days = options.recoveryDays ?? RECOVERY_DAYS.default;
     const purgeAt = new Date(now.getTime() + days * 86_400_000).toISOString();
-    const deletion = { deletedAt: now.toISOString(), deletedBy: caller.userId, purgeAt };
+    const deletion = {
+      deletedAt: now.toISOString(),
+      deletedBy: caller.userId,
+      purgeAt,
+      traceId: caller.traceId,
+    };
     if (await deps.secrets.softDelete(current, deletion)) {
       await recordAudit(deps, caller, {
         action: 'delete',

@@ -2,24 +2,27 @@ import { accessOf } from './access.ts';
 import { recordAudit } from './auditing.ts';
 import { SecretExpiredError, SecretNotFoundError } from './errors.ts';
 import { decodeData, loadVisible } from './guards.ts';
-import type { Caller, SecretRef, SecretView, StoredSecret } from './model.ts';
+import type { Caller, SealedData, SecretRef, SecretView, StoredSecret } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 
+/** Which value: a kept version by number, or a rotation stage (`previous`, `pending`) during cut-over. */
+export interface ValueSelector {
+  version?: number | undefined;
+  stage?: 'current' | 'previous' | 'pending' | undefined;
+}
+
 /**
- * The secret (or one of its kept versions) with its data when the caller may read it, without
- * data when it may only see it. An expired secret's data is refused, not silently served.
+ * The secret (or one of its kept versions or stages) with its data when the caller may read it,
+ * without data when it may only see it. An expired secret's data is refused, not silently served.
  */
 export async function getSecret(
   deps: VaultDeps,
   caller: Caller,
   ref: SecretRef,
-  version?: number,
+  selector: ValueSelector = {},
 ): Promise<SecretView> {
   const secret = await loadVisible(deps, caller, ref, 'read');
-  const wanted =
-    version === undefined || version === secret.version
-      ? secret
-      : await deps.secrets.getVersion(ref, version);
+  const wanted = await select(deps, secret, ref, selector);
   if (wanted === undefined) throw new SecretNotFoundError();
   const view: SecretView = { ...withoutData(secret), version: wanted.version };
   if (!accessOf(caller, secret).read) return view;
@@ -37,7 +40,33 @@ export async function getSecret(
   return { ...view, data: decodeData(plaintext) };
 }
 
+async function select(
+  deps: VaultDeps,
+  secret: StoredSecret,
+  ref: SecretRef,
+  selector: ValueSelector,
+): Promise<(SealedData & { version: number }) | undefined> {
+  if (selector.stage === 'pending') {
+    const rotation = await deps.secrets.getRotation(ref);
+    if (rotation?.status !== 'running' || !rotation.pending) return undefined;
+    return { ...rotation.pending, version: rotation.pending.sealedVersion };
+  }
+  const version = selector.stage === 'previous' ? secret.previousVersion : selector.version;
+  if (selector.stage === 'previous' && version === undefined) return undefined;
+  if (version === undefined || version === secret.version) return secret;
+  return deps.secrets.getVersion(ref, version);
+}
+
 export function withoutData(secret: StoredSecret): SecretView {
-  const { sealed: _sealed, sealedVersion: _sealedVersion, deletion: _deletion, ...metadata } = secret;
+  const {
+    sealed: _sealed,
+    sealedVersion: _sealedVersion,
+    deletion: _deletion,
+    previousVersion: _previous,
+    expiryNotice: _notice,
+    lastTraceId: _trace,
+    revision: _revision,
+    ...metadata
+  } = secret;
   return metadata;
 }

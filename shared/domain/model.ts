@@ -69,6 +69,7 @@ export interface Deletion {
   deletedAt: string;
   deletedBy: string;
   purgeAt: string;
+  traceId?: string | undefined;
 }
 
 /** A secret as stored: metadata plus its current version's sealed data. */

@@ -32,7 +32,9 @@ export async function restoreSecret(
     }
     if (current.deletion === undefined) throw new RuleViolationError('The secret is not deleted');
     if (Date.parse(current.deletion.purgeAt) <= deps.clock.now().getTime()) throw new SecretNotFoundError();
-    if (await deps.secrets.restore(current)) {
+    if (
+      await deps.secrets.restore({ ...current, lastTraceId: caller.traceId, updatedBy: current.updatedBy })
+    ) {
       await recordAudit(deps, caller, {
         action: 'restore',
         outcome: 'success',

@@ -51,6 +51,7 @@ export async function updateSecret(
       tags: patch.tags ?? current.tags,
       expires: keepOr(patch.expires, current.expires),
       updatedBy: caller.userId,
+      lastTraceId: caller.traceId,
       updated: deps.clock.now().toISOString(),
       version,
       ...(plaintext && {

@@ -1,7 +1,15 @@
 /** Domain results in PrivX's wire format (snake_case, role handles, RFC 3339 timestamps). */
 import type { AuditRecord } from '../domain/audit.ts';
 import type { VaultError } from '../domain/errors.ts';
-import type { Page, SecretMetadata, SecretRef, SecretView, VersionInfo } from '../domain/model.ts';
+import type {
+  Page,
+  RotationState,
+  SecretMetadata,
+  SecretRef,
+  SecretView,
+  VersionInfo,
+} from '../domain/model.ts';
+import type { RotationConfig } from '../domain/rotators.ts';
 import { API_BASE } from '../operations.ts';
 import { Reply } from './respond.ts';
 
@@ -31,6 +39,7 @@ export function secretJson(secret: SecretView | SecretMetadata) {
     ...(secret.description !== undefined && { description: secret.description }),
     ...(secret.tags.length > 0 && { tags: secret.tags }),
     ...(secret.expires !== undefined && { expires: secret.expires }),
+    ...(secret.rotation !== undefined && { rotation: rotationJson(secret.rotation) }),
   };
 }
 
@@ -100,4 +109,29 @@ export const batchJson = (result: {
     error_code: error.code,
     error_message: error.message,
   })),
+});
+
+/** Rotation settings as clients see them (the rotator's parameters hold nothing secret). */
+export function rotationJson(rotation: RotationConfig | undefined) {
+  if (!rotation) return undefined;
+  return {
+    schedule: rotation.schedule,
+    rotator: rotation.rotator,
+    ...(rotation.nextAt !== undefined && { next_rotation: rotation.nextAt }),
+    ...(rotation.lastRotatedAt !== undefined && { last_rotated: rotation.lastRotatedAt }),
+    ...(rotation.lastStatus !== undefined && { last_status: rotation.lastStatus }),
+    ...(rotation.lastError !== undefined && { last_error: rotation.lastError }),
+  };
+}
+
+export const rotationReply = (
+  ref: SecretRef,
+  rotation: RotationConfig | undefined,
+  running?: RotationState,
+) => ({
+  name: ref.name,
+  ...(rotation && { rotation: rotationJson(rotation) }),
+  ...(running?.status === 'running' && {
+    in_progress: { step: running.step, started: running.startedAt, trigger: running.trigger },
+  }),
 });

@@ -49,7 +49,7 @@ describe('versions, soft delete and purge in DynamoDB', () => {
     const versions = (await itemsOf('v/keep')).filter((item) => item.sk.startsWith('v#'));
     expect(versions.map((item) => item.version)).toEqual([4, 5, 6, 7, 8]);
     expect(new Set(versions.map((item) => Buffer.from(item.sealed).toString('base64'))).size).toBe(5);
-    expect((await getSecret(parts.deps, reader, { name: 'v/keep' }, 4)).data).toEqual({ v: 4 });
+    expect((await getSecret(parts.deps, reader, { name: 'v/keep' }, { version: 4 })).data).toEqual({ v: 4 });
   });
 
   it('a soft delete sets the TTL on the head and every version, and a restore clears them', async () => {

@@ -37,6 +37,9 @@ export async function localParts(cache = { maxKeys: 100, ttlSeconds: 60 }): Prom
     maxVersions: 5,
     auditRetentionDays: 30,
     expiryWarningSeconds: 3600,
+    rotationStepAttempts: 2,
+    rotationRetrySeconds: 60,
+    localRotatorsDir: undefined,
   });
   return { deps, tableName, keyId, kmsEndpoint, dynamoEndpoint };
 }

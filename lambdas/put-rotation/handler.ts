@@ -1,0 +1,15 @@
+import { vaultDeps } from '../../shared/deps.ts';
+import { configureRotation } from '../../shared/domain/configure-rotation.ts';
+import { secretRef } from '../../shared/http/inputs.ts';
+import { vaultHandler } from '../../shared/http/stack.ts';
+import { rotationReply } from '../../shared/http/wire.ts';
+import { operations } from '../../shared/operations.ts';
+
+const deps = vaultDeps();
+
+export const handler = vaultHandler(
+  operations.putRotation,
+  async ({ caller, path, body }) =>
+    rotationReply(path, await configureRotation(deps, caller, secretRef(path), body)),
+  deps,
+);

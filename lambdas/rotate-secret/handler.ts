@@ -1,0 +1,14 @@
+import { rotationDeps } from '../../shared/deps.ts';
+import { rotateSecret } from '../../shared/domain/rotate-secret.ts';
+import { secretRef } from '../../shared/http/inputs.ts';
+import { vaultHandler } from '../../shared/http/stack.ts';
+import { writtenReply } from '../../shared/http/wire.ts';
+import { operations } from '../../shared/operations.ts';
+
+const deps = rotationDeps();
+
+export const handler = vaultHandler(
+  operations.rotateSecret,
+  async ({ caller, path }) => writtenReply(await rotateSecret(deps, caller, secretRef(path), 'on-demand')),
+  deps,
+);

@@ -1,0 +1,56 @@
+import { accessOf } from './access.ts';
+import { denied, recordAudit } from './auditing.ts';
+import { InvalidRequestError, PermissionDeniedError, VersionConflictError } from './errors.ts';
+import { loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
+import type { Caller, SecretRef } from './model.ts';
+import type { VaultDeps } from './ports.ts';
+import type { RotationConfig, RotatorSpec } from './rotators.ts';
+import { nextRun, parseSchedule, ScheduleError } from './schedule.ts';
+
+/** Sets (or, with `undefined`, removes) a secret's rotation; the first run is due per the schedule. */
+export async function configureRotation(
+  deps: VaultDeps,
+  caller: Caller,
+  ref: SecretRef,
+  settings: { rotator: RotatorSpec; schedule: string } | undefined,
+): Promise<RotationConfig | undefined> {
+  let next: Date | undefined;
+  if (settings) {
+    try {
+      next = nextRun(parseSchedule(settings.schedule), deps.clock.now());
+    } catch (error) {
+      if (!(error instanceof ScheduleError)) throw error;
+      throw InvalidRequestError.fromProblems([
+        { code: 'VALUE_INCORRECT_FORMAT', message: error.message, property: 'schedule' },
+      ]);
+    }
+  }
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const secret = await loadVisible(deps, caller, ref, 'configure');
+    if (!accessOf(caller, secret).write) {
+      throw await denied(
+        deps,
+        caller,
+        'configure',
+        ref,
+        new PermissionDeniedError('A write role is required to configure rotation'),
+      );
+    }
+    const rotation: RotationConfig | undefined = settings && {
+      ...secret.rotation,
+      rotator: settings.rotator,
+      schedule: settings.schedule,
+      nextAt: next?.toISOString(),
+    };
+    if (await deps.secrets.setRotation(secret, rotation)) {
+      await recordAudit(deps, caller, {
+        action: 'configure',
+        outcome: 'success',
+        secret: ref,
+        reason: settings ? settings.schedule : 'rotation removed',
+      });
+      return rotation;
+    }
+  }
+  throw new VersionConflictError();
+}

@@ -1,0 +1,36 @@
+import type { Due } from './model.ts';
+import type { RotationDeps } from './ports.ts';
+import { ROTATION_ACTOR, rotateSecret } from './rotate-secret.ts';
+
+export interface DueWorkReport {
+  rotated: number;
+  failed: number;
+  notices: number;
+}
+
+/**
+ * The sweeper: everything due by now (scheduled rotations, expiry warnings), a bounded batch per
+ * run so one run stays well inside its timeout; what is left waits for the next minute.
+ */
+export async function runDueWork(deps: RotationDeps, limit = 25): Promise<DueWorkReport> {
+  const report: DueWorkReport = { rotated: 0, failed: 0, notices: 0 };
+  for (const due of await deps.secrets.due(deps.clock.now(), limit)) await handle(deps, due, report);
+  return report;
+}
+
+async function handle(deps: RotationDeps, due: Due, report: DueWorkReport): Promise<void> {
+  if (due.kind === 'rotate') {
+    try {
+      await rotateSecret(deps, ROTATION_ACTOR, due.secret, 'schedule');
+      report.rotated++;
+    } catch {
+      // Recorded by the rotation itself (state, event, audit, retry time); the sweep goes on.
+      report.failed++;
+    }
+    return;
+  }
+  const secret = await deps.secrets.get(due.secret);
+  if (!secret || secret.deletion) return;
+  if (await deps.secrets.markExpiryNotice(secret, due.kind === 'expired' ? 'expired' : 'near'))
+    report.notices++;
+}
