@@ -2,6 +2,7 @@
  * The whole vault on real local parts: DynamoDB Local, the local KMS endpoint, the dev token
  * issuer and the HTTP adapter around the same Lambda handlers the cloud runs.
  */
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CreateAliasCommand,
@@ -14,6 +15,7 @@ import { DEV_AUDIENCE, DEV_ISSUER, DEV_ROLES_CLAIM, devIssuer } from './dev-issu
 import { ensureTable, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startLocalKms } from './kms-server.ts';
 import { startLocalServer } from './server.ts';
+import { startStreamPoller } from './stream-poller.ts';
 import { loadApiClients } from './token-endpoint.ts';
 
 export const LOCAL_TABLE = 'vault-local';
@@ -21,15 +23,18 @@ export const LOCAL_KEY_ALIAS = 'alias/vault-local';
 
 export interface LocalRuntimeOptions {
   port: number;
-  /** Holds the dev issuer key, the API clients file and, unless in memory, the data. */
+  /** Holds the dev issuer key, the API clients file, the events file and, unless in memory, the data. */
   stateDir: string;
   inMemory: boolean;
+  /** How often due rotations and expiry warnings run (the cloud runs them every minute). */
+  sweepSeconds?: number;
 }
 
 export interface LocalRuntime {
   url: string;
   apiUrl: string;
   stateDir: string;
+  eventsFile: string;
   dynamoEndpoint: string;
   kmsEndpoint: string;
   close(): Promise<void>;
@@ -65,6 +70,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await ensureTable(dynamo.endpoint, LOCAL_TABLE);
     const keyArn = await ensureKey(kms.url);
     const issuer = await devIssuer(stateDir);
+    const eventsFile = join(stateDir, 'events.jsonl');
+    if (options.inMemory) writeFileSync(eventsFile, '');
 
     // The handlers read their configuration from the environment at import, as in Lambda.
     Object.assign(process.env, {
@@ -79,21 +86,45 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       JWT_AUDIENCE: DEV_AUDIENCE,
       ROLES_CLAIM: DEV_ROLES_CLAIM,
       POWERTOOLS_SERVICE_NAME: 'vault',
+      LOCAL_ROTATORS_DIR: join(import.meta.dirname, 'rotators'),
+      EVENTS_FILE: eventsFile,
     });
     // The JWKS is served by the server itself, so its URL needs the port before the handlers load.
     const server = await startLocalServer({
       port: options.port,
       issuer,
       apiClients: loadApiClients(join(stateDir, 'api-clients.json')),
+      eventsFile,
       beforeHandlersLoad: (url) => {
         process.env.JWKS_URI = `${url}/.well-known/jwks.json`;
       },
     });
     closers.push(server.close);
+
+    // The stream publisher and the sweeper, as the cloud runs them: the same handlers.
+    const { publishChanges } = await import('../../lambdas/publish-events/handler.ts');
+    const poller = await startStreamPoller({
+      endpoint: dynamo.endpoint,
+      tableName: LOCAL_TABLE,
+      intervalMs: 250,
+      fromStart: options.inMemory,
+      onRecords: (records) => publishChanges({ Records: records }),
+      onError: (error) => console.error('stream poller:', error),
+    });
+    closers.push(poller.stop);
+    const { handler: sweep } = await import('../../lambdas/rotation-sweeper/handler.ts');
+    const sweeper = setInterval(
+      () => {
+        sweep().catch((error: unknown) => console.error('sweeper:', error));
+      },
+      (options.sweepSeconds ?? 10) * 1000,
+    );
+    closers.push(async () => clearInterval(sweeper));
     return {
       url: server.url,
       apiUrl: `${server.url}/vault/api/v1`,
       stateDir,
+      eventsFile,
       dynamoEndpoint: dynamo.endpoint,
       kmsEndpoint: kms.url,
       close,

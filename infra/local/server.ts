@@ -5,6 +5,7 @@
  * PrivX token endpoint.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
@@ -38,6 +39,8 @@ export interface LocalServerOptions {
   port: number;
   issuer: DevIssuer;
   apiClients: ApiClients;
+  /** The local event sink, served at GET /__local/events. */
+  eventsFile: string;
   /** Called once the port is known and before any handler module is imported. */
   beforeHandlersLoad?: (url: string) => void;
 }
@@ -100,6 +103,16 @@ async function serve(
       statusCode: 200,
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(options.issuer.jwks),
+    });
+  }
+  if (method === 'GET' && url.pathname === '/__local/events') {
+    const lines = existsSync(options.eventsFile)
+      ? readFileSync(options.eventsFile, 'utf8').split('\n').filter(Boolean)
+      : [];
+    return write(res, {
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: `[${lines.join(',')}]`,
     });
   }
   if (url.pathname === '/auth/api/v1/oauth/token') {

@@ -3,6 +3,7 @@
  *   --port <n>       listen port (0: any free port); also $PORT
  *   --in-memory      keep no data between runs; also VAULT_IN_MEMORY=1
  *   --state-dir <d>  where state lives (default .local); also VAULT_STATE_DIR
+ *   --sweep-seconds <n>  how often due rotations run (default 10); also VAULT_SWEEP_SECONDS
  */
 import { parseArgs } from 'node:util';
 import { devIssuer } from './dev-issuer.ts';
@@ -13,6 +14,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.PORT ?? '8080' },
     'in-memory': { type: 'boolean', default: ['1', 'true'].includes(process.env.VAULT_IN_MEMORY ?? '') },
     'state-dir': { type: 'string', default: process.env.VAULT_STATE_DIR ?? '.local' },
+    'sweep-seconds': { type: 'string', default: process.env.VAULT_SWEEP_SECONDS ?? '10' },
   },
 });
 
@@ -20,6 +22,7 @@ const runtime = await startLocalRuntime({
   port: Number(values.port),
   stateDir: values['state-dir'],
   inMemory: values['in-memory'],
+  sweepSeconds: Number(values['sweep-seconds']),
 });
 const token = await (await devIssuer(runtime.stateDir)).mint({
   sub: 'dev',
@@ -32,6 +35,7 @@ console.log(`State: ${values['in-memory'] ? 'in memory (discarded on exit)' : ru
 console.log('A token for user "dev" (scopes user vaultAdd vaultManage admin, role dev), valid 1 hour:');
 console.log(token);
 console.log('More tokens: npm run --silent token -- --sub alice --scopes user,vaultAdd --roles ops,dev');
+console.log(`Change events: ${runtime.eventsFile} (also GET ${runtime.url}/__local/events)`);
 
 let stopping = false;
 const stop = async () => {

@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
   await once(log, 'open');
   const child = spawn(
     process.execPath,
-    ['infra/local/start.ts', '--in-memory', '--port', '0', '--state-dir', stateDir],
+    ['infra/local/start.ts', '--in-memory', '--port', '0', '--state-dir', stateDir, '--sweep-seconds', '1'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -1,0 +1,86 @@
+/**
+ * Locally, what Lambda's DynamoDB event source does in the cloud: read the table's stream
+ * (DynamoDB Local has one) and hand each batch of records to the same publisher handler.
+ */
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { LOCAL_AWS } from './dynamodb-local.ts';
+
+export interface StreamPoller {
+  stop(): Promise<void>;
+  /** Resolves once every record written so far has been handed over. */
+  drain(): Promise<void>;
+}
+
+export async function startStreamPoller(options: {
+  endpoint: string;
+  tableName: string;
+  intervalMs: number;
+  /** Records already in the stream at start are replayed only for a fresh (in-memory) table. */
+  fromStart: boolean;
+  onRecords: (records: DynamoDBRecord[]) => Promise<unknown>;
+  onError: (error: unknown) => void;
+}): Promise<StreamPoller> {
+  const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: options.endpoint });
+  const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: options.endpoint });
+  const { Table } = await ddb.send(new DescribeTableCommand({ TableName: options.tableName }));
+  const streamArn = Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+  const iterators = new Map<string, string | undefined>();
+  let firstPass = true;
+  let stopped = false;
+  let running: Promise<void> = Promise.resolve();
+
+  async function poll(): Promise<void> {
+    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
+      const type = firstPass && !options.fromStart ? 'LATEST' : 'TRIM_HORIZON';
+      const { ShardIterator } = await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: type,
+        }),
+      );
+      iterators.set(shard.ShardId, ShardIterator);
+    }
+    firstPass = false;
+    for (const [shardId, iterator] of iterators) {
+      if (!iterator) continue;
+      const { Records, NextShardIterator } = await streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
+      );
+      if (Records?.length) await options.onRecords(Records as unknown as DynamoDBRecord[]);
+      iterators.set(shardId, NextShardIterator);
+    }
+  }
+
+  const tick = () => {
+    running = poll().catch(options.onError);
+    running.finally(() => {
+      if (!stopped) timer = setTimeout(tick, options.intervalMs);
+    });
+  };
+  let timer = setTimeout(tick, 0);
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      ddb.destroy();
+      streams.destroy();
+    },
+    async drain() {
+      await running;
+      await poll().catch(options.onError);
+    },
+  };
+}

@@ -1,0 +1,12 @@
+/** Every minute (an EventBridge schedule): run what is due. Not an API operation. */
+import { rotationDeps } from '../../shared/deps.ts';
+import { runDueWork } from '../../shared/domain/run-due-work.ts';
+import { logger } from '../../shared/http/logger.ts';
+
+const deps = rotationDeps();
+
+export const handler = async () => {
+  const report = await runDueWork(deps);
+  if (report.rotated || report.failed || report.notices) logger.info('due work', { ...report });
+  return report;
+};

@@ -1,0 +1,189 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { expectShapedError } from '../support/error-shape.ts';
+import { baseUrl, call, token, uniqueName } from '../support/http.ts';
+
+let ops: string;
+let reader: string;
+let outsider: string;
+
+beforeAll(async () => {
+  ops = await token({ sub: 'ops', scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'], roles: ['app'] });
+  reader = await token({ sub: 'app', scopes: ['user'], roles: ['app'] });
+  outsider = await token({ sub: 'sam', scopes: ['user'], roles: ['other'] });
+});
+
+const path = (name: string) => `/secrets/${encodeURIComponent(name)}`;
+
+async function eventsFor(
+  name: string,
+): Promise<Array<{ id: string; 'detail-type': string; detail: Record<string, unknown> }>> {
+  const all = (await (await fetch(`${baseUrl()}/__local/events`)).json()) as Array<{
+    id: string;
+    'detail-type': string;
+    detail: Record<string, unknown>;
+  }>;
+  return all.filter((event) => event.detail.name === name);
+}
+
+/** The publisher polls the stream a few times a second: wait until `count` events arrived (and a moment more for strays). */
+async function settledEvents(name: string, count: number) {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline && (await eventsFor(name)).length < count)
+    await new Promise((done) => setTimeout(done, 100));
+  await new Promise((done) => setTimeout(done, 1000));
+  return eventsFor(name);
+}
+
+async function createWithRotation(name: string, data: Record<string, unknown>, schedule = 'rate(1 day)') {
+  await call('POST', '/secrets', {
+    token: ops,
+    body: { name, data, read_roles: [{ id: 'app' }], write_roles: [{ id: 'app' }] },
+  });
+  const configured = await call('PUT', `/rotation${path(name)}`, {
+    token: ops,
+    body: { rotator: { type: 'lambda', arn: 'local:demo-database' }, schedule },
+  });
+  expect(configured.status, configured.text).toBe(200);
+  return configured;
+}
+
+describe('change events', () => {
+  it('exactly one event per committed write, none for a refused one, never any data', async () => {
+    const name = uniqueName('events');
+    await call('POST', '/secrets', {
+      token: ops,
+      body: { name, data: { password: 'event-secret' }, read_roles: [{ id: 'app' }] },
+    });
+    await call('PUT', path(name), { token: ops, body: { data: { password: 'event-secret-2' } } });
+    expectShapedError(
+      await call('PUT', path(name), { token: outsider, body: { data: {} } }),
+      404,
+      'OBJECT_NOT_FOUND',
+    );
+    await call('DELETE', path(name), { token: ops });
+    await call('POST', `/restore${path(name)}`, { token: ops });
+    const events = await settledEvents(name, 4);
+    expect(events.map((event) => event['detail-type'])).toEqual([
+      'Secret Created',
+      'Secret Updated',
+      'Secret Deleted',
+      'Secret Restored',
+    ]);
+    expect(new Set(events.map((event) => event.id)).size).toBe(4);
+    expect(events[1]!.detail).toMatchObject({ version: 2, actor: 'ops', trace_id: expect.any(String) });
+    expect(JSON.stringify(events)).not.toContain('event-secret');
+  });
+});
+
+describe('rotation', () => {
+  it('rotates on demand through the four steps, with a succeeded event and the old value as previous', async () => {
+    const name = uniqueName('rotate-now');
+    const configured = await createWithRotation(name, { user: 'app', password: 'before' });
+    expect(configured.json.rotation).toMatchObject({
+      schedule: 'rate(1 day)',
+      next_rotation: expect.any(String),
+    });
+    const rotated = await call('POST', `/rotate${path(name)}`, { token: ops });
+    expect(rotated.status, rotated.text).toBe(200);
+    expect(rotated.json).toEqual({ name, version: 2 });
+    const current = await call('GET', path(name), { token: reader });
+    expect(current.json.data.user).toBe('app');
+    expect(current.json.data.password).not.toBe('before');
+    expect(current.json.rotation).toMatchObject({
+      last_status: 'succeeded',
+      last_rotated: expect.any(String),
+    });
+    expect((await call('GET', `${path(name)}?stage=previous`, { token: reader })).json.data).toEqual({
+      user: 'app',
+      password: 'before',
+    });
+    const events = await settledEvents(name, 2);
+    expect(events.map((event) => event['detail-type'])).toEqual([
+      'Secret Created',
+      'Secret Rotation Succeeded',
+    ]);
+    expect(JSON.stringify(events)).not.toContain(current.json.data.password);
+  });
+
+  it('a failing rotation keeps the current value, answers a shaped 502 and emits one failure event', async () => {
+    const name = uniqueName('rotate-fail');
+    await createWithRotation(name, { user: 'app', password: 'kept', fail_at: 'testSecret' });
+    const failed = await call('POST', `/rotate${path(name)}`, { token: ops });
+    expectShapedError(failed, 502, 'INTRA_SERVICE_COMMUNICATION_ERROR');
+    expect(failed.json.error_message).toContain('testSecret');
+    expect(failed.text).not.toContain('kept');
+    expect((await call('GET', path(name), { token: reader })).json).toMatchObject({
+      version: 1,
+      data: { password: 'kept' },
+    });
+    const rotation = await call('GET', `/rotation${path(name)}`, { token: reader });
+    expect(rotation.json.rotation).toMatchObject({
+      last_status: 'failed',
+      last_error: 'testSecret failed (Error)',
+    });
+    const events = await settledEvents(name, 2);
+    expect(events.map((event) => event['detail-type'])).toEqual(['Secret Created', 'Secret Rotation Failed']);
+    expect(events[1]!.detail).toMatchObject({ step: 'testSecret' });
+  });
+
+  it('bad rotation settings are shaped 400s; a reader may not configure or rotate', async () => {
+    const name = uniqueName('rotate-bad');
+    await call('POST', '/secrets', { token: ops, body: { name, data: {}, read_roles: [{ id: 'app' }] } });
+    const bad = await call('PUT', `/rotation${path(name)}`, {
+      token: ops,
+      body: { rotator: { type: 'password', length: 4 }, schedule: 'every day' },
+    });
+    expectShapedError(bad, 400, 'VALUE_OUT_OF_BOUNDS');
+    const schedule = await call('PUT', `/rotation${path(name)}`, {
+      token: ops,
+      body: { rotator: { type: 'password' }, schedule: 'rate(1 fortnight)' },
+    });
+    expectShapedError(schedule, 400, 'VALUE_INCORRECT_FORMAT');
+    expect(schedule.json.property).toBe('schedule');
+    expectShapedError(await call('POST', `/rotate${path(name)}`, { token: ops }), 422, 'RULE_VIOLATION');
+    const readOnly = await token({ sub: 'ro', scopes: ['user'], roles: ['app'] });
+    expectShapedError(
+      await call('PUT', `/rotation${path(name)}`, {
+        token: readOnly,
+        body: { rotator: { type: 'password' }, schedule: 'rate(1 day)' },
+      }),
+      403,
+      'PERMISSION_DENIED',
+    );
+  });
+
+  it('a secret with a 1-minute schedule rotates on its own, and readers never see an error during the cut-over', {
+    timeout: 120_000,
+  }, async () => {
+    const name = uniqueName('rotate-scheduled');
+    await call('POST', '/secrets', {
+      token: ops,
+      body: { name, data: { password: 'p0' }, read_roles: [{ id: 'app' }], write_roles: [{ id: 'app' }] },
+    });
+    const configured = await call('PUT', `/rotation${path(name)}`, {
+      token: ops,
+      body: { rotator: { type: 'password', field: 'password', length: 24 }, schedule: 'rate(1 minute)' },
+    });
+    const due = Date.parse(configured.json.rotation.next_rotation);
+    const statuses = new Map<number, number>();
+    let version = 1;
+    while (version === 1 && Date.now() < due + 20_000) {
+      const reply = await call('GET', path(name), { token: reader });
+      statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+      version = reply.json.version;
+      await new Promise((done) => setTimeout(done, 200));
+    }
+    expect(version).toBe(2);
+    expect([...statuses.keys()]).toEqual([200]);
+    const rotatedAt = Date.parse(
+      (await call('GET', path(name), { token: reader })).json.rotation.last_rotated,
+    );
+    // The local sweeper runs every second here (every minute in the cloud).
+    expect(rotatedAt - due).toBeLessThan(5_000);
+    const events = await settledEvents(name, 2);
+    expect(events.map((event) => event['detail-type'])).toEqual([
+      'Secret Created',
+      'Secret Rotation Succeeded',
+    ]);
+  });
+});
