@@ -26,6 +26,12 @@ export interface VaultSettings {
   retainData: boolean;
   /** Data-key cache of each reading function. */
   dataKeyCacheSeconds: number;
+  /** Rotator Lambdas the vault may invoke besides those tagged `vault-rotator=true`. */
+  rotatorArns: string[];
+  /** An EventBridge pattern (JSON) whose events start a rotation, and where in them the secret name is. */
+  rotationEvent: { pattern: Record<string, unknown>; namePath: string } | undefined;
+  /** How long before `expires` the near-expiry event comes. */
+  expiryWarningDays: number;
 }
 
 const text = (node: Node, key: string): string | undefined => {
@@ -70,5 +76,28 @@ export function settingsFrom(node: Node): VaultSettings {
     alarmEmail: text(node, 'alarmEmail'),
     retainData: text(node, 'removalPolicy') !== 'destroy',
     dataKeyCacheSeconds: number(node, 'dataKeyCacheSeconds', 300),
+    rotatorArns: (text(node, 'rotatorArns') ?? '')
+      .split(',')
+      .map((arn) => arn.trim())
+      .filter(Boolean),
+    rotationEvent: rotationEventFrom(node),
+    expiryWarningDays: number(node, 'expiryWarningDays', 7),
   };
+}
+
+function rotationEventFrom(node: Node): VaultSettings['rotationEvent'] {
+  const pattern = text(node, 'rotationEventPattern');
+  if (pattern === undefined) return undefined;
+  const namePath = text(node, 'rotationEventNamePath');
+  if (!namePath?.startsWith('$.'))
+    throw new Error(
+      'Context "rotationEventNamePath" (e.g. $.detail.secretName) is required with "rotationEventPattern"',
+    );
+  const parsed: unknown =
+    typeof node.tryGetContext('rotationEventPattern') === 'object'
+      ? node.tryGetContext('rotationEventPattern')
+      : JSON.parse(pattern);
+  if (typeof parsed !== 'object' || parsed === null)
+    throw new Error('Context "rotationEventPattern" must be an EventBridge pattern object');
+  return { pattern: parsed as Record<string, unknown>, namePath };
 }

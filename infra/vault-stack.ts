@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { API_BASE, allOperations } from '../shared/operations.ts';
 import { OperationFunction } from './constructs/operation-function.ts';
 import { VaultApi } from './constructs/vault-api.ts';
+import { VaultBackground } from './constructs/vault-background.ts';
 import { VaultData } from './constructs/vault-data.ts';
 import { VaultIdentity } from './constructs/vault-identity.ts';
 import { VaultMonitoring } from './constructs/vault-monitoring.ts';
@@ -30,6 +31,7 @@ export class VaultStack extends Stack {
   }>;
   readonly api: VaultApi;
   readonly identity: VaultIdentity;
+  readonly background: VaultBackground;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, props);
@@ -45,6 +47,7 @@ export class VaultStack extends Stack {
       TABLE_NAME: this.data.table.tableName,
       KMS_KEY_ID: this.data.key.keyArn,
       DATA_KEY_CACHE_TTL_SECONDS: String(settings.dataKeyCacheSeconds),
+      EXPIRY_WARNING_SECONDS: String(settings.expiryWarningDays * 86_400),
       ...this.identity.tokenSettings,
     };
     this.functions = allOperations.map((operation) => ({
@@ -55,6 +58,7 @@ export class VaultStack extends Stack {
         data: this.data,
         environment,
         logRetention,
+        rotatorArns: settings.rotatorArns,
       }),
     }));
     this.api = new VaultApi(this, 'Http', {
@@ -63,7 +67,7 @@ export class VaultStack extends Stack {
       throttleBurst: settings.throttleBurst,
       logRetention,
     });
-    new VaultMonitoring(this, 'Monitoring', {
+    const monitoring = new VaultMonitoring(this, 'Monitoring', {
       api: this.api.api,
       table: this.data.table,
       functions: this.functions.map(({ id: opId, construct }) => ({
@@ -71,6 +75,14 @@ export class VaultStack extends Stack {
         function: construct.function,
       })),
       alarmEmail: settings.alarmEmail,
+    });
+    this.background = new VaultBackground(this, 'Background', {
+      data: this.data,
+      environment,
+      logRetention,
+      rotatorArns: settings.rotatorArns,
+      rotationEvent: settings.rotationEvent,
+      monitoring,
     });
 
     new CfnOutput(this, 'ApiUrl', {
@@ -80,6 +92,7 @@ export class VaultStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'KeyArn', { value: this.data.key.keyArn });
     new CfnOutput(this, 'Issuer', { value: this.identity.issuer });
+    new CfnOutput(this, 'EventBusName', { value: this.background.bus.eventBusName });
     if (this.identity.tokenUrl) new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl });
     if (this.identity.userPool)
       new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });

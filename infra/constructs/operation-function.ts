@@ -4,20 +4,17 @@
  * table asks for: its own log group, the DynamoDB actions it uses, the key for the kind of secret
  * it serves.
  */
-import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Aws, Validations } from 'aws-cdk-lib';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Operation } from '../../shared/operations.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../shared/store/idempotency.ts';
 import { AUDIT_KEY_PREFIX } from '../../shared/store/keys.ts';
 import { AUDIT_INDEX } from '../../shared/store/table.ts';
 import type { VaultData } from './vault-data.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..');
+import { VaultFunction } from './vault-function.ts';
 
 /** Personal-secret operations serve only personal secrets, shared ones only shared: each may use the key for its kind alone. */
 export const kindOf = (operation: Operation): 'shared' | 'personal' =>
@@ -67,13 +64,42 @@ function idempotencyStatements(operation: Operation, data: VaultData): PolicySta
   ];
 }
 
+/** Rotator Lambdas the vault may invoke: those tagged `vault-rotator=true`, and any the deployer lists. */
+export const ROTATOR_TAG = 'vault-rotator';
+export const ROTATOR_INVOKE_REASON =
+  "Rotator Lambdas are the deployer's, named at run time by each secret's rotation settings; the wildcard is " +
+  'confined by a condition to functions tagged vault-rotator=true in this account and region.';
+
+export function rotatorInvokeStatements(listedArns: readonly string[]): PolicyStatement[] {
+  const anyFunction = `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:*`;
+  return [
+    new PolicyStatement({
+      actions: ['lambda:InvokeFunction'],
+      resources: [anyFunction],
+      conditions: { StringEquals: { [`aws:ResourceTag/${ROTATOR_TAG}`]: 'true' } },
+    }),
+    ...(listedArns.length > 0
+      ? [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...listedArns] })]
+      : []),
+  ];
+}
+
+export function acknowledgeRotatorInvoke(role: Role): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:*]',
+    reason: ROTATOR_INVOKE_REASON,
+  });
+}
+
 export interface OperationFunctionProps {
   operation: Operation;
   data: VaultData;
   environment: Record<string, string>;
   logRetention: RetentionDays;
+  rotatorArns: readonly string[];
 }
 
+/** One API operation's function, granted exactly what its row in the operation table asks for. */
 export class OperationFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
@@ -81,76 +107,28 @@ export class OperationFunction extends Construct {
   constructor(scope: Construct, id: string, props: OperationFunctionProps) {
     super(scope, id);
     const { operation, data } = props;
-    const logGroup = new LogGroup(this, 'Logs', {
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.DESTROY,
+    const fn = new VaultFunction(this, 'Lambda', {
+      handlerDir: operation.id,
+      description: `Vault ${operation.method} ${operation.path}: ${operation.summary}`.slice(0, 256),
+      environment: props.environment,
+      logRetention: props.logRetention,
     });
-    // An explicit role instead of the managed basic-execution policy: logs to its own group only.
-    this.role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: `Vault ${operation.id}: ${operation.summary}`,
-    });
-    this.role.addToPolicy(
-      new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [`${logGroup.logGroupArn}:log-stream:*`],
-      }),
-    );
-    const logGroupId = Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnLogGroup);
-    Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:log-stream:*]`,
-      reason:
-        "Lambda names its log streams itself; the wildcard covers only the streams of this function's own log group.",
-    });
+    this.function = fn.function;
+    this.role = fn.role;
     if (operation.table.length > 0) {
-      this.role.addToPolicy(
+      fn.grant(
         new PolicyStatement({
           actions: operation.table.map((action) => `dynamodb:${action}`),
           resources: [data.table.tableArn],
         }),
       );
     }
-    for (const statement of [
-      ...auditStatements(operation, data),
-      ...idempotencyStatements(operation, data),
-    ]) {
-      this.role.addToPolicy(statement);
+    fn.grant(...auditStatements(operation, data), ...idempotencyStatements(operation, data));
+    if (operation.table.length > 0 || operation.audit) fn.grant(data.tableKeyStatement());
+    if (operation.invokesRotators) {
+      fn.grant(...rotatorInvokeStatements(props.rotatorArns));
+      acknowledgeRotatorInvoke(this.role);
     }
-    if (operation.table.length > 0 || operation.audit) this.role.addToPolicy(data.tableKeyStatement());
     data.allowEnvelope(this.role, operation.keys, kindOf(operation));
-
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(ROOT, 'lambdas', operation.id, 'handler.ts'),
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
-      runtime: Runtime.NODEJS_24_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(10),
-      role: this.role,
-      logGroup,
-      loggingFormat: LoggingFormat.JSON,
-      description: `Vault ${operation.method} ${operation.path}`,
-      environment: {
-        ...props.environment,
-        POWERTOOLS_SERVICE_NAME: 'vault',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        // The SDK's ESM builds: with the default main fields the first SDK call fails on a dynamic require.
-        mainFields: ['module', 'main'],
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // Bundle the SDK too: a pinned, tree-shaken SDK rather than whatever the runtime ships.
-        externalModules: [],
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        forceDockerBundling: false,
-      },
-    });
   }
 }

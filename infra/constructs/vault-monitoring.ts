@@ -36,6 +36,21 @@ const NAMESPACE = 'Vault';
 export class VaultMonitoring extends Construct {
   readonly topic: Topic;
 
+  /** An alarm to the vault's topic when `metric` goes above `threshold` in 2 of 3 periods. */
+  alarm(name: string, metric: IMetric, threshold: number, description: string): Alarm {
+    const created = new Alarm(this, name, {
+      metric,
+      threshold,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+    created.addAlarmAction(new SnsAction(this.topic));
+    return created;
+  }
+
   constructor(scope: Construct, id: string, props: VaultMonitoringProps) {
     super(scope, id);
     // Its own small key: CloudWatch must be able to use it, which the vault's key never allows.
@@ -51,20 +66,8 @@ export class VaultMonitoring extends Construct {
       enforceSSL: true,
     });
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
-    const action = new SnsAction(this.topic);
-    const alarm = (name: string, metric: IMetric, threshold: number, description: string) => {
-      const created = new Alarm(this, name, {
-        metric,
-        threshold,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      });
-      created.addAlarmAction(action);
-      return created;
-    };
+    const alarm = (name: string, metric: IMetric, threshold: number, description: string) =>
+      this.alarm(name, metric, threshold, description);
 
     const period = Duration.minutes(1);
     const requests = props.api.metricCount({ period });

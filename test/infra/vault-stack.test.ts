@@ -57,9 +57,9 @@ function keyStatementsFor(roleId: string): Statement[] {
 }
 
 describe('generated from the operation table', () => {
-  it('makes one Node 24 ARM64 function per operation', () => {
+  it('makes one Node 24 ARM64 function per operation (plus the event publisher and the rotation sweeper)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(allOperations.length);
+    expect(Object.keys(functions)).toHaveLength(allOperations.length + 2);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
@@ -208,7 +208,8 @@ describe('least privilege per function', () => {
   );
 
   it('readers cannot generate data keys and writers cannot decrypt secret data', () => {
-    for (const { operation, construct } of stack.functions) {
+    // Rotation is the one job that must read the old value and seal the new one.
+    for (const { operation, construct } of stack.functions.filter((fn) => !fn.operation.invokesRotators)) {
       const granted = keyStatementsFor(logicalId(construct.role.node.defaultChild)).flatMap(actionsOf);
       if (!operation.table.includes('PutItem')) expect(granted).not.toContain('kms:GenerateDataKey');
       if (operation.table.includes('PutItem')) expect(granted).not.toContain('kms:Decrypt');
@@ -301,7 +302,9 @@ describe('identity', () => {
 describe('operations', () => {
   it('alarms on 5xx rate, p99 latency, function errors and throttles, DynamoDB throttles and key errors, to SNS', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBe(4 + 2 * allOperations.length);
+    // API: 5xx rate, p99, key errors, DynamoDB throttles; per function errors and throttles;
+    // background: two dead-letter queues, the publisher's iterator age, the sweeper's errors.
+    expect(alarms.length).toBe(4 + 2 * allOperations.length + 4);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
@@ -310,5 +313,60 @@ describe('operations', () => {
 
   it('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
     expect(() => app.synth()).not.toThrow();
+  });
+});
+
+describe('events and rotation in the background', () => {
+  it('publishes from the table stream, only secret items, bisecting failures into a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: { Filters: [{ Pattern: Match.stringLikeRegexp('"prefix":"S#"') }] },
+    });
+    const publisherRole = logicalId(stack.background.publisher.role.node.defaultChild);
+    const actions = roleStatements(publisherRole).flatMap(actionsOf);
+    expect(actions).toContain('events:PutEvents');
+    expect(
+      actions.filter(
+        (action) => action.startsWith('dynamodb:') && !/Stream|GetRecords|GetShardIterator/.test(action),
+      ),
+    ).toEqual([]);
+    expect(keyStatementsFor(publisherRole)).toEqual([]);
+  });
+
+  it('sweeps every minute, and may invoke only rotator functions tagged for the vault', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
+    });
+    const sweeperRole = logicalId(stack.background.sweeper.role.node.defaultChild);
+    const invoke = roleStatements(sweeperRole).filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    expect(invoke).toHaveLength(1);
+    expect(invoke[0]!.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/vault-rotator': 'true' } });
+    expect(keyStatementsFor(sweeperRole).flatMap(actionsOf).sort()).toEqual([
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+    ]);
+  });
+
+  it('rotates on events matching the pattern the deployer sets, naming the secret from the event', () => {
+    const withRule = synth({
+      rotationEventPattern: JSON.stringify({
+        source: ['aws.guardduty'],
+        'detail-type': ['GuardDuty Finding'],
+      }),
+      rotationEventNamePath: '$.detail.resource.secretName',
+    }).template;
+    withRule.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Finding'] },
+      Targets: [
+        Match.objectLike({
+          InputTransformer: Match.objectLike({
+            InputPathsMap: Match.objectLike({ 'detail-resource-secretName': '$.detail.resource.secretName' }),
+          }),
+        }),
+      ],
+    });
   });
 });

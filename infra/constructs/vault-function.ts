@@ -1,0 +1,100 @@
+/**
+ * Every vault Lambda, API or background, with its defaults fixed in one place: ARM64, Node 24, an
+ * ESM bundle with source maps, its own log group with retention, and a role that can write to
+ * that log group and nothing else until the caller grants more.
+ */
+import { join } from 'node:path';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import {
+  type PolicyStatement,
+  Role,
+  ServicePrincipal,
+  PolicyStatement as Statement,
+} from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface VaultFunctionProps {
+  /** The handler folder under `lambdas/`. */
+  handlerDir: string;
+  description: string;
+  environment: Record<string, string>;
+  logRetention: RetentionDays;
+  timeout?: Duration;
+  reservedConcurrentExecutions?: number;
+}
+
+export class VaultFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+
+  constructor(scope: Construct, id: string, props: VaultFunctionProps) {
+    super(scope, id);
+    const logGroup = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // An explicit role instead of the managed basic-execution policy: logs to its own group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    this.role.addToPolicy(
+      new Statement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [`${logGroup.logGroupArn}:log-stream:*`],
+      }),
+    );
+    const logGroupId = Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnLogGroup);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logGroupId}.Arn>:log-stream:*]`,
+      reason:
+        "Lambda names its log streams itself; the wildcard covers only the streams of this function's own log group.",
+    });
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: join(ROOT, 'lambdas', props.handlerDir, 'handler.ts'),
+      handler: 'handler',
+      projectRoot: ROOT,
+      depsLockFilePath: join(ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrentExecutions !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      }),
+      role: this.role,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      description: props.description,
+      environment: {
+        ...props.environment,
+        POWERTOOLS_SERVICE_NAME: 'vault',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        // The SDK's ESM builds: with the default main fields the first SDK call fails on a dynamic require.
+        mainFields: ['module', 'main'],
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // Bundle the SDK too: a pinned, tree-shaken SDK rather than whatever the runtime ships.
+        externalModules: [],
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+  }
+
+  grant(...statements: PolicyStatement[]): void {
+    for (const statement of statements) this.role.addToPolicy(statement);
+  }
+}
