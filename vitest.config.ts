@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** Test tiers, each runnable alone: `npx vitest run --project unit` (or infra, integration, e2e). */
+/** Test tiers, each runnable alone: `npx vitest run --project unit` (or infra, integration, adversarial, e2e). */
 export default defineConfig({
   test: {
     projects: [
@@ -13,6 +13,14 @@ export default defineConfig({
           globalSetup: ['test/support/local-parts.setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'adversarial',
+          include: ['test/adversarial/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 90_000,
         },
       },
       {

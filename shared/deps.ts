@@ -12,9 +12,12 @@ import { PowertoolsOnceRunner } from './store/idempotency.ts';
 
 /** Builds the domain's dependencies from configuration: the only place SDK clients are made. */
 export function createDeps(config: StoreConfig): VaultDeps {
-  const dynamo = new DynamoDBClient({ ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }) });
+  // Bounded waits: a dependency that hangs becomes a 503 the client may retry, not a request
+  // that runs into the Lambda timeout.
+  const requestHandler = { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true };
+  const dynamo = new DynamoDBClient({ requestHandler, ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }) });
   const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const kms = new KMSClient({ ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
+  const kms = new KMSClient({ requestHandler, ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
   return {
     secrets: new DynamoSecretStore(db, {
       tableName: config.tableName,

@@ -28,6 +28,8 @@ export interface LocalRuntimeOptions {
   inMemory: boolean;
   /** How often due rotations and expiry warnings run (the cloud runs them every minute). */
   sweepSeconds?: number;
+  /** Tests only: route the handlers' DynamoDB traffic through a fault-injecting proxy. */
+  dynamoProxy?: (endpoint: string) => Promise<string>;
 }
 
 export interface LocalRuntime {
@@ -80,7 +82,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
       TABLE_NAME: LOCAL_TABLE,
       KMS_KEY_ID: keyArn,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      DYNAMODB_ENDPOINT: options.dynamoProxy ? await options.dynamoProxy(dynamo.endpoint) : dynamo.endpoint,
       KMS_ENDPOINT: kms.url,
       JWT_ISSUER: DEV_ISSUER,
       JWT_AUDIENCE: DEV_AUDIENCE,

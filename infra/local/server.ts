@@ -22,6 +22,9 @@ import { GATEWAY_HEADERS, gatewayError } from './gateway-errors.ts';
 import { matchRoute } from './router.ts';
 import { type ApiClients, handleTokenRequest } from './token-endpoint.ts';
 
+/** How often the verifiers fetched the JWKS: tests show that no token makes them fetch in a loop. */
+let jwksFetches = 0;
+
 /** API Gateway's own payload limit. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 /** API Gateway's integration timeout; middy answers just before it. */
@@ -99,11 +102,15 @@ async function serve(
     return write(res, gatewayError(new PayloadTooLargeError(GATEWAY_MAX_BODY), traceId));
 
   if (method === 'GET' && url.pathname === '/.well-known/jwks.json') {
+    jwksFetches++;
     return write(res, {
       statusCode: 200,
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(options.issuer.jwks),
     });
+  }
+  if (method === 'GET' && url.pathname === '/__local/jwks-fetches') {
+    return write(res, { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ count: jwksFetches }) });
   }
   if (method === 'GET' && url.pathname === '/__local/events') {
     const lines = existsSync(options.eventsFile)

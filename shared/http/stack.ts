@@ -2,6 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { type AuthConfig, loadAuthConfig } from '../config.ts';
 import { recordAudit } from '../domain/auditing.ts';
+import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { VaultDeps } from '../domain/ports.ts';
 import type { Operation } from '../operations.ts';
 
@@ -115,7 +116,13 @@ export function httpStack(operation: Operation, deps?: AuditDeps): Middleware[] 
  * keep an audit trail pass their deps, so refusals at the edge are recorded too.
  */
 export function vaultHandler<Op extends Operation>(operation: Op, route: Route<Op>, deps?: AuditDeps) {
-  return middy<ApiEvent, ApiResult, Error, VaultContext>()
+  return middy<ApiEvent, ApiResult, Error, VaultContext>({
+    // Just before the Lambda (or API Gateway) would cut the request off: a shaped, retryable answer.
+    timeoutEarlyInMillis: 500,
+    timeoutEarlyResponse: () => {
+      throw new DependencyUnavailableError('DATABASE_ERROR', { cause: new Error('request ran out of time') });
+    },
+  })
     .use(httpStack(operation, deps))
     .handler(async (_event, context) => route(context.vault as VaultRequest<Op['request']>) as never);
 }

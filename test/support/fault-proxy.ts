@@ -1,0 +1,80 @@
+/**
+ * A proxy in front of DynamoDB Local that can fail chosen calls the way DynamoDB does (throttling,
+ * internal errors) or hang them (timeouts). Faults a real local DynamoDB cannot produce on demand;
+ * everything else passes through untouched.
+ */
+import { createServer, type IncomingMessage, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FaultKind = 'throttle' | 'internal' | 'timeout';
+
+export interface Fault {
+  /** DynamoDB operation, e.g. GetItem or TransactWriteItems; `*` for any. */
+  operation: string;
+  kind: FaultKind;
+  /** How many matching calls fail; Infinity until cleared. */
+  count: number;
+}
+
+const BODIES: Record<Exclude<FaultKind, 'timeout'>, { status: number; type: string }> = {
+  throttle: { status: 400, type: 'ProvisionedThroughputExceededException' },
+  internal: { status: 500, type: 'InternalServerError' },
+};
+
+export interface FaultProxy {
+  url: string;
+  inject(fault: Fault): void;
+  clear(): void;
+  /** Calls that were failed or hung so far. */
+  injected(): number;
+  close(): Promise<void>;
+}
+
+const readAll = async (req: IncomingMessage) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+};
+
+export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+  let faults: Fault[] = [];
+  let injected = 0;
+  const target = new URL(upstream);
+  const server = createServer(async (req, res) => {
+    const body = await readAll(req);
+    const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    const fault = faults.find((f) => f.count > 0 && (f.operation === '*' || f.operation === operation));
+    if (fault) {
+      fault.count--;
+      injected++;
+      if (fault.kind === 'timeout') return; // never answers: the client's timeout must fire
+      const { status, type } = BODIES[fault.kind];
+      res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0' });
+      res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `injected ${fault.kind}` }));
+      return;
+    }
+    const forward = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (upstreamRes) => {
+        res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
+        upstreamRes.pipe(res);
+      },
+    );
+    forward.on('error', () => res.destroy());
+    forward.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    inject: (fault) => faults.push({ ...fault }),
+    clear: () => {
+      faults = [];
+    },
+    injected: () => injected,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The local vault started inside the test process (for suites that must reach behind the API:
+ * inject faults, read the table directly). Each test file runs in its own process, so the
+ * environment the handlers read is its own.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DevIssuer, devIssuer } from '../../infra/local/dev-issuer.ts';
+import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
+import { LOCAL_TABLE, type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/runtime.ts';
+
+export interface InProcessVault {
+  runtime: LocalRuntime;
+  issuer: DevIssuer;
+  /** Every item of the table, sorted: compare two to prove a request changed nothing. */
+  snapshot(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startInProcessVault(options: Partial<LocalRuntimeOptions> = {}): Promise<InProcessVault> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  const runtime = await startLocalRuntime({ port: 0, stateDir: mkdtempSync(join(tmpdir(), 'vault-adv-')), inMemory: true, sweepSeconds: 3600, ...options });
+  const issuer = await devIssuer(runtime.stateDir);
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoEndpoint }));
+  return {
+    runtime,
+    issuer,
+    async snapshot() {
+      const items: unknown[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(new ScanCommand({ TableName: LOCAL_TABLE, ConsistentRead: true, ExclusiveStartKey: start }));
+        items.push(...(page.Items ?? []));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items
+        .map((item) => JSON.stringify(item, (_key, value) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value)))
+        .sort()
+        .join('\n');
+    },
+    close: async () => {
+      db.destroy();
+      await runtime.close();
+    },
+  };
+}
