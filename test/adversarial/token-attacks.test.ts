@@ -1,0 +1,126 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { base64url, exportSPKI, generateKeyPair, importJWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../infra/local/dev-issuer.ts';
+import { expectShapedError } from '../support/error-shape.ts';
+import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
+
+let vault: InProcessVault;
+let kid: string;
+let attackerHits = 0;
+let attacker: ReturnType<typeof createServer>;
+let attackerUrl: string;
+const SECRET = 'token-attack-marker-91c2';
+
+beforeAll(async () => {
+  vault = await startInProcessVault();
+  kid = vault.issuer.jwks.keys[0]!.kid!;
+  // A server an attacker controls: a `jku`/`x5u` header must never make the vault call it.
+  attacker = createServer((_req, res) => {
+    attackerHits++;
+    res.end('{"keys":[]}');
+  });
+  await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
+  attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}/jwks.json`;
+  const admin = await vault.issuer.mint({ sub: 'ops', scopes: ['vaultAdd', 'user'], roles: ['app'] });
+  await fetch(`${vault.runtime.apiUrl}/secrets`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'target', data: { password: SECRET }, read_roles: [{ id: 'app' }] }),
+  });
+});
+
+afterAll(async () => {
+  attacker.close();
+  await vault.close();
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const goodClaims = () => ({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, sub: 'mallory', scope: 'user', roles: ['app'], iat: now(), exp: now() + 600 });
+const encode = (value: object) => base64url.encode(JSON.stringify(value));
+
+async function attackerKey() {
+  return (await generateKeyPair('RS256', { extractable: true })).privateKey;
+}
+
+const attacks: Array<[string, () => Promise<string>]> = [
+  ['alg none', async () => `${encode({ alg: 'none', typ: 'JWT', kid })}.${encode(goodClaims())}.`],
+  ['alg none, no signature part', async () => `${encode({ alg: 'none', kid })}.${encode(goodClaims())}`],
+  [
+    'HS256 signed with the RSA public key',
+    async () => {
+      const pem = await exportSPKI(await importJWK(vault.issuer.jwks.keys[0]!, 'RS256', { extractable: true }) as CryptoKey);
+      return new SignJWT(goodClaims()).setProtectedHeader({ alg: 'HS256', kid }).sign(new TextEncoder().encode(pem));
+    },
+  ],
+  ['unknown kid', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid: 'no-such-key' }).sign(await attackerKey())],
+  ['kid path injection', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid: '../../../../etc/passwd' }).sign(await attackerKey())],
+  ['kid SQL-ish injection', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid: "' OR '1'='1" }).sign(await attackerKey())],
+  ['jku header to an attacker JWKS', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid, jku: attackerUrl }).sign(await attackerKey())],
+  ['x5u header to an attacker', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid, x5u: attackerUrl }).sign(await attackerKey())],
+  ['embedded jwk header', async () => {
+    const key = await generateKeyPair('RS256', { extractable: true });
+    const { exportJWK } = await import('jose');
+    return new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid, jwk: await exportJWK(key.publicKey) }).sign(key.privateKey);
+  }],
+  ['another issuer with the same kid', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid }).sign(await attackerKey())],
+  ['expired', async () => vault.issuer.signClaims({ ...goodClaims(), iat: now() - 7200, exp: now() - 3600 })],
+  ['nbf in the future', async () => vault.issuer.signClaims({ ...goodClaims(), nbf: now() + 3600 })],
+  ['iat in the future', async () => vault.issuer.signClaims({ ...goodClaims(), iat: now() + 3600, exp: now() + 4000 })],
+  ['wrong issuer', async () => vault.issuer.signClaims({ ...goodClaims(), iss: 'https://evil.example' })],
+  ['wrong audience', async () => vault.issuer.signClaims({ ...goodClaims(), aud: 'another-api' })],
+  ['missing exp', async () => vault.issuer.signClaims({ ...goodClaims(), exp: undefined })],
+  ['absurd lifetime', async () => vault.issuer.signClaims({ ...goodClaims(), exp: now() + 10 * 365 * 86_400 })],
+  ['scope as a number', async () => vault.issuer.signClaims({ ...goodClaims(), scope: 42 as unknown as string })],
+  ['scope as an object', async () => vault.issuer.signClaims({ ...goodClaims(), scope: { user: true } as unknown as string })],
+  ['scp as a string', async () => vault.issuer.signClaims({ ...goodClaims(), scope: undefined, scp: 'user' })],
+  ['roles as an object', async () => vault.issuer.signClaims({ ...goodClaims(), roles: { app: true } })],
+  ['truncated signature', async () => (await vault.issuer.mint({ sub: 'm', scopes: ['user'], roles: ['app'] })).slice(0, -12)],
+  [
+    'signature re-encoded as padded base64',
+    async () => {
+      const [h, p, s] = (await vault.issuer.mint({ sub: 'm', scopes: ['user'], roles: ['app'] })).split('.');
+      return `${h}.${p}.${Buffer.from(s!, 'base64url').toString('base64')}`;
+    },
+  ],
+  [
+    'payload swapped under a valid signature',
+    async () => {
+      const [h, , s] = (await vault.issuer.mint({ sub: 'm', scopes: ['user'], roles: [] })).split('.');
+      return `${h}.${encode({ ...goodClaims(), roles: ['app'] })}.${s}`;
+    },
+  ],
+  ['oversized token', async () => vault.issuer.signClaims({ ...goodClaims(), padding: 'x'.repeat(9000) })],
+  ['not a JWT at all', async () => 'hello'],
+  ['empty bearer', async () => ''],
+];
+
+describe('token attacks', () => {
+  let fetchesBefore: number;
+  beforeAll(async () => {
+    fetchesBefore = ((await (await fetch(`${vault.runtime.url}/__local/jwks-fetches`)).json()) as { count: number }).count;
+  });
+
+  it.each(attacks)('%s: a shaped 401 and no data', async (_label, make) => {
+    const token = await make();
+    const response = await fetch(`${vault.runtime.apiUrl}/secrets/target`, { headers: { Authorization: `Bearer ${token}` } });
+    const text = await response.text();
+    expectShapedError({ status: response.status, headers: response.headers, text, json: JSON.parse(text) }, 401, 'UNAUTHENTICATED');
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="vault"/);
+    expect(text).not.toContain(SECRET);
+  });
+
+  it('no attack made the vault fetch anything: the attacker saw nothing, the JWKS was fetched at most once more', async () => {
+    const fetchesAfter = ((await (await fetch(`${vault.runtime.url}/__local/jwks-fetches`)).json()) as { count: number }).count;
+    expect(attackerHits).toBe(0);
+    expect(fetchesAfter - fetchesBefore).toBeLessThanOrEqual(1);
+    console.log(`token attacks: ${attacks.length} cases, JWKS fetches during them: ${fetchesAfter - fetchesBefore}`);
+  });
+
+  it('and a genuine token still works', async () => {
+    const token = await vault.issuer.mint({ sub: 'reader', scopes: ['user'], roles: ['app'] });
+    const response = await fetch(`${vault.runtime.apiUrl}/secrets/target`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(((await response.json()) as { data: unknown }).data).toEqual({ password: SECRET });
+  });
+});
