@@ -212,9 +212,10 @@ function toEvent(
 }
 
 function group(pairs: Iterable<[string, string]>): Record<string, string[]> {
-  const grouped: Record<string, string[]> = {};
-  for (const [key, value] of pairs) grouped[key] = [...(grouped[key] ?? []), value];
-  return grouped;
+  // A Map, not an object: a query key such as `valueOf` or `__proto__` is just a key.
+  const grouped = new Map<string, string[]>();
+  for (const [key, value] of pairs) grouped.set(key, [...(grouped.get(key) ?? []), value]);
+  return Object.fromEntries(grouped);
 }
 
 function lambdaContext(operation: Operation, requestId: string): Context {
