@@ -15,7 +15,10 @@ export function createDeps(config: StoreConfig): VaultDeps {
   // Bounded waits: a dependency that hangs becomes a 503 the client may retry, not a request
   // that runs into the Lambda timeout.
   const requestHandler = { connectionTimeout: 1_000, requestTimeout: 3_000, throwOnRequestTimeout: true };
-  const dynamo = new DynamoDBClient({ requestHandler, ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }) });
+  const dynamo = new DynamoDBClient({
+    requestHandler,
+    ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
+  });
   const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const kms = new KMSClient({ requestHandler, ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
   return {

@@ -110,7 +110,11 @@ async function serve(
     });
   }
   if (method === 'GET' && url.pathname === '/__local/jwks-fetches') {
-    return write(res, { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ count: jwksFetches }) });
+    return write(res, {
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ count: jwksFetches }),
+    });
   }
   if (method === 'GET' && url.pathname === '/__local/events') {
     const lines = existsSync(options.eventsFile)

@@ -42,7 +42,8 @@ class LoopbackFetcher implements Fetcher {
 }
 
 /** Builds the verifier once per cold start; a bad configuration fails here, not per request. */
-const isStringList = (value: unknown): boolean => Array.isArray(value) && value.every((item) => typeof item === 'string');
+const isStringList = (value: unknown): boolean =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
 
 export function createTokenVerifier(config: AuthConfig): TokenVerifier {
   const { rolesClaims } = config;
@@ -71,11 +72,14 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
           throw new Error('token is issued in the future');
         if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('token has no subject');
         // A claim of an unexpected type is a malformed token, not an empty grant.
-        if (payload.scope !== undefined && typeof payload.scope !== 'string') throw new Error('scope must be a string');
-        if (payload.scp !== undefined && !isStringList(payload.scp)) throw new Error('scp must be an array of strings');
+        if (payload.scope !== undefined && typeof payload.scope !== 'string')
+          throw new Error('scope must be a string');
+        if (payload.scp !== undefined && !isStringList(payload.scp))
+          throw new Error('scp must be an array of strings');
         for (const claim of rolesClaims) {
           const roles = payload[claim];
-          if (roles !== undefined && typeof roles !== 'string' && !isStringList(roles)) throw new Error(`${claim} must be a list`);
+          if (roles !== undefined && typeof roles !== 'string' && !isStringList(roles))
+            throw new Error(`${claim} must be a list`);
         }
         if (byClientId && !config.audiences.includes(String(payload.client_id)))
           throw new Error('token is for another client');

@@ -17,7 +17,11 @@ beforeAll(async () => {
   for (const level of ['debug', 'info', 'warn', 'error', 'critical'] as const) {
     const original = logger[level].bind(logger);
     vi.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
-      logs.push(JSON.stringify(args, (_key, value) => (value instanceof Error ? { name: value.name, message: value.message } : value)));
+      logs.push(
+        JSON.stringify(args, (_key, value) =>
+          value instanceof Error ? { name: value.name, message: value.message } : value,
+        ),
+      );
       (original as (...a: unknown[]) => void)(...args);
     });
   }
@@ -27,7 +31,11 @@ beforeAll(async () => {
       return proxy.url;
     },
   });
-  token = await vault.issuer.mint({ sub: 'ops', scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'], roles: ['app'] });
+  token = await vault.issuer.mint({
+    sub: 'ops',
+    scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'],
+    roles: ['app'],
+  });
 });
 
 afterAll(async () => {
@@ -44,13 +52,23 @@ const api = async (method: string, path: string, body?: unknown) => {
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: text ? JSON.parse(text) : undefined,
+  };
 };
 
 let counter = 0;
 async function secret(): Promise<string> {
   const name = `faults/${counter++}`;
-  const created = await api('POST', '/secrets', { name, data: { password: MARKER }, read_roles: [{ id: 'app' }], write_roles: [{ id: 'app' }] });
+  const created = await api('POST', '/secrets', {
+    name,
+    data: { password: MARKER },
+    read_roles: [{ id: 'app' }],
+    write_roles: [{ id: 'app' }],
+  });
   expect(created.status, created.text).toBe(201);
   return `/secrets/${encodeURIComponent(name)}`;
 }
@@ -62,7 +80,10 @@ afterEach(async () => {
 
 async function kmsFault(operation: string, error: string, count: number) {
   kmsFaults += count;
-  await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, { method: 'POST', body: JSON.stringify({ operation, error, count }) });
+  await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, {
+    method: 'POST',
+    body: JSON.stringify({ operation, error, count }),
+  });
 }
 
 describe('dependency faults', () => {

@@ -18,21 +18,56 @@ const tally = { cases: 0, refused: 0, accepted: 0 };
 
 beforeAll(async () => {
   vault = await startInProcessVault();
-  token = await vault.issuer.mint({ sub: 'fuzzer', scopes: ['user', 'owner', 'vaultAdd', 'vaultManage', 'admin', 'service'], roles: ['r'] });
+  token = await vault.issuer.mint({
+    sub: 'fuzzer',
+    scopes: ['user', 'owner', 'vaultAdd', 'vaultManage', 'admin', 'service'],
+    roles: ['r'],
+  });
   await fetch(`${vault.runtime.apiUrl}/secrets`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'fuzz/existing', data: { v: 1 }, read_roles: [{ id: 'r' }], write_roles: [{ id: 'r' }] }),
+    body: JSON.stringify({
+      name: 'fuzz/existing',
+      data: { v: 1 },
+      read_roles: [{ id: 'r' }],
+      write_roles: [{ id: 'r' }],
+    }),
   });
 });
 
 afterAll(async () => {
-  console.log(`fuzz: ${tally.cases} cases (seed ${SEED}): ${tally.refused} refused with a shaped 4xx, ${tally.accepted} accepted, 0 5xx`);
+  console.log(
+    `fuzz: ${tally.cases} cases (seed ${SEED}): ${tally.refused} refused with a shaped 4xx, ${tally.accepted} accepted, 0 5xx`,
+  );
   await vault.close();
 });
 
-const nasty = ['', '.', '..', 'a/../b', '/lead', 'trail/', 'a//b', '%', '%zz', '%2F', '\u0000', '\u202e', 'x'.repeat(300), '名前/x', 'fuzz/existing', '\ud800', ' ', '#', '?a=b'];
-const nameArb = fc.oneof(fc.constantFrom(...nasty), fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }));
+const nasty = [
+  '',
+  '.',
+  '..',
+  'a/../b',
+  '/lead',
+  'trail/',
+  'a//b',
+  '%',
+  '%zz',
+  '%2F',
+  '\u0000',
+  '\u202e',
+  'x'.repeat(300),
+  '名前/x',
+  'fuzz/existing',
+  '\ud800',
+  ' ',
+  '#',
+  '?a=b',
+];
+const nameArb = fc.oneof(
+  fc.constantFrom(...nasty),
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+);
 /** Lone surrogates cannot be percent-encoded as UTF-8: send them as the bytes a broken client would. */
 const component = (text: string): string =>
   [...text].map((char) => (char.isWellFormed() ? encodeURIComponent(char) : '%ED%A0%80')).join('');
@@ -42,48 +77,131 @@ const encode = (name: string, mode: number): string => {
   return component(name).replaceAll('%2F', '/').replaceAll('%25', '%');
 };
 const pathArb = fc
-  .record({ op: fc.constantFrom(...allOperations), name: nameArb, user: nameArb, mode: fc.integer({ min: 0, max: 2 }), junk: fc.option(fc.string({ maxLength: 10 }), { freq: 8 }) })
+  .record({
+    op: fc.constantFrom(...allOperations),
+    name: nameArb,
+    user: nameArb,
+    mode: fc.integer({ min: 0, max: 2 }),
+    junk: fc.option(fc.string({ maxLength: 10 }), { freq: 8 }),
+  })
   .map(({ op, name, user, mode, junk }) => ({
     op,
     path: `${op.path.replace('{name+}', encode(name, mode) || 'x').replace('{user_id}', component(user) || 'u')}${junk ? component(junk) : ''}`,
   }));
 const queryArb = fc.dictionary(
-  fc.oneof(fc.constantFrom('limit', 'offset', 'version', 'stage', 'force', 'recovery_window_days', 'sortkey', 'sortdir', 'secret', 'owner', 'actor', 'since', 'until'), fc.string({ maxLength: 8 })),
-  fc.oneof(fc.string({ maxLength: 20 }), fc.integer().map(String), fc.constantFrom('-1', '0', '1e9', 'NaN', 'true', '', 'DESC', 'previous', 'x'.repeat(2000))),
+  fc.oneof(
+    fc.constantFrom(
+      'limit',
+      'offset',
+      'version',
+      'stage',
+      'force',
+      'recovery_window_days',
+      'sortkey',
+      'sortdir',
+      'secret',
+      'owner',
+      'actor',
+      'since',
+      'until',
+    ),
+    fc.string({ maxLength: 8 }),
+  ),
+  fc.oneof(
+    fc.string({ maxLength: 20 }),
+    fc.integer().map(String),
+    fc.constantFrom('-1', '0', '1e9', 'NaN', 'true', '', 'DESC', 'previous', 'x'.repeat(2000)),
+  ),
   { maxKeys: 4 },
 );
 const deep = (depth: number) => `{"name":"deep","data":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`;
 const bodyArb: fc.Arbitrary<string | Uint8Array | undefined> = fc.oneof(
   fc.constant(undefined),
   fc.jsonValue().map((value) => JSON.stringify(value)),
-  fc.record({ name: fc.oneof(nameArb, fc.jsonValue()), data: fc.jsonValue(), read_roles: fc.jsonValue(), write_roles: fc.jsonValue(), tags: fc.jsonValue(), expires: fc.jsonValue(), names: fc.jsonValue(), rotator: fc.jsonValue(), schedule: fc.jsonValue() }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
-  fc.constantFrom('{', '{"name":', 'null', '[]', '"text"', '123', '', '{"__proto__":{"admin":true}}', '{"name":"p","data":{"__proto__":{"x":1}}}', '{"name":"c","data":{"constructor":{"prototype":{"x":1}}}}', 'name=x&data=y'),
+  fc
+    .record(
+      {
+        name: fc.oneof(nameArb, fc.jsonValue()),
+        data: fc.jsonValue(),
+        read_roles: fc.jsonValue(),
+        write_roles: fc.jsonValue(),
+        tags: fc.jsonValue(),
+        expires: fc.jsonValue(),
+        names: fc.jsonValue(),
+        rotator: fc.jsonValue(),
+        schedule: fc.jsonValue(),
+      },
+      { requiredKeys: [] },
+    )
+    .map((value) => JSON.stringify(value)),
+  fc.constantFrom(
+    '{',
+    '{"name":',
+    'null',
+    '[]',
+    '"text"',
+    '123',
+    '',
+    '{"__proto__":{"admin":true}}',
+    '{"name":"p","data":{"__proto__":{"x":1}}}',
+    '{"name":"c","data":{"constructor":{"prototype":{"x":1}}}}',
+    'name=x&data=y',
+  ),
   fc.integer({ min: 33, max: 20_000 }).map(deep),
   fc.integer({ min: 1, max: 400_000 }).map((size) => `{"name":"big","data":{"a":"${'x'.repeat(size)}"}}`),
-  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => Uint8Array.from([0x7b, 0xff, 0xfe, ...bytes, 0x7d])),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 64 })
+    .map((bytes) => Uint8Array.from([0x7b, 0xff, 0xfe, ...bytes, 0x7d])),
 );
 const headersArb = fc.record(
   {
-    'Content-Type': fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/problem+json', 'application/json; charset=utf-16', '', 'multipart/form-data; boundary=x'),
-    'If-Match': fc.oneof(fc.constantFrom('"1"', 'W/"1"', '*', '"x"', '', '"99999999999999999999"'), fc.string({ maxLength: 12 })),
+    'Content-Type': fc.constantFrom(
+      'application/json',
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/problem+json',
+      'application/json; charset=utf-16',
+      '',
+      'multipart/form-data; boundary=x',
+    ),
+    'If-Match': fc.oneof(
+      fc.constantFrom('"1"', 'W/"1"', '*', '"x"', '', '"99999999999999999999"'),
+      fc.string({ maxLength: 12 }),
+    ),
     'If-None-Match': fc.constantFrom('*', '"1"', 'x'),
     'Idempotency-Key': fc.oneof(fc.string({ maxLength: 20 }), fc.constant('k'.repeat(300))),
   },
   { requiredKeys: [] },
 );
-const methodArb = (method: string) => fc.oneof({ weight: 9, arbitrary: fc.constant(method) }, { weight: 1, arbitrary: fc.constantFrom('PATCH', 'OPTIONS', 'GET', 'DELETE') });
+const methodArb = (method: string) =>
+  fc.oneof(
+    { weight: 9, arbitrary: fc.constant(method) },
+    { weight: 1, arbitrary: fc.constantFrom('PATCH', 'OPTIONS', 'GET', 'DELETE') },
+  );
 
 describe('fuzzing every operation', () => {
   it(`never answers 5xx; every refusal is shaped and changes nothing (${RUNS} cases)`, async () => {
     await fc.assert(
       fc.asyncProperty(
-        pathArb.chain(({ op, path }) => fc.record({ path: fc.constant(path), method: methodArb(op.method), query: queryArb, headers: headersArb, body: bodyArb, withToken: fc.boolean() })),
+        pathArb.chain(({ op, path }) =>
+          fc.record({
+            path: fc.constant(path),
+            method: methodArb(op.method),
+            query: queryArb,
+            headers: headersArb,
+            body: bodyArb,
+            withToken: fc.boolean(),
+          }),
+        ),
         async ({ path, method, query, headers, body, withToken }) => {
           tally.cases++;
           const before = await vault.snapshot();
           const search = new URLSearchParams(query).toString();
           const send = method === 'GET' || method === 'HEAD' ? undefined : body;
-          const cleanHeaders = Object.fromEntries(Object.entries(headers).filter(([, value]) => /^[\t\x20-\x7e]*$/.test(value)));
+          const cleanHeaders = Object.fromEntries(
+            Object.entries(headers).filter(([, value]) => /^[\t\x20-\x7e]*$/.test(value)),
+          );
           const response = await fetch(`${vault.runtime.apiUrl}${path}${search ? `?${search}` : ''}`, {
             method,
             headers: { ...cleanHeaders, ...(withToken && { Authorization: `Bearer ${token}` }) },

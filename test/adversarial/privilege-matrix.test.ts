@@ -10,7 +10,12 @@ import { type InProcessVault, startInProcessVault } from '../support/in-process-
 
 type Outcome = 403 | 404 | 412 | 422 | '200+data' | '200';
 
-const SCOPE_SETS: string[][] = [[], ...SCOPES.map((scope) => [scope]), ['user', 'vaultManage'], ['user', 'admin']];
+const SCOPE_SETS: string[][] = [
+  [],
+  ...SCOPES.map((scope) => [scope]),
+  ['user', 'vaultManage'],
+  ['user', 'admin'],
+];
 const ROLE_SETS: string[][] = [[], ['R'], ['W'], ['R', 'W']];
 
 const has = (scopes: string[], ...any: string[]) => any.some((scope) => scopes.includes(scope));
@@ -68,8 +73,21 @@ beforeAll(async () => {
   const admin = await vault.issuer.mint({ sub: 'setup', scopes: ['vaultAdd'] });
   const olive = await vault.issuer.mint({ sub: 'olive', scopes: ['user'] });
   const post = (token: string, path: string, body: unknown) =>
-    fetch(`${vault.runtime.apiUrl}${path}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-  expect((await post(admin, '/secrets', { name: 'm/shared', data: { v: 's' }, read_roles: [{ id: 'R' }], write_roles: [{ id: 'W' }] })).status).toBe(201);
+    fetch(`${vault.runtime.apiUrl}${path}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  expect(
+    (
+      await post(admin, '/secrets', {
+        name: 'm/shared',
+        data: { v: 's' },
+        read_roles: [{ id: 'R' }],
+        write_roles: [{ id: 'W' }],
+      })
+    ).status,
+  ).toBe(201);
   expect((await post(olive, '/user/olive/secrets', { name: 'm/mine', data: { v: 'p' } })).status).toBe(201);
 });
 
@@ -78,7 +96,13 @@ afterAll(async () => {
   await vault.close();
 });
 
-async function outcomeOf(method: string, path: string, scopes: string[], roles: string[], sub: string): Promise<Outcome> {
+async function outcomeOf(
+  method: string,
+  path: string,
+  scopes: string[],
+  roles: string[],
+  sub: string,
+): Promise<Outcome> {
   const token = await vault.issuer.mint({ sub, scopes, roles });
   const response = await fetch(`${vault.runtime.apiUrl}${path}`, {
     method,
@@ -99,7 +123,8 @@ describe('privilege matrix', () => {
           const expected = sharedOracle(op, scopes, roles);
           const actual = await outcomeOf(method, path, scopes, roles, 'someone');
           cells++;
-          if (actual !== expected) mismatches.push(`scopes=[${scopes}] roles=[${roles}]: expected ${expected}, got ${actual}`);
+          if (actual !== expected)
+            mismatches.push(`scopes=[${scopes}] roles=[${roles}]: expected ${expected}, got ${actual}`);
         }
       }
       expect(mismatches).toEqual([]);
@@ -113,7 +138,8 @@ describe('privilege matrix', () => {
           const expected = personalOracle(op, scopes, sub === 'olive');
           const actual = await outcomeOf(method, path, scopes, ['R', 'W'], sub);
           cells++;
-          if (actual !== expected) mismatches.push(`scopes=[${scopes}] sub=${sub}: expected ${expected}, got ${actual}`);
+          if (actual !== expected)
+            mismatches.push(`scopes=[${scopes}] sub=${sub}: expected ${expected}, got ${actual}`);
         }
       }
       expect(mismatches).toEqual([]);
@@ -122,9 +148,13 @@ describe('privilege matrix', () => {
 
   it('nothing in the matrix changed a secret', async () => {
     const olive = await vault.issuer.mint({ sub: 'olive', scopes: ['user'], roles: ['R'] });
-    const shared = await fetch(`${vault.runtime.apiUrl}/secrets/m%2Fshared`, { headers: { Authorization: `Bearer ${olive}` } });
+    const shared = await fetch(`${vault.runtime.apiUrl}/secrets/m%2Fshared`, {
+      headers: { Authorization: `Bearer ${olive}` },
+    });
     expect(await shared.json()).toMatchObject({ version: 1, data: { v: 's' } });
-    const mine = await fetch(`${vault.runtime.apiUrl}/user/olive/secrets/m%2Fmine`, { headers: { Authorization: `Bearer ${olive}` } });
+    const mine = await fetch(`${vault.runtime.apiUrl}/user/olive/secrets/m%2Fmine`, {
+      headers: { Authorization: `Bearer ${olive}` },
+    });
     expect(await mine.json()).toMatchObject({ version: 1, data: { v: 'p' } });
   });
 });

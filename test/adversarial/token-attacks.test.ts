@@ -37,7 +37,15 @@ afterAll(async () => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-const goodClaims = () => ({ iss: DEV_ISSUER, aud: DEV_AUDIENCE, sub: 'mallory', scope: 'user', roles: ['app'], iat: now(), exp: now() + 600 });
+const goodClaims = () => ({
+  iss: DEV_ISSUER,
+  aud: DEV_AUDIENCE,
+  sub: 'mallory',
+  scope: 'user',
+  roles: ['app'],
+  iat: now(),
+  exp: now() + 600,
+});
 const encode = (value: object) => base64url.encode(JSON.stringify(value));
 
 async function attackerKey() {
@@ -50,33 +58,95 @@ const attacks: Array<[string, () => Promise<string>]> = [
   [
     'HS256 signed with the RSA public key',
     async () => {
-      const pem = await exportSPKI(await importJWK(vault.issuer.jwks.keys[0]!, 'RS256', { extractable: true }) as CryptoKey);
-      return new SignJWT(goodClaims()).setProtectedHeader({ alg: 'HS256', kid }).sign(new TextEncoder().encode(pem));
+      const pem = await exportSPKI(
+        (await importJWK(vault.issuer.jwks.keys[0]!, 'RS256', { extractable: true })) as Parameters<
+          typeof exportSPKI
+        >[0],
+      );
+      return new SignJWT(goodClaims())
+        .setProtectedHeader({ alg: 'HS256', kid })
+        .sign(new TextEncoder().encode(pem));
     },
   ],
-  ['unknown kid', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid: 'no-such-key' }).sign(await attackerKey())],
-  ['kid path injection', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid: '../../../../etc/passwd' }).sign(await attackerKey())],
-  ['kid SQL-ish injection', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid: "' OR '1'='1" }).sign(await attackerKey())],
-  ['jku header to an attacker JWKS', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid, jku: attackerUrl }).sign(await attackerKey())],
-  ['x5u header to an attacker', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid, x5u: attackerUrl }).sign(await attackerKey())],
-  ['embedded jwk header', async () => {
-    const key = await generateKeyPair('RS256', { extractable: true });
-    const { exportJWK } = await import('jose');
-    return new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid, jwk: await exportJWK(key.publicKey) }).sign(key.privateKey);
-  }],
-  ['another issuer with the same kid', async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid }).sign(await attackerKey())],
+  [
+    'unknown kid',
+    async () =>
+      new SignJWT(goodClaims())
+        .setProtectedHeader({ alg: 'RS256', kid: 'no-such-key' })
+        .sign(await attackerKey()),
+  ],
+  [
+    'kid path injection',
+    async () =>
+      new SignJWT(goodClaims())
+        .setProtectedHeader({ alg: 'RS256', kid: '../../../../etc/passwd' })
+        .sign(await attackerKey()),
+  ],
+  [
+    'kid SQL-ish injection',
+    async () =>
+      new SignJWT(goodClaims())
+        .setProtectedHeader({ alg: 'RS256', kid: "' OR '1'='1" })
+        .sign(await attackerKey()),
+  ],
+  [
+    'jku header to an attacker JWKS',
+    async () =>
+      new SignJWT(goodClaims())
+        .setProtectedHeader({ alg: 'RS256', kid, jku: attackerUrl })
+        .sign(await attackerKey()),
+  ],
+  [
+    'x5u header to an attacker',
+    async () =>
+      new SignJWT(goodClaims())
+        .setProtectedHeader({ alg: 'RS256', kid, x5u: attackerUrl })
+        .sign(await attackerKey()),
+  ],
+  [
+    'embedded jwk header',
+    async () => {
+      const key = await generateKeyPair('RS256', { extractable: true });
+      const { exportJWK } = await import('jose');
+      return new SignJWT(goodClaims())
+        .setProtectedHeader({ alg: 'RS256', kid, jwk: await exportJWK(key.publicKey) })
+        .sign(key.privateKey);
+    },
+  ],
+  [
+    'another issuer with the same kid',
+    async () => new SignJWT(goodClaims()).setProtectedHeader({ alg: 'RS256', kid }).sign(await attackerKey()),
+  ],
   ['expired', async () => vault.issuer.signClaims({ ...goodClaims(), iat: now() - 7200, exp: now() - 3600 })],
   ['nbf in the future', async () => vault.issuer.signClaims({ ...goodClaims(), nbf: now() + 3600 })],
-  ['iat in the future', async () => vault.issuer.signClaims({ ...goodClaims(), iat: now() + 3600, exp: now() + 4000 })],
+  [
+    'iat in the future',
+    async () => vault.issuer.signClaims({ ...goodClaims(), iat: now() + 3600, exp: now() + 4000 }),
+  ],
   ['wrong issuer', async () => vault.issuer.signClaims({ ...goodClaims(), iss: 'https://evil.example' })],
   ['wrong audience', async () => vault.issuer.signClaims({ ...goodClaims(), aud: 'another-api' })],
   ['missing exp', async () => vault.issuer.signClaims({ ...goodClaims(), exp: undefined })],
-  ['absurd lifetime', async () => vault.issuer.signClaims({ ...goodClaims(), exp: now() + 10 * 365 * 86_400 })],
-  ['scope as a number', async () => vault.issuer.signClaims({ ...goodClaims(), scope: 42 as unknown as string })],
-  ['scope as an object', async () => vault.issuer.signClaims({ ...goodClaims(), scope: { user: true } as unknown as string })],
-  ['scp as a string', async () => vault.issuer.signClaims({ ...goodClaims(), scope: undefined, scp: 'user' })],
+  [
+    'absurd lifetime',
+    async () => vault.issuer.signClaims({ ...goodClaims(), exp: now() + 10 * 365 * 86_400 }),
+  ],
+  [
+    'scope as a number',
+    async () => vault.issuer.signClaims({ ...goodClaims(), scope: 42 as unknown as string }),
+  ],
+  [
+    'scope as an object',
+    async () => vault.issuer.signClaims({ ...goodClaims(), scope: { user: true } as unknown as string }),
+  ],
+  [
+    'scp as a string',
+    async () => vault.issuer.signClaims({ ...goodClaims(), scope: undefined, scp: 'user' }),
+  ],
   ['roles as an object', async () => vault.issuer.signClaims({ ...goodClaims(), roles: { app: true } })],
-  ['truncated signature', async () => (await vault.issuer.mint({ sub: 'm', scopes: ['user'], roles: ['app'] })).slice(0, -12)],
+  [
+    'truncated signature',
+    async () => (await vault.issuer.mint({ sub: 'm', scopes: ['user'], roles: ['app'] })).slice(0, -12),
+  ],
   [
     'signature re-encoded as padded base64',
     async () => {
@@ -99,28 +169,42 @@ const attacks: Array<[string, () => Promise<string>]> = [
 describe('token attacks', () => {
   let fetchesBefore: number;
   beforeAll(async () => {
-    fetchesBefore = ((await (await fetch(`${vault.runtime.url}/__local/jwks-fetches`)).json()) as { count: number }).count;
+    fetchesBefore = (
+      (await (await fetch(`${vault.runtime.url}/__local/jwks-fetches`)).json()) as { count: number }
+    ).count;
   });
 
   it.each(attacks)('%s: a shaped 401 and no data', async (_label, make) => {
     const token = await make();
-    const response = await fetch(`${vault.runtime.apiUrl}/secrets/target`, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(`${vault.runtime.apiUrl}/secrets/target`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     const text = await response.text();
-    expectShapedError({ status: response.status, headers: response.headers, text, json: JSON.parse(text) }, 401, 'UNAUTHENTICATED');
+    expectShapedError(
+      { status: response.status, headers: response.headers, text, json: JSON.parse(text) },
+      401,
+      'UNAUTHENTICATED',
+    );
     expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="vault"/);
     expect(text).not.toContain(SECRET);
   });
 
   it('no attack made the vault fetch anything: the attacker saw nothing, the JWKS was fetched at most once more', async () => {
-    const fetchesAfter = ((await (await fetch(`${vault.runtime.url}/__local/jwks-fetches`)).json()) as { count: number }).count;
+    const fetchesAfter = (
+      (await (await fetch(`${vault.runtime.url}/__local/jwks-fetches`)).json()) as { count: number }
+    ).count;
     expect(attackerHits).toBe(0);
     expect(fetchesAfter - fetchesBefore).toBeLessThanOrEqual(1);
-    console.log(`token attacks: ${attacks.length} cases, JWKS fetches during them: ${fetchesAfter - fetchesBefore}`);
+    console.log(
+      `token attacks: ${attacks.length} cases, JWKS fetches during them: ${fetchesAfter - fetchesBefore}`,
+    );
   });
 
   it('and a genuine token still works', async () => {
     const token = await vault.issuer.mint({ sub: 'reader', scopes: ['user'], roles: ['app'] });
-    const response = await fetch(`${vault.runtime.apiUrl}/secrets/target`, { headers: { Authorization: `Bearer ${token}` } });
+    const response = await fetch(`${vault.runtime.apiUrl}/secrets/target`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(((await response.json()) as { data: unknown }).data).toEqual({ password: SECRET });
   });
 });

@@ -107,7 +107,7 @@ describe('rotation', () => {
 
   it('a failing rotation keeps the current value, answers a shaped 502 and emits one failure event', async () => {
     const name = uniqueName('rotate-fail');
-    await createWithRotation(name, { user: 'app', password: 'kept', fail_at: 'testSecret' });
+    await createWithRotation(name, { user: 'app', password: 'kept', fail_at: 'step:testSecret' });
     const failed = await call('POST', `/rotate${path(name)}`, { token: ops });
     expectShapedError(failed, 502, 'INTRA_SERVICE_COMMUNICATION_ERROR');
     expect(failed.json.error_message).toContain('testSecret');

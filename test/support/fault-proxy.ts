@@ -50,7 +50,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       if (fault.kind === 'timeout') return; // never answers: the client's timeout must fire
       const { status, type } = BODIES[fault.kind];
       res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0' });
-      res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `injected ${fault.kind}` }));
+      res.end(
+        JSON.stringify({
+          __type: `com.amazonaws.dynamodb.v20120810#${type}`,
+          message: `injected ${fault.kind}`,
+        }),
+      );
       return;
     }
     const forward = request(

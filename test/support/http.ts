@@ -1,4 +1,6 @@
 /** A tiny client for end-to-end tests: raw fetch, so tests see exactly what a client would. */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { type DevIssuer, devIssuer, type TokenRequest } from '../../infra/local/dev-issuer.ts';
 
@@ -12,6 +14,22 @@ export interface Reply {
 export const baseUrl = () => inject('vaultUrl');
 export const apiUrl = (path: string) => `${baseUrl()}/vault/api/v1${path}`;
 
+/** String values of secret data sent by any test: the teardown proves none reached a log or event. */
+function secretStrings(value: unknown, found: string[] = []): string[] {
+  if (typeof value === 'string' && value.length >= 8) found.push(value);
+  else if (value && typeof value === 'object')
+    for (const child of Object.values(value)) secretStrings(child, found);
+  return found;
+}
+
+export function recordSent(values: string[]): void {
+  if (values.length > 0)
+    appendFileSync(
+      join(inject('vaultStateDir'), 'sent-values.jsonl'),
+      `${values.map((v) => JSON.stringify(v)).join('\n')}\n`,
+    );
+}
+
 export async function call(
   method: string,
   path: string,
@@ -24,8 +42,14 @@ export async function call(
     body = JSON.stringify(options.body);
     headers['Content-Type'] ??= 'application/json';
   }
+  const sent = secretStrings((options.body as { data?: unknown } | undefined)?.data);
+  recordSent([...sent, ...(options.token ? [options.token] : [])]);
   const response = await fetch(path.startsWith('http') ? path : apiUrl(path), { method, headers, body });
   const text = await response.text();
+  // An error never echoes the secret data it was sent.
+  if (response.status >= 400 && sent.some((value) => text.includes(value))) {
+    throw new Error(`error response ${response.status} echoed secret data: ${method} ${path}`);
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -10,7 +10,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type DevIssuer, devIssuer } from '../../infra/local/dev-issuer.ts';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
-import { LOCAL_TABLE, type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/runtime.ts';
+import {
+  LOCAL_TABLE,
+  type LocalRuntime,
+  type LocalRuntimeOptions,
+  startLocalRuntime,
+} from '../../infra/local/runtime.ts';
 
 export interface InProcessVault {
   runtime: LocalRuntime;
@@ -20,11 +25,21 @@ export interface InProcessVault {
   close(): Promise<void>;
 }
 
-export async function startInProcessVault(options: Partial<LocalRuntimeOptions> = {}): Promise<InProcessVault> {
+export async function startInProcessVault(
+  options: Partial<LocalRuntimeOptions> = {},
+): Promise<InProcessVault> {
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const runtime = await startLocalRuntime({ port: 0, stateDir: mkdtempSync(join(tmpdir(), 'vault-adv-')), inMemory: true, sweepSeconds: 3600, ...options });
+  const runtime = await startLocalRuntime({
+    port: 0,
+    stateDir: mkdtempSync(join(tmpdir(), 'vault-adv-')),
+    inMemory: true,
+    sweepSeconds: 3600,
+    ...options,
+  });
   const issuer = await devIssuer(runtime.stateDir);
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoEndpoint }));
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoEndpoint }),
+  );
   return {
     runtime,
     issuer,
@@ -32,12 +47,18 @@ export async function startInProcessVault(options: Partial<LocalRuntimeOptions> 
       const items: unknown[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await db.send(new ScanCommand({ TableName: LOCAL_TABLE, ConsistentRead: true, ExclusiveStartKey: start }));
+        const page = await db.send(
+          new ScanCommand({ TableName: LOCAL_TABLE, ConsistentRead: true, ExclusiveStartKey: start }),
+        );
         items.push(...(page.Items ?? []));
         start = page.LastEvaluatedKey;
       } while (start);
       return items
-        .map((item) => JSON.stringify(item, (_key, value) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value)))
+        .map((item) =>
+          JSON.stringify(item, (_key, value) =>
+            value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value,
+          ),
+        )
         .sort()
         .join('\n');
     },

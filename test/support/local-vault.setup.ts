@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
@@ -42,6 +42,7 @@ export default async function setup(project: TestProject) {
       child.kill('SIGTERM');
     });
     log.end();
+    assertNothingLeaked(stateDir, logFile);
   };
 }
 
@@ -55,4 +56,40 @@ async function waitForUrl(child: ChildProcess, logFile: string): Promise<string>
   }
   child.kill('SIGKILL');
   throw new Error(`local vault did not start:\n${readFileSync(logFile, 'utf8')}`);
+}
+
+/**
+ * After the whole suite: no secret value any test sent, and no bearer token, appears in the
+ * server's log or in the change events. Fails the run otherwise.
+ */
+function assertNothingLeaked(stateDir: string, logFile: string): void {
+  const sentFile = join(stateDir, 'sent-values.jsonl');
+  const sent = existsSync(sentFile)
+    ? [
+        ...new Set(
+          readFileSync(sentFile, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => JSON.parse(line) as string),
+        ),
+      ]
+    : [];
+  const eventsFile = join(stateDir, 'events.jsonl');
+  const outputs = [
+    readFileSync(logFile, 'utf8'),
+    existsSync(eventsFile) ? readFileSync(eventsFile, 'utf8') : '',
+  ];
+  const leaks = sent.filter((value) => outputs.some((output) => output.includes(value)));
+  const tokens = outputs.flatMap((output) => output.match(/eyJ[\w-]{10,}\.eyJ[\w-]{10,}\.[\w-]+/g) ?? []);
+  // The ready token `npm start` prints for the developer is the one token allowed in its output.
+  const printed = /\n(eyJ[\w.-]+)\n/.exec(outputs[0]!)?.[1];
+  const unexpected = tokens.filter((found) => found !== printed);
+  console.log(
+    `leak check: ${sent.length} secret values and tokens sent, ${leaks.length + unexpected.length} found in logs or events`,
+  );
+  if (leaks.length > 0 || unexpected.length > 0) {
+    throw new Error(
+      `secrets leaked into logs or events: ${JSON.stringify(leaks.map((v) => v.slice(0, 40)))}, ${unexpected.length} tokens`,
+    );
+  }
 }

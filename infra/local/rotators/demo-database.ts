@@ -3,7 +3,7 @@
  * Manager's four steps). The "database" is a map in this process: set writes the pending password
  * there, test checks it, finish has nothing left to do. Configure it with
  *   {"rotator": {"type": "lambda", "arn": "local:demo-database"}, "schedule": "rate(1 minute)"}
- * A secret whose data holds `"fail_at": "<step>"` fails at that step: for trying out failures.
+ * A secret whose data holds `"fail_at": "step:<step>"` fails at that step: for trying out failures.
  */
 import { randomBytes } from 'node:crypto';
 import type { RotatorEvent, RotatorResult } from '../../../shared/rotation/rotator-invokers.ts';
@@ -11,7 +11,7 @@ import type { RotatorEvent, RotatorResult } from '../../../shared/rotation/rotat
 const database = new Map<string, string>();
 
 export async function handler(event: RotatorEvent): Promise<RotatorResult | undefined> {
-  if (event.Current.fail_at === event.Step) throw new Error(`demo-database refused ${event.Step}`);
+  if (event.Current.fail_at === `step:${event.Step}`) throw new Error(`demo-database refused ${event.Step}`);
   const user = `${event.OwnerId ?? 'shared'}/${event.SecretId}`;
   switch (event.Step) {
     case 'createSecret':
