@@ -3,9 +3,10 @@
  * the deployer sets passes `{ "name": …, "owner_id"?: …, "reason"?: … }` through its input
  * transformer. Not an API operation.
  */
-import { rotationDeps } from '../../shared/deps.ts';
+
 import { ROTATION_ACTOR, rotateSecret } from '../../shared/domain/rotate-secret.ts';
 import { logger } from '../../shared/http/logger.ts';
+import { rotationDeps } from '../../shared/rotation/deps.ts';
 
 const deps = rotationDeps();
 

@@ -1,7 +1,8 @@
 /** Every minute (an EventBridge schedule): run what is due. Not an API operation. */
-import { rotationDeps } from '../../shared/deps.ts';
+
 import { runDueWork } from '../../shared/domain/run-due-work.ts';
 import { logger } from '../../shared/http/logger.ts';
+import { rotationDeps } from '../../shared/rotation/deps.ts';
 
 const deps = rotationDeps();
 

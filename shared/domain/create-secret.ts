@@ -29,7 +29,7 @@ export async function createSecret(
   caller: Caller,
   input: CreateSecretInput,
 ): Promise<Created> {
-  if (input.idempotencyKey === undefined) return createOnce(deps, caller, input);
+  if (input.idempotencyKey === undefined || deps.once === undefined) return createOnce(deps, caller, input);
   const { data: _data, idempotencyKey, ...fingerprint } = input;
   return deps.once.run(`${caller.userId}\u0000${idempotencyKey}`, fingerprint, () =>
     createOnce(deps, caller, input),

@@ -97,7 +97,8 @@ export interface VaultDeps {
   cipher: SecretCipher;
   clock: Clock;
   audit: AuditLog;
-  once: OnceRunner;
+  /** Only the create functions carry it: it is the one thing that needs Idempotency-Key records. */
+  once?: OnceRunner | undefined;
 }
 
 /** What rotation needs beyond the API's dependencies. */

@@ -172,7 +172,7 @@ export function memoryDeps(): VaultDeps & { secrets: MemorySecretStore; audit: M
     secrets: new MemorySecretStore(),
     cipher: bindingCipher,
     audit: new MemoryAuditLog(),
-    once: { run: (_key, _fingerprint, work) => work() },
+
     clock: {
       now: () => {
         tick += 1000;

@@ -1,0 +1,86 @@
+/**
+ * Cold start: each Lambda bundled exactly as the CDK app bundles it (esbuild, ESM, minified,
+ * `module` main fields), its size, and the time a fresh Node process takes to import it,
+ * against a minimal handler that imports only the SDK clients it uses.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { quantile } from './stats.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..', '..');
+
+async function bundle(entry: string, outfile: string): Promise<number> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    mainFields: ['module', 'main'],
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: 'silent',
+  });
+  return statSync(outfile).size;
+}
+
+const ENV = {
+  ...process.env,
+  AWS_REGION: 'us-east-1',
+  TABLE_NAME: 'bench',
+  KMS_KEY_ID: 'alias/bench',
+  JWT_ISSUER: 'https://issuer.example',
+  JWT_AUDIENCE: 'vault',
+  EVENT_BUS_NAME: 'bench',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+};
+
+function importTime(file: string, runs: number): number {
+  const times: number[] = [];
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
+  for (let i = 0; i < runs; i++) {
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: ENV,
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) throw new Error(`import of ${file} failed: ${run.stderr}`);
+    times.push(Number(run.stdout));
+  }
+  return quantile(
+    times.sort((a, b) => a - b),
+    0.5,
+  );
+}
+
+export interface ColdStartRow {
+  lambda: string;
+  bytes: number;
+  importMs: number;
+}
+
+export async function measureColdStart(
+  runs: number,
+): Promise<{ baseline: ColdStartRow; rows: ColdStartRow[] }> {
+  const out = mkdtempSync(join(tmpdir(), 'vault-bundles-'));
+  const lambdas = readdirSync(join(ROOT, 'lambdas')).sort();
+  const baselineFile = join(out, 'baseline.mjs');
+  const baseline = {
+    lambda: 'minimal handler (DynamoDB + KMS clients only)',
+    bytes: await bundle(join(ROOT, 'test/bench/fixtures/minimal-handler.ts'), baselineFile),
+    importMs: importTime(baselineFile, runs),
+  };
+  const rows: ColdStartRow[] = [];
+  for (const lambda of lambdas) {
+    const file = join(out, `${lambda}.mjs`);
+    const bytes = await bundle(join(ROOT, 'lambdas', lambda, 'handler.ts'), file);
+    rows.push({ lambda, bytes, importMs: importTime(file, runs) });
+  }
+  return { baseline, rows };
+}

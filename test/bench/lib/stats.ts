@@ -1,0 +1,28 @@
+/** Timing helpers for the benchmarks: warm up, then sample; report median and p99. */
+export interface Sample {
+  median: number;
+  p99: number;
+  n: number;
+}
+
+export const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+
+export async function sample(
+  iterations: number,
+  run: () => Promise<unknown>,
+  warmup = Math.min(50, iterations),
+): Promise<Sample> {
+  for (let i = 0; i < warmup; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { median: quantile(times, 0.5), p99: quantile(times, 0.99), n: iterations };
+}
+
+export const ms = (value: number) => `${value.toFixed(2)} ms`;
+export const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}x`;
