@@ -1,6 +1,7 @@
 /**
  * Routes requests the way the API Gateway REST API of the CDK app does: one route per row of the
- * operation table, `{name+}` greedy, each path parameter percent-decoded exactly once.
+ * operation table, `{name+}` greedy, and path parameters handed over still percent-encoded, as
+ * REST APIs do (HTTP APIs would decode them): the function decodes them, exactly once.
  */
 import { API_BASE, allOperations, type Operation } from '../../shared/operations.ts';
 
@@ -14,8 +15,7 @@ interface CompiledRoute {
 export type RouteMatch =
   | { kind: 'found'; operation: Operation; resource: string; pathParameters: Record<string, string> | null }
   | { kind: 'method-not-allowed'; allowed: string[] }
-  | { kind: 'not-found' }
-  | { kind: 'bad-path' };
+  | { kind: 'not-found' };
 
 function compile(operation: Operation): CompiledRoute {
   const resource = `${API_BASE}${operation.path}`;
@@ -45,13 +45,9 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
       continue;
     }
     const pathParameters: Record<string, string> = {};
-    try {
-      route.params.forEach((param, index) => {
-        pathParameters[param] = decodeURIComponent(match[index + 1]!);
-      });
-    } catch {
-      return { kind: 'bad-path' };
-    }
+    route.params.forEach((param, index) => {
+      pathParameters[param] = match[index + 1]!;
+    });
     return {
       kind: 'found',
       operation: route.operation,

@@ -10,7 +10,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import {
-  MalformedBodyError,
   MethodNotAllowedError,
   PayloadTooLargeError,
   RouteNotFoundError,
@@ -138,11 +137,6 @@ async function serve(
       return write(res, gatewayError(new RouteNotFoundError(method, safePath(rawPath)), traceId));
     case 'method-not-allowed':
       return write(res, gatewayError(new MethodNotAllowedError(method, route.allowed), traceId));
-    case 'bad-path':
-      return write(
-        res,
-        gatewayError(new MalformedBodyError('The request path is not validly percent-encoded'), traceId),
-      );
   }
   const handler = handlers.get(route.operation.id)!;
   const event = toEvent(req, url, body, route.operation, route.resource, route.pathParameters, traceId);

@@ -4,12 +4,13 @@ import { secretNameProblems } from '../domain/names.ts';
 import type { Operation } from '../operations.ts';
 import { MissingScopeError } from './http-errors.ts';
 import type { ApiEvent, ApiResult, StackRequest, VaultContext } from './types.ts';
+import { decodedPathParameters } from './validate.ts';
 
 export type DenialRecorder = (caller: Caller, secret: SecretRef) => Promise<void>;
 
 /** The secret a request names in its path, if it names a valid one (the path is not validated yet). */
 function secretOf(request: StackRequest): SecretRef | undefined {
-  const { name, user_id: ownerId } = request.event.pathParameters ?? {};
+  const { name, user_id: ownerId } = decodedPathParameters(request.event).values;
   if (name === undefined || secretNameProblems(name).length > 0) return undefined;
   return { name, ...(ownerId !== undefined && { ownerId }) };
 }

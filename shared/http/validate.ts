@@ -40,6 +40,30 @@ export const problemsOf = (error: z.ZodError): Problem[] =>
     return { code, message, ...(property !== '' && { property }) };
   });
 
+/**
+ * API Gateway REST APIs hand path parameters over still percent-encoded: they are decoded here,
+ * exactly once, so `a%2Fb` and `a/b` name the same secret and `a%252F` keeps its `%2F`.
+ */
+export function decodedPathParameters(event: ApiEvent): {
+  values: Record<string, string>;
+  problems: Problem[];
+} {
+  const values: Record<string, string> = {};
+  const problems: Problem[] = [];
+  for (const [key, raw] of Object.entries(event.pathParameters ?? {})) {
+    try {
+      values[key] = decodeURIComponent(raw ?? '');
+    } catch {
+      problems.push({
+        code: 'VALUE_INCORRECT_FORMAT',
+        message: `${key} is not validly percent-encoded`,
+        property: key,
+      });
+    }
+  }
+  return { values, problems };
+}
+
 /** Validates path, query and body together, so one response lists every problem at once. */
 export function validateRequest(
   schemas: RequestSchemas,
@@ -47,13 +71,14 @@ export function validateRequest(
   const parts = (['path', 'query', 'headers', 'body'] as const).filter((part) => schemas[part] !== undefined);
   const validateRequestBefore = (request: StackRequest): void => {
     const { event } = request;
+    const path = decodedPathParameters(event);
     const inputs = {
-      path: event.pathParameters ?? {},
+      path: path.values,
       query: event.queryStringParameters ?? {},
       headers: event.headers ?? {},
       body: event.body,
     };
-    const problems: Problem[] = [];
+    const problems: Problem[] = [...path.problems];
     for (const part of parts) {
       const result = schemas[part]!.safeParse(inputs[part], { reportInput: true });
       if (result.success) request.context.vault[part] = result.data as never;
