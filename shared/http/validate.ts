@@ -79,10 +79,17 @@ export function validateRequest(
       body: event.body,
     };
     const problems: Problem[] = [...path.problems];
+    // A parameter that could not be decoded is reported once, not again as missing.
+    const undecodable = new Set(path.problems.map((problem) => problem.property));
     for (const part of parts) {
       const result = schemas[part]!.safeParse(inputs[part], { reportInput: true });
       if (result.success) request.context.vault[part] = result.data as never;
-      else problems.push(...problemsOf(result.error));
+      else
+        problems.push(
+          ...problemsOf(result.error).filter(
+            (problem) => part !== 'path' || !undecodable.has(problem.property),
+          ),
+        );
     }
     if (problems.length > 0) throw InvalidRequestError.fromProblems(problems);
   };

@@ -156,6 +156,18 @@ describe('PrivX client quirks', () => {
     expect(raw.json.name).toBe(name);
   });
 
+  it('a path is decoded exactly once: %252F stays %2F, a broken escape is a 400 on name', async () => {
+    const name = `${uniqueName('once')}/x`;
+    await createShared(name);
+    const twice = await call('GET', `/secrets/${encodeURIComponent(encodeURIComponent(name))}`, {
+      token: reader,
+    });
+    expect(twice.status).toBe(404);
+    const broken = await call('GET', `/secrets/${encodeURIComponent(name)}%E0%A4%A`, { token: reader });
+    expect(broken.status).toBe(400);
+    expect(broken.json).toMatchObject({ error_code: 'VALUE_INCORRECT_FORMAT', property: 'name' });
+  });
+
   it('PUT with null roles keeps them; [] clears them', async () => {
     const name = uniqueName('null-roles');
     await createShared(name);
