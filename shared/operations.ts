@@ -373,6 +373,18 @@ export const operations = {
     audit: 'append',
     invokesRotators: true,
   }),
+  getOpenApi: op({
+    id: 'get-openapi',
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This API as an OpenAPI 3.1 document, generated from the operation table',
+    scopes: [],
+    successStatus: 200,
+    request: {},
+    response: s.OpenApiResponse,
+    table: [],
+    keys: [],
+  }),
   getAudit: op({
     id: 'get-audit',
     method: 'GET',

@@ -3,7 +3,7 @@
  * (later) feed the OpenAPI document, so the contract is written once.
  */
 import * as z from 'zod';
-import type { ErrorCode, Problem } from './domain/errors.ts';
+import { ERROR_CODES, type ErrorCode, type Problem } from './domain/errors.ts';
 import { idProblems, secretNameProblems } from './domain/names.ts';
 import { SEARCH_FILTERS } from './domain/search-secrets.ts';
 
@@ -314,7 +314,7 @@ interface ErrorShape {
 }
 export const ErrorResponse: z.ZodType<ErrorShape> = z.lazy(() =>
   z.object({
-    error_code: z.string() as z.ZodType<ErrorCode>,
+    error_code: z.enum(ERROR_CODES),
     error_message: z.string(),
     property: z.string().optional(),
     details: z.array(ErrorResponse).optional(),
@@ -432,3 +432,18 @@ export const RotationResponse = z.object({
     .optional(),
   in_progress: z.object({ step: z.string(), started: z.string(), trigger: z.string() }).optional(),
 });
+
+/** RFC 9457 problem details, for clients that send `Accept: application/problem+json`. */
+export const ProblemResponse = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string(),
+  error_code: z.enum(ERROR_CODES),
+  property: z.string().optional(),
+  details: z.array(ErrorResponse).optional(),
+  trace_id: z.string().optional(),
+});
+
+export const OpenApiResponse = z.record(z.string(), z.unknown());

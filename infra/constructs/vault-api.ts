@@ -27,7 +27,8 @@ function acknowledgeApiFindings(api: RestApi): void {
     'Authorization is enforced in every function before any handler logic: aws-jwt-verify checks the JWT signature ' +
     'against the issuer JWKS, issuer, audience, expiry (required) and a maximum lifetime, then the operation scopes ' +
     'from the operation table. Doing it in the function keeps one error shape for every failure and works with any ' +
-    'OIDC issuer. GET /status is public by design (PrivX clients probe it); the ANY routes are mock integrations that ' +
+    'OIDC issuer. GET /status (PrivX clients probe it) and GET /openapi.json (the API description, no data) are public ' +
+    'by design; the ANY routes are mock integrations that ' +
     'only answer 405 and reach no backend.';
   for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4'])
     Validations.of(api).acknowledge({ id, reason: functionAuth });

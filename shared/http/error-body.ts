@@ -31,3 +31,52 @@ export const internalErrorBody = (traceId: string): ErrorBody => ({
   error_message: `Internal error; quote trace id ${traceId} when reporting it`,
   trace_id: traceId,
 });
+
+/** RFC 9457 problem details, carrying the same code, property and nested errors. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance: string;
+  error_code: ErrorBody['error_code'];
+  property?: string;
+  details?: ErrorBody[];
+  trace_id?: string;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  410: 'Gone',
+  412: 'Precondition Failed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+export const wantsProblem = (accept: string | undefined): boolean =>
+  /application\/problem\+json/i.test(accept ?? '');
+
+export function asProblem(body: ErrorBody, status: number): ProblemBody {
+  const { error_code, error_message, property, details, trace_id } = body;
+  return {
+    type: `urn:vault:error:${error_code.toLowerCase().replaceAll('_', '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail: error_message,
+    instance: `urn:vault:trace:${trace_id ?? 'unknown'}`,
+    error_code,
+    ...(property !== undefined && { property }),
+    ...(details !== undefined && { details }),
+    ...(trace_id !== undefined && { trace_id }),
+  };
+}

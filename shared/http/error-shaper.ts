@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { VaultError } from '../domain/errors.ts';
-import { errorBody, internalErrorBody } from './error-body.ts';
+import { asProblem, errorBody, internalErrorBody, wantsProblem } from './error-body.ts';
 import { logger } from './logger.ts';
 import { headersOf, statusOf } from './status.ts';
 import { type ApiEvent, type ApiResult, type StackRequest, traceIdOf, type VaultContext } from './types.ts';
@@ -24,10 +24,17 @@ export function errorShaper(): MiddlewareObj<ApiEvent, ApiResult, Error, VaultCo
         error: describe(error),
       });
     }
+    const body = known ? errorBody(error, traceId) : internalErrorBody(traceId);
+    const headers = request.event.headers ?? {};
+    // RFC 9457 for clients that ask for it; the PrivX shape for everyone else.
+    const problem = wantsProblem(headers.accept ?? headers.Accept);
     request.response = {
       statusCode,
-      headers: { 'Content-Type': 'application/json', ...(known && headersOf(error)) },
-      body: JSON.stringify(known ? errorBody(error, traceId) : internalErrorBody(traceId)),
+      headers: {
+        'Content-Type': problem ? 'application/problem+json' : 'application/json',
+        ...(known && headersOf(error)),
+      },
+      body: JSON.stringify(problem ? asProblem(body, statusCode) : body),
     };
   };
   return { onError: errorShaperOnError };

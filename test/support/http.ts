@@ -3,6 +3,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { type DevIssuer, devIssuer, type TokenRequest } from '../../infra/local/dev-issuer.ts';
+import { openApiMismatch } from './openapi-check.ts';
 
 export interface Reply {
   status: number;
@@ -55,6 +56,17 @@ export async function call(
     json = JSON.parse(text);
   } catch {
     json = undefined;
+  }
+  // Every response any end-to-end test receives must match the served OpenAPI document.
+  if (json !== undefined) {
+    const mismatch = openApiMismatch(
+      method,
+      response.url,
+      response.status,
+      response.headers.get('content-type'),
+      json,
+    );
+    if (mismatch) throw new Error(`response does not match the OpenAPI document: ${mismatch}`);
   }
   return { status: response.status, headers: response.headers, text, json };
 }

@@ -1,0 +1,276 @@
+#!/usr/bin/env node
+/**
+ * `secrets`: the vault from a shell, on the typed client.
+ *
+ *   secrets login [--sub alice --scopes user,vaultAdd --roles ops]   mint a local dev token and keep it
+ *   secrets ls [--search <keywords>]              secrets you may list
+ *   secrets get <name> [--version N] [--stage previous|pending] [--reveal | --field <key>]
+ *   secrets put <name> (--data <json> | --data-stdin) [--read-role r]... [--write-role w]...
+ *   secrets rm <name> [--recovery-days N] [--force]
+ *   secrets restore <name> | rotate <name> | history <name>
+ *   secrets audit [--secret <name>] [--actor <id>] [--since <RFC 3339>]
+ *
+ * Options: --url (or VAULT_URL), --token (or VAULT_TOKEN, or the token `login` saved), --output json|table.
+ * Secret values are printed only with --reveal or --field. Exit codes: 0 ok, 2 usage, 3 not found,
+ * 4 not allowed (401/403), 5 conflict (409/412), 6 invalid input (400/410/413/415/422),
+ * 7 unavailable (429/5xx, network), 1 anything else.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type Secret, VaultApiError, VaultClient } from './vault-client.ts';
+
+const USAGE =
+  'usage: secrets <login|ls|get|put|rm|restore|rotate|history|audit> [name] [options] (see the header of shared/client/cli.ts)';
+
+export const EXIT = {
+  ok: 0,
+  other: 1,
+  usage: 2,
+  notFound: 3,
+  notAllowed: 4,
+  conflict: 5,
+  invalid: 6,
+  unavailable: 7,
+} as const;
+
+export function exitCodeOf(error: unknown): number {
+  if (!(error instanceof VaultApiError)) return EXIT.other;
+  if (error.status === 404) return EXIT.notFound;
+  if (error.status === 401 || error.status === 403) return EXIT.notAllowed;
+  if (error.status === 409 || error.status === 412) return EXIT.conflict;
+  if ([400, 410, 413, 415, 422].includes(error.status)) return EXIT.invalid;
+  if (error.retryable || error.status >= 500) return EXIT.unavailable;
+  return EXIT.other;
+}
+
+class UsageError extends Error {}
+
+const list = (values: string[] | undefined) =>
+  (values ?? []).flatMap((value) => value.split(',')).filter(Boolean);
+
+function table(rows: Array<Record<string, unknown>>, columns: string[]): string {
+  const cell = (value: unknown) =>
+    value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  const widths = columns.map((column) =>
+    Math.max(column.length, ...rows.map((row) => cell(row[column]).length)),
+  );
+  const line = (values: string[]) =>
+    values
+      .map((value, i) => value.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [
+    line(columns.map((c) => c.toUpperCase())),
+    ...rows.map((row) => line(columns.map((column) => cell(row[column])))),
+  ].join('\n');
+}
+
+/** Never prints a value unless asked: the data becomes a list of its field names. */
+const masked = (secret: Secret) => {
+  const { data, ...rest } = secret;
+  return data === undefined
+    ? rest
+    : { ...rest, data: Object.fromEntries(Object.keys(data).map((key) => [key, '********'])) };
+};
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  stdin: () => Promise<string>;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        output: { type: 'string', default: 'table' },
+        search: { type: 'string' },
+        version: { type: 'string' },
+        stage: { type: 'string' },
+        reveal: { type: 'boolean', default: false },
+        field: { type: 'string' },
+        data: { type: 'string' },
+        'data-stdin': { type: 'boolean', default: false },
+        'read-role': { type: 'string', multiple: true },
+        'write-role': { type: 'string', multiple: true },
+        'recovery-days': { type: 'string' },
+        force: { type: 'boolean', default: false },
+        secret: { type: 'string' },
+        actor: { type: 'string' },
+        since: { type: 'string' },
+        sub: { type: 'string', default: 'cli' },
+        scopes: { type: 'string', default: 'user,vaultAdd,vaultManage,admin' },
+        roles: { type: 'string', default: '' },
+        'state-dir': { type: 'string' },
+      },
+    });
+    const [command, name] = positionals;
+    const stateDir = values['state-dir'] ?? io.env.VAULT_STATE_DIR ?? join(io.cwd, '.local');
+    const tokenFile = join(stateDir, 'cli-token');
+    if (values.output !== 'json' && values.output !== 'table')
+      throw new UsageError('--output must be json or table');
+    const print = (value: unknown, columns: string[]) => {
+      const rows = Array.isArray(value)
+        ? (value as Array<Record<string, unknown>>)
+        : [value as Record<string, unknown>];
+      io.out(values.output === 'json' ? JSON.stringify(value, null, 2) : table(rows, columns));
+    };
+    const needName = () => {
+      if (!name) throw new UsageError(`${command} needs a secret name`);
+      return name;
+    };
+
+    if (command === 'login') {
+      // Local development: a token from the dev issuer (the key `npm start` uses); elsewhere pass --token.
+      const { devIssuer } = await import('../../infra/local/dev-issuer.ts');
+      const token =
+        values.token ??
+        (await (
+          await devIssuer(stateDir)
+        ).mint({ sub: values.sub, scopes: list([values.scopes]), roles: list([values.roles]) }));
+      mkdirSync(dirname(tokenFile), { recursive: true });
+      writeFileSync(tokenFile, token, { mode: 0o600 });
+      io.err(`token saved to ${tokenFile}`);
+      return EXIT.ok;
+    }
+
+    const token =
+      values.token ??
+      io.env.VAULT_TOKEN ??
+      (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
+    if (!token) throw new UsageError('no token: run `secrets login`, or set VAULT_TOKEN');
+    const client = new VaultClient({
+      baseUrl: values.url ?? io.env.VAULT_URL ?? 'http://127.0.0.1:8080/vault/api/v1',
+      token,
+    });
+    const columns = ['name', 'version', 'updated', 'updated_by'];
+
+    switch (command) {
+      case 'ls': {
+        const items: Secret[] = [];
+        const source = values.search
+          ? client.searchSecrets({ keywords: values.search })
+          : client.listSecrets();
+        for await (const secret of source) items.push(secret);
+        print(items, columns);
+        return EXIT.ok;
+      }
+      case 'get': {
+        const secret = await client.getSecret(needName(), {
+          ...(values.version !== undefined && { version: Number(values.version) }),
+          ...(values.stage !== undefined && { stage: values.stage as 'previous' | 'pending' }),
+        });
+        if (values.field !== undefined) {
+          const value = secret.data?.[values.field];
+          if (value === undefined)
+            throw new UsageError(`the secret has no field ${values.field} you may read`);
+          io.out(typeof value === 'string' ? value : JSON.stringify(value));
+          return EXIT.ok;
+        }
+        print(values.reveal ? secret : masked(secret), [...columns, 'data']);
+        return EXIT.ok;
+      }
+      case 'put': {
+        const raw = values['data-stdin'] ? await io.stdin() : values.data;
+        if (raw === undefined) throw new UsageError('put needs --data <json> or --data-stdin');
+        const data = JSON.parse(raw) as Record<string, unknown>;
+        const roles = (ids: string[] | undefined) =>
+          ids === undefined ? undefined : list(ids).map((id) => ({ id }));
+        const input = {
+          data,
+          read_roles: roles(values['read-role']),
+          write_roles: roles(values['write-role']),
+        };
+        try {
+          const created = await client.createSecret(needName(), input, { onlyIfAbsent: true });
+          print(created, ['name']);
+        } catch (error) {
+          if (!(error instanceof VaultApiError) || error.status !== 412) throw error;
+          print(await client.updateSecret(needName(), input), ['name', 'version']);
+        }
+        return EXIT.ok;
+      }
+      case 'rm':
+        print(
+          await client.deleteSecret(needName(), {
+            force: values.force,
+            ...(values['recovery-days'] !== undefined && {
+              recoveryWindowDays: Number(values['recovery-days']),
+            }),
+          }),
+          ['name', 'purge_at'],
+        );
+        return EXIT.ok;
+      case 'restore':
+        print(await client.restoreSecret(needName()), ['name', 'version']);
+        return EXIT.ok;
+      case 'rotate':
+        print(await client.rotateSecret(needName()), ['name', 'version']);
+        return EXIT.ok;
+      case 'history':
+        print((await client.versions(needName(), { limit: 100 })).items, [
+          'version',
+          'created',
+          'author',
+          'data_version',
+        ]);
+        return EXIT.ok;
+      case 'audit':
+        print(
+          (
+            await client.audit({
+              secret: values.secret,
+              actor: values.actor,
+              since: values.since,
+              limit: 100,
+            })
+          ).items,
+          ['seq', 'at', 'action', 'outcome', 'secret', 'actor', 'version'],
+        );
+        return EXIT.ok;
+      default:
+        throw new UsageError(USAGE);
+    }
+  } catch (error) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
+      io.err(error.message);
+      return EXIT.usage;
+    }
+    if (error instanceof SyntaxError) {
+      io.err(`not valid JSON: ${error.message}`);
+      return EXIT.usage;
+    }
+    io.err(
+      error instanceof VaultApiError
+        ? `${error.code}: ${error.message}${error.traceId ? ` (trace ${error.traceId})` : ''}`
+        : String(error),
+    );
+    return exitCodeOf(error);
+  }
+}
+
+if (import.meta.main) {
+  const stdin = async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  };
+  const code = await runCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+    stdin,
+    env: process.env,
+    cwd: process.cwd(),
+  });
+  process.exit(code);
+}

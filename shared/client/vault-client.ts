@@ -1,0 +1,308 @@
+/**
+ * A typed client for the vault API: requests and responses typed from the API's own schemas,
+ * errors typed by `error_code`, retries with jittered backoff on 429/503 (honouring Retry-After),
+ * per-attempt timeouts, async iterators over list and search, and an optional read cache that
+ * checks the secret's version (a metadata call: no KMS, no audit entry) before reusing a value.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { ErrorCode } from '../domain/errors.ts';
+import type {
+  AuditListResponse,
+  ErrorResponse,
+  NameResponse,
+  RotationResponse,
+  SecretListResponse,
+  SecretResponse,
+  ServiceStatusResponse,
+  VersionListResponse,
+} from '../schemas.ts';
+
+export type Secret = z.output<typeof SecretResponse>;
+export type SecretList = z.output<typeof SecretListResponse>;
+export type Written = z.output<typeof NameResponse>;
+export type Versions = z.output<typeof VersionListResponse>;
+export type AuditPage = z.output<typeof AuditListResponse>;
+export type Rotation = z.output<typeof RotationResponse>;
+export type ServiceStatus = z.output<typeof ServiceStatusResponse>;
+type ErrorBody = z.output<typeof ErrorResponse>;
+
+export interface Role {
+  id: string;
+}
+
+export interface SecretInput {
+  data?: Record<string, unknown>;
+  read_roles?: Role[] | null;
+  write_roles?: Role[] | null;
+  description?: string;
+  tags?: Array<{ key: string; value: string }>;
+  expires?: string;
+}
+
+/** The vault's error codes, plus the two a client meets before any answer arrives. */
+export type ClientErrorCode = ErrorCode | 'NETWORK_ERROR' | 'TIMEOUT';
+
+/** A failed call, typed by the vault's error code; `status` is the HTTP status (0: no answer). */
+export class VaultApiError extends Error {
+  override name = 'VaultApiError';
+  readonly status: number;
+  readonly code: ClientErrorCode;
+  readonly property: string | undefined;
+  readonly details: ErrorBody[];
+  readonly traceId: string | undefined;
+  constructor(
+    status: number,
+    body: Partial<Omit<ErrorBody, 'error_code'>> & { error_code?: ClientErrorCode },
+    fallback = 'Request failed',
+  ) {
+    super(body.error_message ?? fallback);
+    this.status = status;
+    this.code = body.error_code ?? 'GENERAL_ERROR';
+    this.property = body.property;
+    this.details = body.details ?? [];
+    this.traceId = body.trace_id;
+  }
+  get notFound() {
+    return this.status === 404;
+  }
+  get retryable() {
+    return (
+      this.status === 429 || this.status === 503 || this.code === 'NETWORK_ERROR' || this.code === 'TIMEOUT'
+    );
+  }
+}
+
+export interface ClientOptions {
+  /** The API base, e.g. https://…/v1/vault/api/v1 or http://127.0.0.1:8080/vault/api/v1 */
+  baseUrl: string;
+  token: string | (() => string | Promise<string>);
+  /** Per attempt (default 10 s). */
+  timeoutMs?: number;
+  /** Retries after the first attempt for 429, 503 and network failures (default 3). */
+  retries?: number;
+  /** Cache decrypted secrets; a cached value is reused for up to `maxStaleMs` before its version is checked again. */
+  cache?: { maxStaleMs: number };
+  fetch?: typeof fetch;
+}
+
+interface CallOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string | undefined>;
+  /** POST is retried only when repeating it is harmless (idempotency key, nothing written). */
+  retrySafe?: boolean;
+}
+
+/** A body that is not JSON (a proxy's HTML page, say) is an error without a vault body, not a crash. */
+function parseJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date (RFC 9110), capped so a bad header cannot stall a caller. */
+export function retryAfterOf(header: string | null, now = Date.now()): number {
+  if (!header) return 0;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
+  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), 60_000) : 0;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const path = (name: string) => encodeURIComponent(name);
+
+export class VaultClient {
+  readonly #options: Required<Omit<ClientOptions, 'cache' | 'fetch'>> & Pick<ClientOptions, 'cache'>;
+  readonly #fetch: typeof fetch;
+  readonly #cache = new Map<string, { secret: Secret; checkedAt: number }>();
+
+  constructor(options: ClientOptions) {
+    this.#options = {
+      timeoutMs: 10_000,
+      retries: 3,
+      ...options,
+      baseUrl: options.baseUrl.replace(/\/$/, ''),
+    };
+    this.#fetch = options.fetch ?? fetch;
+  }
+
+  status = () => this.#call<ServiceStatus>('GET', '/status');
+
+  /**
+   * Reads a secret. With the cache on, a value younger than `maxStaleMs` is reused; an older one is
+   * reused only if its version is still current, so a rotation reaches cached readers within
+   * `maxStaleMs` plus one request.
+   */
+  async getSecret(
+    name: string,
+    options: { version?: number; stage?: 'previous' | 'pending'; owner?: string } = {},
+  ): Promise<Secret> {
+    const cacheable = this.#options.cache && options.version === undefined && options.stage === undefined;
+    const key = `${options.owner ?? ''}\u0000${name}`;
+    const cached = cacheable ? this.#cache.get(key) : undefined;
+    if (cached && Date.now() - cached.checkedAt < this.#options.cache!.maxStaleMs) return cached.secret;
+    if (cached) {
+      const { version } = await this.getMetadata(name, options);
+      if (version === cached.secret.version) {
+        cached.checkedAt = Date.now();
+        return cached.secret;
+      }
+    }
+    const secret = await this.#call<Secret>('GET', `${this.#secretPath(name, options.owner)}`, {
+      query: { version: options.version, stage: options.stage },
+    });
+    if (cacheable) this.#cache.set(key, { secret, checkedAt: Date.now() });
+    return secret;
+  }
+
+  getMetadata = (name: string, options: { owner?: string } = {}) =>
+    this.#call<Secret>(
+      'GET',
+      options.owner
+        ? `/user/${path(options.owner)}/metadata/secrets/${path(name)}`
+        : `/metadata/secrets/${path(name)}`,
+    );
+
+  /** Creates a secret; retries are safe because each call carries its own Idempotency-Key. */
+  createSecret = (
+    name: string,
+    input: SecretInput & { data: Record<string, unknown> },
+    options: { owner?: string; onlyIfAbsent?: boolean } = {},
+  ) =>
+    this.#call<Written>('POST', options.owner ? `/user/${path(options.owner)}/secrets` : '/secrets', {
+      body: { name, ...input },
+      headers: { 'Idempotency-Key': randomUUID(), 'If-None-Match': options.onlyIfAbsent ? '*' : undefined },
+      retrySafe: true,
+    });
+
+  updateSecret = (name: string, patch: SecretInput, options: { owner?: string; ifMatch?: number } = {}) =>
+    this.#call<Written>('PUT', this.#secretPath(name, options.owner), {
+      body: patch,
+      headers: { 'If-Match': options.ifMatch === undefined ? undefined : `"${options.ifMatch}"` },
+    });
+
+  deleteSecret = (
+    name: string,
+    options: { owner?: string; recoveryWindowDays?: number; force?: boolean; ifMatch?: number } = {},
+  ) =>
+    this.#call<Written>('DELETE', this.#secretPath(name, options.owner), {
+      query: { recovery_window_days: options.recoveryWindowDays, force: options.force },
+      headers: { 'If-Match': options.ifMatch === undefined ? undefined : `"${options.ifMatch}"` },
+    });
+
+  restoreSecret = (name: string, options: { owner?: string } = {}) =>
+    this.#call<Written>(
+      'POST',
+      options.owner
+        ? `/user/${path(options.owner)}/restore/secrets/${path(name)}`
+        : `/restore/secrets/${path(name)}`,
+      { retrySafe: true },
+    );
+
+  rotateSecret = (name: string) => this.#call<Written>('POST', `/rotate/secrets/${path(name)}`);
+  getRotation = (name: string) => this.#call<Rotation>('GET', `/rotation/secrets/${path(name)}`);
+  setRotation = (name: string, settings: { rotator: Record<string, unknown>; schedule: string }) =>
+    this.#call<Rotation>('PUT', `/rotation/secrets/${path(name)}`, { body: settings });
+
+  versions = (name: string, page: { offset?: number; limit?: number } = {}) =>
+    this.#call<Versions>('GET', `/versions/secrets/${path(name)}`, { query: page });
+
+  audit = (
+    query: {
+      secret?: string;
+      owner?: string;
+      actor?: string;
+      since?: string;
+      until?: string;
+      offset?: number;
+      limit?: number;
+    } = {},
+  ) => this.#call<AuditPage>('GET', '/audit', { query });
+
+  /** Every shared secret the caller may list, page by page. */
+  listSecrets(options: { pageSize?: number } = {}): AsyncIterable<Secret> {
+    return this.#pages(
+      (offset, limit) => this.#call<SecretList>('GET', '/secrets', { query: { offset, limit } }),
+      options.pageSize,
+    );
+  }
+
+  /** Every match of a search, page by page (paging and sorting in the query string, as the API wants). */
+  searchSecrets(
+    search: {
+      keywords?: string;
+      filter?: string;
+      owner_id?: string[];
+      tags?: Array<{ key: string; value?: string }>;
+    } = {},
+    options: { pageSize?: number; sortkey?: 'name' | 'created' | 'updated'; sortdir?: 'ASC' | 'DESC' } = {},
+  ): AsyncIterable<Secret> {
+    return this.#pages(
+      (offset, limit) =>
+        this.#call<SecretList>('POST', '/search/secrets', {
+          query: { offset, limit, sortkey: options.sortkey, sortdir: options.sortdir },
+          body: search,
+          retrySafe: true,
+        }),
+      options.pageSize,
+    );
+  }
+
+  async *#pages(
+    fetchPage: (offset: number, limit: number) => Promise<SecretList>,
+    pageSize = 100,
+  ): AsyncIterable<Secret> {
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await fetchPage(offset, pageSize);
+      yield* page.items;
+      if (page.items.length < pageSize || offset + pageSize >= page.count) return;
+    }
+  }
+
+  #secretPath(name: string, owner?: string) {
+    return owner ? `/user/${path(owner)}/secrets/${path(name)}` : `/secrets/${path(name)}`;
+  }
+
+  async #call<T>(method: string, route: string, options: CallOptions = {}): Promise<T> {
+    const query = Object.entries(options.query ?? {}).filter(([, value]) => value !== undefined);
+    const url = `${this.#options.baseUrl}${route}${query.length ? `?${new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)]))}` : ''}`;
+    const retrySafe = method !== 'POST' || options.retrySafe === true;
+    for (let attempt = 0; ; attempt++) {
+      let error: VaultApiError;
+      let retryAfterMs = 0;
+      try {
+        const token =
+          typeof this.#options.token === 'function' ? await this.#options.token() : this.#options.token;
+        const headers: Record<string, string> = {
+          Authorization: `Bearer ${token}`,
+          Accept: 'application/json',
+        };
+        for (const [key, value] of Object.entries(options.headers ?? {}))
+          if (value !== undefined) headers[key] = value;
+        if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+        const response = await this.#fetch(url, {
+          method,
+          headers,
+          signal: AbortSignal.timeout(this.#options.timeoutMs),
+          ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+        });
+        const body = parseJson(await response.text());
+        if (response.ok) return body as T;
+        error = new VaultApiError(response.status, body as Partial<ErrorBody>, `HTTP ${response.status}`);
+        retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+      } catch (caught) {
+        const timeout = caught instanceof Error && caught.name === 'TimeoutError';
+        error = new VaultApiError(
+          0,
+          { error_code: timeout ? 'TIMEOUT' : 'NETWORK_ERROR' },
+          timeout ? 'The request timed out' : 'The vault could not be reached',
+        );
+      }
+      if (!error.retryable || !retrySafe || attempt >= this.#options.retries) throw error;
+      // Full jitter, never sooner than the server asked.
+      await sleep(Math.max(retryAfterMs, Math.random() * 200 * 2 ** attempt));
+    }
+  }
+}

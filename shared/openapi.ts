@@ -1,0 +1,197 @@
+/**
+ * The OpenAPI 3.1 document, generated from the operation table and its zod schemas: no hand-written
+ * copy to drift. Every operation documents its success response and the vault's error shape for
+ * each failure it can produce.
+ */
+import * as z from 'zod';
+import { API_BASE, allOperations, type Operation } from './operations.ts';
+import { ErrorResponse, ProblemResponse } from './schemas.ts';
+
+type Json = Record<string, unknown>;
+
+/** Definitions zod hoists out of recursive schemas, moved to components so their refs resolve. */
+const hoisted: Record<string, Json> = {};
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
+  const {
+    $schema: _dialect,
+    $defs,
+    ...rest
+  } = JSON.parse(JSON.stringify(generated).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json & {
+    $defs?: Record<string, Json>;
+  };
+  Object.assign(hoisted, $defs);
+  return rest;
+}
+
+/** The error responses, each with the codes clients should expect (ERRORS.md). */
+const ERRORS: Record<string, { description: string; codes: string[] }> = {
+  '400': {
+    description: 'Invalid request: every problem is listed in `details`',
+    codes: [
+      'BAD_REQUEST',
+      'INVALID_REQUEST_DATA',
+      'REQUIRED_VALUE_MISSING',
+      'VALUE_OUT_OF_BOUNDS',
+      'VALUE_INCORRECT_TYPE',
+      'VALUE_INCORRECT_FORMAT',
+    ],
+  },
+  '401': {
+    description: 'No, invalid or expired bearer token (see WWW-Authenticate)',
+    codes: ['UNAUTHENTICATED'],
+  },
+  '403': { description: 'The token lacks the scope, or the caller the role', codes: ['PERMISSION_DENIED'] },
+  '404': {
+    description: 'No such secret, or one the caller may not see ("Secret not found"), or no such route',
+    codes: ['OBJECT_NOT_FOUND', 'ROUTE_NOT_FOUND'],
+  },
+  '405': { description: 'Method not allowed here (see Allow)', codes: ['METHOD_NOT_ALLOWED'] },
+  '409': {
+    description: 'The name is taken (or in its recovery window), or writers kept colliding',
+    codes: ['VALUE_DUPLICATE', 'VERSION_CONFLICT'],
+  },
+  '410': { description: "The secret's expiry has passed: its data is refused", codes: ['OBJECT_EXPIRED'] },
+  '412': { description: 'If-Match or If-None-Match did not hold', codes: ['PRECONDITION_FAILED'] },
+  '413': { description: 'Body too large', codes: ['PAYLOAD_TOO_LARGE'] },
+  '415': { description: 'Body is not JSON', codes: ['UNSUPPORTED_MEDIA_TYPE'] },
+  '422': { description: 'Valid JSON that breaks a rule of the vault', codes: ['RULE_VIOLATION'] },
+  '429': { description: 'Throttled: retry after Retry-After seconds', codes: ['MAX_LOAD'] },
+  '500': {
+    description: 'Unexpected; or stored data failed its integrity check; or the key is unusable',
+    codes: ['GENERAL_ERROR', 'DATA_INTEGRITY_ERROR', 'CONFIGURATION_ERROR'],
+  },
+  '502': {
+    description: 'A rotation step failed (the current version is unchanged)',
+    codes: ['INTRA_SERVICE_COMMUNICATION_ERROR'],
+  },
+  '503': {
+    description: 'DynamoDB or KMS is throttled or unavailable: retry after Retry-After seconds',
+    codes: ['DATABASE_ERROR', 'INTRA_SERVICE_COMMUNICATION_ERROR'],
+  },
+};
+
+/** Which failures an operation can produce, from what its row declares. */
+function errorStatuses(operation: Operation): string[] {
+  const statuses = new Set(['400', '405', '429', '500']);
+  const add = (...more: string[]) => {
+    for (const status of more) statuses.add(status);
+  };
+  if (operation.scopes.length > 0) add('401', '403', '503');
+  if (operation.path.includes('{name+}') || operation.path.includes('{user_id}')) statuses.add('404');
+  if (operation.request.body) add('413', '415');
+  // A rule of the vault can refuse any change (restore outside the window, rotate without a rotator, ...).
+  if (operation.method !== 'GET') statuses.add('422');
+  if (operation.method !== 'GET' && operation.path.includes('secrets')) statuses.add('409');
+  if (operation.request.headers) statuses.add('412');
+  if (
+    operation.id.includes('get-secret') ||
+    operation.id.includes('get-user-secret') ||
+    operation.id === 'batch-get-secrets'
+  )
+    statuses.add('410');
+  if (operation.invokesRotators) statuses.add('502');
+  return [...statuses].sort();
+}
+
+function parameters(operation: Operation): Json[] {
+  const params: Json[] = [];
+  for (const [, name, greedy] of operation.path.matchAll(/\{(\w+)(\+?)\}/g)) {
+    params.push({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+      ...(greedy && { description: 'A secret name; it may contain "/", sent as %2F or as is' }),
+    });
+  }
+  const shapeOf = (schema: z.ZodType | undefined) =>
+    schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
+  for (const name of Object.keys(shapeOf(operation.request.query)))
+    params.push({ name, in: 'query', required: false, schema: { type: 'string' } });
+  for (const name of Object.keys(shapeOf(operation.request.headers))) {
+    params.push({
+      name: name.replace(/(^|-)(\w)/g, (m) => m.toUpperCase()),
+      in: 'header',
+      required: false,
+      schema: { type: 'string' },
+    });
+  }
+  return params;
+}
+
+const withCodes = (shape: 'Error' | 'Problem', codes: string[]): Json => ({
+  $ref: `#/components/schemas/${shape}`,
+  properties: { error_code: { enum: codes } },
+});
+
+export function openApiDocument(serverUrl = API_BASE): Json {
+  for (const key of Object.keys(hoisted)) delete hoisted[key];
+  const paths: Record<string, Json> = {};
+  for (const operation of allOperations) {
+    const path = operation.path.replace('{name+}', '{name}');
+    paths[path] ??= {};
+    const body = operation.request.body;
+    paths[path][operation.method.toLowerCase()] = {
+      operationId: operation.id,
+      summary: operation.summary,
+      ...(operation.scopes.length > 0 ? { security: [{ bearer: [...operation.scopes] }] } : { security: [] }),
+      parameters: parameters(operation),
+      ...(body && {
+        requestBody: {
+          required: !body.safeParse(undefined).success,
+          content: { 'application/json': { schema: schemaOf(body, 'input') } },
+        },
+      }),
+      responses: {
+        [String(operation.successStatus)]: {
+          description: 'Success',
+          content: { 'application/json': { schema: schemaOf(operation.response, 'output') } },
+        },
+        ...Object.fromEntries(
+          errorStatuses(operation).map((status) => [status, { $ref: `#/components/responses/E${status}` }]),
+        ),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Vault API (PrivX-compatible)',
+      version: '1.0.0',
+      description:
+        'Secrets API compatible with the PrivX vault API, with versions, soft delete, rotation and an audit trail.',
+    },
+    servers: [{ url: serverUrl }],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A JWT with the PrivX scopes in `scope` or `scp`.',
+        },
+      },
+      schemas: {
+        Error: schemaOf(ErrorResponse, 'output'),
+        Problem: schemaOf(ProblemResponse, 'output'),
+        ...hoisted,
+      },
+      responses: Object.fromEntries(
+        Object.entries(ERRORS).map(([status, { description, codes }]) => [
+          `E${status}`,
+          {
+            description: `${description}. error_code: ${codes.join(', ')}`,
+            // The shape, narrowed to the codes this status carries (a 3.1 $ref may have siblings).
+            content: {
+              'application/json': { schema: withCodes('Error', codes) },
+              'application/problem+json': { schema: withCodes('Problem', codes) },
+            },
+          },
+        ]),
+      ),
+    },
+  };
+}

@@ -1,0 +1,249 @@
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { type CliIo, EXIT, runCli } from '../../shared/client/cli.ts';
+import { VaultApiError, VaultClient } from '../../shared/client/vault-client.ts';
+import { ProblemResponse } from '../../shared/schemas.ts';
+import { apiUrl, call, token, uniqueName } from '../support/http.ts';
+
+let ops: string;
+let client: VaultClient;
+
+beforeAll(async () => {
+  ops = await token({ sub: 'ops', scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'], roles: ['app'] });
+  client = new VaultClient({ baseUrl: apiUrl(''), token: ops });
+});
+
+/** A fetch that fails the first `failures` calls with `status`, then passes through; it counts calls. */
+function flakyFetch(failures: number, status: number) {
+  const state = { calls: 0 };
+  const wrapped: typeof fetch = async (input, init) => {
+    state.calls++;
+    if (state.calls <= failures) {
+      return new Response(
+        JSON.stringify({ error_code: 'DATABASE_ERROR', error_message: 'busy', trace_id: 't' }),
+        {
+          status,
+          headers: { 'Content-Type': 'application/json', 'Retry-After': '0' },
+        },
+      );
+    }
+    return fetch(input, init);
+  };
+  return { wrapped, state };
+}
+
+describe('typed client', () => {
+  it('creates, reads, updates, deletes and restores, with typed errors by error_code', async () => {
+    const name = uniqueName('client/db');
+    await client.createSecret(name, {
+      data: { password: 'c1' },
+      read_roles: [{ id: 'app' }],
+      write_roles: [{ id: 'app' }],
+    });
+    expect((await client.getSecret(name)).data).toEqual({ password: 'c1' });
+    expect((await client.updateSecret(name, { data: { password: 'c2' } })).version).toBe(2);
+    const stale = await client
+      .updateSecret(name, { data: { password: 'x' } }, { ifMatch: 1 })
+      .catch((error) => error);
+    expect(stale).toBeInstanceOf(VaultApiError);
+    expect(stale).toMatchObject({ status: 412, code: 'PRECONDITION_FAILED' });
+    await client.deleteSecret(name);
+    const missing = await client.getSecret(name).catch((error) => error);
+    expect(missing).toMatchObject({
+      status: 404,
+      code: 'OBJECT_NOT_FOUND',
+      notFound: true,
+      traceId: expect.any(String),
+    });
+    await client.restoreSecret(name);
+    expect((await client.getSecret(name)).data).toEqual({ password: 'c2' });
+  });
+
+  it('iterates list and search results across pages', async () => {
+    const prefix = uniqueName('client-page');
+    for (let i = 0; i < 7; i++)
+      await client.createSecret(`${prefix}-${i}`, { data: { i }, read_roles: [{ id: 'app' }] });
+    const names: string[] = [];
+    for await (const secret of client.searchSecrets({ keywords: prefix }, { pageSize: 3, sortdir: 'DESC' }))
+      names.push(secret.name);
+    expect(names).toEqual(Array.from({ length: 7 }, (_, i) => `${prefix}-${6 - i}`));
+  });
+
+  it('retries 503 and 429 with backoff (and a create stays single thanks to its idempotency key), not 404', async () => {
+    const name = uniqueName('client-retry');
+    const flaky = flakyFetch(2, 503);
+    const retrying = new VaultClient({ baseUrl: apiUrl(''), token: ops, fetch: flaky.wrapped });
+    await retrying.createSecret(name, { data: { v: 1 }, read_roles: [{ id: 'app' }] });
+    expect(flaky.state.calls).toBe(3);
+    const throttled = flakyFetch(1, 429);
+    await new VaultClient({ baseUrl: apiUrl(''), token: ops, fetch: throttled.wrapped }).getSecret(name);
+    expect(throttled.state.calls).toBe(2);
+    const notFound = flakyFetch(0, 200);
+    await new VaultClient({ baseUrl: apiUrl(''), token: ops, fetch: notFound.wrapped })
+      .getSecret(`${name}-missing`)
+      .catch(() => undefined);
+    expect(notFound.state.calls).toBe(1);
+    const giveUp = flakyFetch(10, 503);
+    const error = await new VaultClient({
+      baseUrl: apiUrl(''),
+      token: ops,
+      fetch: giveUp.wrapped,
+      retries: 2,
+    })
+      .getSecret(name)
+      .catch((e) => e);
+    expect(error).toMatchObject({ status: 503, retryable: true });
+    expect(giveUp.state.calls).toBe(3);
+  });
+
+  it('times out a hung request', async () => {
+    const hung: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)),
+      );
+    const slow = new VaultClient({
+      baseUrl: apiUrl(''),
+      token: ops,
+      fetch: hung,
+      timeoutMs: 200,
+      retries: 0,
+    });
+    const started = Date.now();
+    await expect(slow.status()).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('caches reads, and a new version reaches the cached reader within maxStaleMs', async () => {
+    const name = uniqueName('client-cache');
+    await client.createSecret(name, {
+      data: { password: 'old' },
+      read_roles: [{ id: 'app' }],
+      write_roles: [{ id: 'app' }],
+    });
+    const counting = flakyFetch(0, 200);
+    const cached = new VaultClient({
+      baseUrl: apiUrl(''),
+      token: ops,
+      fetch: counting.wrapped,
+      cache: { maxStaleMs: 400 },
+    });
+    expect((await cached.getSecret(name)).data).toEqual({ password: 'old' });
+    expect((await cached.getSecret(name)).data).toEqual({ password: 'old' });
+    expect(counting.state.calls).toBe(1);
+    await client.updateSecret(name, { data: { password: 'new' } });
+    // Within the bound a cached reader may still see the old value; after it, never.
+    await new Promise((done) => setTimeout(done, 450));
+    expect((await cached.getSecret(name)).data).toEqual({ password: 'new' });
+    const before = counting.state.calls;
+    await new Promise((done) => setTimeout(done, 450));
+    expect((await cached.getSecret(name)).data).toEqual({ password: 'new' });
+    // An unchanged version costs one metadata call, not a read of the value.
+    expect(counting.state.calls - before).toBe(1);
+  });
+});
+
+describe('RFC 9457', () => {
+  it('problem+json on request, with the same error_code; the PrivX shape otherwise', async () => {
+    const path = `/secrets/${encodeURIComponent(uniqueName('nope'))}`;
+    const problem = await call('GET', path, { token: ops, headers: { Accept: 'application/problem+json' } });
+    expect(problem.status).toBe(404);
+    expect(problem.headers.get('content-type')).toBe('application/problem+json');
+    expect(ProblemResponse.parse(problem.json)).toMatchObject({
+      status: 404,
+      title: 'Not Found',
+      error_code: 'OBJECT_NOT_FOUND',
+      detail: 'Secret not found',
+    });
+    const invalid = await call('POST', '/secrets', {
+      token: ops,
+      body: { data: 1 },
+      headers: { Accept: 'application/problem+json' },
+    });
+    expect(invalid.json).toMatchObject({
+      status: 400,
+      error_code: 'INVALID_REQUEST_DATA',
+      details: expect.any(Array),
+    });
+    expect((await call('GET', path, { token: ops })).json).toMatchObject({
+      error_code: 'OBJECT_NOT_FOUND',
+      error_message: 'Secret not found',
+    });
+  });
+
+  it('the OpenAPI document is served', async () => {
+    const document = await call('GET', '/openapi.json');
+    expect(document.status).toBe(200);
+    expect(document.json.openapi).toBe('3.1.0');
+  });
+});
+
+describe('secrets CLI', () => {
+  function io(stdin = ''): CliIo & { stdout: string[]; stderr: string[] } {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    return {
+      stdout,
+      stderr,
+      out: (text) => stdout.push(text),
+      err: (text) => stderr.push(text),
+      stdin: async () => stdin,
+      env: { VAULT_URL: apiUrl(''), VAULT_STATE_DIR: inject('vaultStateDir') },
+      cwd: inject('vaultStateDir'),
+    };
+  }
+  const run = async (args: string[], stdin?: string) => {
+    const streams = io(stdin);
+    const code = await runCli(args, streams);
+    return { code, out: streams.stdout.join('\n'), err: streams.stderr.join('\n') };
+  };
+
+  it('logs in, puts, lists, gets (masked unless asked), removes, restores, shows history and audit', async () => {
+    const name = uniqueName('cli/db');
+    expect((await run(['login', '--sub', 'cli-user', '--roles', 'app'])).code).toBe(EXIT.ok);
+    expect(
+      (
+        await run([
+          'put',
+          name,
+          '--data',
+          '{"password":"cli-value-1"}',
+          '--read-role',
+          'app',
+          '--write-role',
+          'app',
+        ])
+      ).code,
+    ).toBe(EXIT.ok);
+    expect((await run(['put', name, '--data-stdin'], '{"password":"cli-value-2"}')).code).toBe(EXIT.ok);
+    const listed = await run(['ls', '--search', name, '--output', 'json']);
+    expect(JSON.parse(listed.out).map((s: { name: string }) => s.name)).toEqual([name]);
+    const masked = await run(['get', name]);
+    expect(masked.code).toBe(EXIT.ok);
+    expect(masked.out).toContain('********');
+    expect(masked.out).not.toContain('cli-value');
+    expect((await run(['get', name, '--reveal', '--output', 'json'])).out).toContain('cli-value-2');
+    expect((await run(['get', name, '--field', 'password'])).out).toBe('cli-value-2');
+    expect((await run(['get', name, '--version', '1', '--field', 'password'])).out).toBe('cli-value-1');
+    expect(
+      JSON.parse((await run(['history', name, '--output', 'json'])).out).map(
+        (v: { version: number }) => v.version,
+      ),
+    ).toEqual([2, 1]);
+    expect((await run(['rm', name])).code).toBe(EXIT.ok);
+    expect((await run(['get', name])).code).toBe(EXIT.notFound);
+    expect((await run(['restore', name])).code).toBe(EXIT.ok);
+    const audit = await run(['audit', '--secret', name, '--output', 'json']);
+    expect(JSON.parse(audit.out).map((e: { action: string }) => e.action)).toContain('restore');
+    expect(audit.out).not.toContain('cli-value');
+  });
+
+  it('exit codes scripts can rely on', async () => {
+    expect((await run(['frobnicate'])).code).toBe(EXIT.usage);
+    expect((await run(['get'])).code).toBe(EXIT.usage);
+    expect((await run(['put', 'x', '--data', '{not json'])).code).toBe(EXIT.usage);
+    expect((await run(['get', 'x', '--token', 'not-a-token'])).code).toBe(EXIT.notAllowed);
+    expect((await run(['put', uniqueName('cli-bad'), '--data', '[1,2]'])).code).toBe(EXIT.invalid);
+    expect((await run(['get', uniqueName('cli-missing')])).code).toBe(EXIT.notFound);
+    const offline = await runCli(['ls', '--url', 'http://127.0.0.1:9/vault/api/v1'], io());
+    expect(offline).toBe(EXIT.unavailable);
+  });
+});
