@@ -80,7 +80,11 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Creates the table as the CDK app defines it (keys, stream, TTL) unless it exists. */
-export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+export async function ensureTable(
+  endpoint: string,
+  tableName: string,
+  options: { stream?: boolean } = {},
+): Promise<void> {
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
   try {
     await client.send(
@@ -107,7 +111,9 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
           { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
           { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
         ],
-        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        ...(options.stream !== false && {
+          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        }),
       }),
     );
     await client.send(

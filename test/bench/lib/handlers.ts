@@ -64,7 +64,7 @@ export async function measureHandlers(
     write_roles: [{ id: 'app' }],
   };
   const kmsCalls: Record<string, number> = {};
-  kmsCalls['create'] = await kmsDelta(() =>
+  kmsCalls.create = await kmsDelta(() =>
     invoke(create!, apiEvent('POST', '/vault/api/v1/secrets', { token, body })),
   );
   kmsCalls['GET (cold data-key cache)'] = await kmsDelta(() =>
@@ -73,7 +73,7 @@ export async function measureHandlers(
   kmsCalls['GET (warm data-key cache)'] = await kmsDelta(() =>
     invoke(get!, apiEvent('GET', '/vault/api/v1/secrets/bench%2Fdb', { token })),
   );
-  kmsCalls['update'] = await kmsDelta(() =>
+  kmsCalls.update = await kmsDelta(() =>
     invoke(
       update!,
       apiEvent('PUT', '/vault/api/v1/secrets/bench%2Fdb', {

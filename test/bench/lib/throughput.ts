@@ -1,0 +1,101 @@
+/**
+ * Throughput of the local server for GET (autocannon on 127.0.0.1, bounded in time), against a
+ * bare Node HTTP server making the same SDK calls (head read, audit append, AES-GCM decrypt with
+ * a cached data key) in the same process, so both share the same CPU and the same DynamoDB Local.
+ */
+import { createDecipheriv } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import autocannon from 'autocannon';
+import { LOCAL_AWS } from '../../../infra/local/dynamodb-local.ts';
+import { LOCAL_TABLE, type LocalRuntime } from '../../../infra/local/runtime.ts';
+import * as envelope from '../../../shared/crypto/envelope.ts';
+import { encryptionContext } from '../../../shared/crypto/kms-cipher.ts';
+import { auditPk, headKey } from '../../../shared/store/keys.ts';
+
+export interface ThroughputResult {
+  vault: { requestsPerSecond: number; p99: number; errors: number };
+  bare: { requestsPerSecond: number; p99: number; errors: number };
+  seconds: number;
+  connections: number;
+}
+
+const load = (url: string, headers: Record<string, string>, seconds: number, connections: number) =>
+  new Promise<autocannon.Result>((resolve, reject) =>
+    autocannon({ url, headers, duration: seconds, connections }, (error, result) =>
+      error ? reject(error) : resolve(result),
+    ),
+  );
+
+export async function measureThroughput(
+  runtime: LocalRuntime,
+  token: string,
+  seconds: number,
+  connections: number,
+): Promise<ThroughputResult> {
+  const db = DynamoDBDocumentClient.from(
+    new DynamoDBClient({ ...LOCAL_AWS, endpoint: runtime.dynamoEndpoint }),
+  );
+  const kms = new KMSClient({ ...LOCAL_AWS, endpoint: runtime.kmsEndpoint });
+  const ref = { name: 'bench/db' };
+  const head = (
+    await db.send(new GetCommand({ TableName: LOCAL_TABLE, Key: headKey(ref), ConsistentRead: true }))
+  ).Item!;
+  const context = encryptionContext({ ...ref, version: head.sealedVersion as number });
+  const parsed = envelope.parse(head.sealed as Uint8Array);
+  const { Plaintext: dataKey } = await kms.send(
+    new DecryptCommand({ CiphertextBlob: parsed.encryptedKey, EncryptionContext: context }),
+  );
+  let seq = 2_000_000;
+  const bare = createServer(async (_req, res) => {
+    const { Item } = await db.send(
+      new GetCommand({ TableName: LOCAL_TABLE, Key: headKey(ref), ConsistentRead: true }),
+    );
+    const sealed = envelope.parse(Item!.sealed as Uint8Array);
+    const decipher = createDecipheriv('aes-256-gcm', dataKey!, sealed.iv);
+    decipher.setAAD(Buffer.concat([sealed.head, Buffer.from(envelope.canonicalContext(context))]));
+    decipher.setAuthTag(sealed.tag);
+    const data = Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString();
+    await db.send(
+      new QueryCommand({
+        TableName: LOCAL_TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': auditPk({ name: 'bare' }) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName: LOCAL_TABLE,
+        Item: { pk: auditPk({ name: `bare-${seq % 64}` }), sk: `e#${seq++}` },
+      }),
+    );
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(data);
+  });
+  await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/`;
+  const summarize = (result: autocannon.Result) => ({
+    requestsPerSecond: result.requests.average,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  });
+  const vault = summarize(
+    await load(
+      `${runtime.apiUrl}/secrets/bench%2Fdb`,
+      { Authorization: `Bearer ${token}` },
+      seconds,
+      connections,
+    ),
+  );
+  const baseline = summarize(await load(bareUrl, {}, seconds, connections));
+  bare.close();
+  db.destroy();
+  kms.destroy();
+  return { vault, bare: baseline, seconds, connections };
+}
