@@ -299,23 +299,39 @@ export class DynamoSecretStore implements SecretStore {
     );
   }
 
+  /**
+   * A page of a name-ordered listing. DynamoDB cannot skip items, so a page at `offset` reads the
+   * items before it: the first page runs beside the count, a deeper page reads the count first
+   * (consistently, as it steers the read) and walks in from the nearer end, so the last page costs
+   * what the first does and no page reads more than half the listing.
+   */
   async page(
     listing: Listing,
     offset: number,
     limit: number,
     descending: boolean,
   ): Promise<Page<SecretMetadata>> {
-    const [count, entries] = await Promise.all([
-      this.#countOf(listing),
+    const read = (fromStart: boolean, wanted: number) =>
       this.#queryAll(
         {
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': entryPk(listing) },
-          ScanIndexForward: !descending,
+          ScanIndexForward: fromStart !== descending,
         },
-        offset + limit,
-      ),
-    ]);
+        wanted,
+      );
+    if (offset === 0) {
+      const [count, entries] = await Promise.all([this.#countOf(listing, false), read(true, limit)]);
+      return { count, items: entries.slice(0, limit).map(fromEntry) };
+    }
+    const count = await this.#countOf(listing, true);
+    const fromEnd = count - offset;
+    if (fromEnd <= 0) return { count, items: [] };
+    if (fromEnd < offset + limit) {
+      const tail = (await read(false, fromEnd)).reverse();
+      return { count, items: tail.slice(0, limit).map(fromEntry) };
+    }
+    const entries = await read(true, offset + limit);
     return { count, items: entries.slice(offset, offset + limit).map(fromEntry) };
   }
 
@@ -412,8 +428,8 @@ export class DynamoSecretStore implements SecretStore {
     };
   }
 
-  async #countOf(listing: Listing): Promise<number> {
-    const item = await this.#getItem(counterKey(listing), false);
+  async #countOf(listing: Listing, consistent: boolean): Promise<number> {
+    const item = await this.#getItem(counterKey(listing), consistent);
     return typeof item?.n === 'number' ? item.n : 0;
   }
 

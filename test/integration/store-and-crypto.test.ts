@@ -95,6 +95,27 @@ describe('DynamoDB store with KMS envelope encryption', () => {
     expect(afterDelete.items.map((item) => item.name)).not.toContain('list/c');
   });
 
+  it('every page is the same whether it is read from the start or walked in from the end', async () => {
+    const names = Array.from({ length: 13 }, (_, i) => `pager/${String(i).padStart(2, '0')}`);
+    const owner = caller('pat', ['user']);
+    for (const name of names)
+      await createSecret(parts.deps, owner, {
+        ref: { name, ownerId: 'pat' },
+        data: {},
+        readRoles: [],
+        writeRoles: [],
+      });
+    const listing = { kind: 'owner', ownerId: 'pat' } as const;
+    for (const descending of [false, true]) {
+      const ordered = descending ? [...names].reverse() : names;
+      for (let offset = 0; offset <= 14; offset++) {
+        const page = await parts.deps.secrets.page(listing, offset, 4, descending);
+        expect(page.count).toBe(13);
+        expect(page.items.map((item) => item.name)).toEqual(ordered.slice(offset, offset + 4));
+      }
+    }
+  });
+
   it('search pages descending straight from the index', async () => {
     const page = await searchSecrets(
       parts.deps,
