@@ -16,19 +16,60 @@ import * as envelope from '../../../shared/crypto/envelope.ts';
 import { encryptionContext } from '../../../shared/crypto/kms-cipher.ts';
 import { auditPk, headKey } from '../../../shared/store/keys.ts';
 
+interface LoadFigures {
+  requestsPerSecond: number;
+  p99: number;
+  errors: number;
+}
+
 export interface ThroughputResult {
-  vault: { requestsPerSecond: number; p99: number; errors: number };
-  bare: { requestsPerSecond: number; p99: number; errors: number };
+  /** Every request reads the same secret, so every audit append lands on one chain. */
+  vaultHot: LoadFigures;
+  /** Requests cycle over 64 secrets, as the bare server spreads its appends over 64 partitions. */
+  vaultSpread: LoadFigures;
+  bare: LoadFigures;
   seconds: number;
   connections: number;
 }
 
-const load = (url: string, headers: Record<string, string>, seconds: number, connections: number) =>
+const SPREAD = 64;
+
+const load = (
+  url: string,
+  headers: Record<string, string>,
+  seconds: number,
+  connections: number,
+  paths?: string[],
+) =>
   new Promise<autocannon.Result>((resolve, reject) =>
-    autocannon({ url, headers, duration: seconds, connections }, (error, result) =>
-      error ? reject(error) : resolve(result),
+    autocannon(
+      {
+        url,
+        headers,
+        duration: seconds,
+        connections,
+        ...(paths && { requests: paths.map((path) => ({ method: 'GET' as const, path })) }),
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
     ),
   );
+
+/** Creates the secrets the spread run reads, through the API like any client. */
+async function createSpread(apiUrl: string, token: string): Promise<string[]> {
+  const paths: string[] = [];
+  for (let i = 0; i < SPREAD; i++) {
+    const name = `bench/spread-${i}`;
+    const response = await fetch(`${apiUrl}/secrets`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, data: { password: `p${i}` }, read_roles: [{ id: 'app' }] }),
+    });
+    if (response.status !== 201 && response.status !== 409)
+      throw new Error(`creating ${name}: ${response.status} ${await response.text()}`);
+    paths.push(`${new URL(apiUrl).pathname}/secrets/${encodeURIComponent(name)}`);
+  }
+  return paths;
+}
 
 export async function measureThroughput(
   runtime: LocalRuntime,
@@ -72,7 +113,7 @@ export async function measureThroughput(
     await db.send(
       new PutCommand({
         TableName: LOCAL_TABLE,
-        Item: { pk: auditPk({ name: `bare-${seq % 64}` }), sk: `e#${seq++}` },
+        Item: { pk: auditPk({ name: `bare-${seq % SPREAD}` }), sk: `e#${seq++}` },
       }),
     );
     res.writeHead(200, { 'Content-Type': 'application/json' });
@@ -85,17 +126,15 @@ export async function measureThroughput(
     p99: result.latency.p99,
     errors: result.errors + result.non2xx,
   });
-  const vault = summarize(
-    await load(
-      `${runtime.apiUrl}/secrets/bench%2Fdb`,
-      { Authorization: `Bearer ${token}` },
-      seconds,
-      connections,
-    ),
+  const authorization = { Authorization: `Bearer ${token}` };
+  const vaultHot = summarize(
+    await load(`${runtime.apiUrl}/secrets/bench%2Fdb`, authorization, seconds, connections),
   );
+  const spreadPaths = await createSpread(runtime.apiUrl, token);
+  const vaultSpread = summarize(await load(runtime.apiUrl, authorization, seconds, connections, spreadPaths));
   const baseline = summarize(await load(bareUrl, {}, seconds, connections));
   bare.close();
   db.destroy();
   kms.destroy();
-  return { vault, bare: baseline, seconds, connections };
+  return { vaultHot, vaultSpread, bare: baseline, seconds, connections };
 }
