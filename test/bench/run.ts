@@ -119,7 +119,7 @@ milliseconds here are local, the ratios are the point).
 
 The handler runs the whole Middy stack (JWT verification, scopes, parsing, validation, error
 shaping), the store, the envelope crypto and the audit append. The floor makes the same DynamoDB
-and KMS calls directly with the SDK and node:crypto.
+and KMS calls directly with the SDK and node:crypto. Handler and floor run in alternation.
 
 ${table(
   ['operation', 'handler median', 'handler p99', 'floor median', 'floor p99', 'ratio median', 'ratio p99'],

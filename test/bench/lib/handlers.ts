@@ -22,7 +22,7 @@ import { encryptionContext } from '../../../shared/crypto/kms-cipher.ts';
 import type { ApiEvent, ApiResult } from '../../../shared/http/types.ts';
 import { auditPk, headKey } from '../../../shared/store/keys.ts';
 import { apiEvent, lambdaContext } from '../../support/api-event.ts';
-import { type Sample, sample } from './stats.ts';
+import { type Sample, samplePair } from './stats.ts';
 
 type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
 const load = async (id: string) =>
@@ -189,15 +189,15 @@ export async function measureHandlers(
 
   const getEvent = () => apiEvent('GET', '/vault/api/v1/secrets/bench%2Fdb', { token });
   let n = 0;
+  const row = async (operation: string, handler: () => Promise<unknown>, floor: () => Promise<unknown>) => {
+    const [handlerSample, floorSample] = await samplePair(iterations, handler, floor);
+    return { operation, handler: handlerSample, floor: floorSample };
+  };
   const rows = [
-    {
-      operation: 'GET /secrets/{name}',
-      handler: await sample(iterations, () => invoke(get!, getEvent())),
-      floor: await sample(iterations, floorGet),
-    },
-    {
-      operation: 'PUT /secrets/{name}',
-      handler: await sample(iterations, () =>
+    await row('GET /secrets/{name}', () => invoke(get!, getEvent()), floorGet),
+    await row(
+      'PUT /secrets/{name}',
+      () =>
         invoke(
           update!,
           apiEvent('PUT', '/vault/api/v1/secrets/bench%2Fdb', {
@@ -205,19 +205,17 @@ export async function measureHandlers(
             body: { data: { password: `p${n++}` } },
           }),
         ),
-      ),
-      floor: await sample(iterations, floorPut),
-    },
-    {
-      operation: 'GET /secrets (list page)',
-      handler: await sample(iterations, () =>
+      floorPut,
+    ),
+    await row(
+      'GET /secrets (list page)',
+      () =>
         invoke(
           list!,
           apiEvent('GET', '/vault/api/v1/secrets', { token: managerToken, query: { limit: '100' } }),
         ),
-      ),
-      floor: await sample(iterations, floorList),
-    },
+      floorList,
+    ),
   ];
   db.destroy();
   kms.destroy();

@@ -24,5 +24,33 @@ export async function sample(
   return { median: quantile(times, 0.5), p99: quantile(times, 0.99), n: iterations };
 }
 
+/**
+ * Samples two functions in alternation (a, b, a, b, ...) so that anything that changes during the
+ * run (a JIT warming up, a database growing, a neighbour on the CPU) weighs on both alike.
+ */
+export async function samplePair(
+  iterations: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  warmup = Math.min(50, iterations),
+): Promise<[Sample, Sample]> {
+  for (let i = 0; i < warmup; i++) {
+    await a();
+    await b();
+  }
+  const times: [number[], number[]] = [[], []];
+  for (let i = 0; i < iterations; i++) {
+    for (const [index, run] of [a, b].entries()) {
+      const started = performance.now();
+      await run();
+      times[index]!.push(performance.now() - started);
+    }
+  }
+  return times.map((list) => {
+    list.sort((x, y) => x - y);
+    return { median: quantile(list, 0.5), p99: quantile(list, 0.99), n: iterations };
+  }) as [Sample, Sample];
+}
+
 export const ms = (value: number) => `${value.toFixed(2)} ms`;
 export const ratio = (value: number, base: number) => `${(value / base).toFixed(2)}x`;
