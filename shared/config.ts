@@ -79,6 +79,8 @@ export interface StoreConfig {
   dataKeyCache: { maxKeys: number; ttlSeconds: number };
   /** Versions kept per secret (1..50): a soft delete re-tags them all in one transaction. */
   maxVersions: number;
+  /** Entries a listing's directory bucket holds before it splits (see store/listing-index.ts). */
+  listingBucketSplitAt: number;
   /** Audit entries expire (DynamoDB TTL) this many days after they were written. */
   auditRetentionDays: number;
   /** How long before a secret's `expires` the `Secret Near Expiry` event comes. */
@@ -102,6 +104,7 @@ export function loadStoreConfig(): StoreConfig {
       ttlSeconds: integer('DATA_KEY_CACHE_TTL_SECONDS', 300),
     },
     maxVersions: bounded('MAX_VERSIONS', 10, 1, 50),
+    listingBucketSplitAt: bounded('LISTING_BUCKET_SPLIT_AT', 512, 4, 10_000),
     auditRetentionDays: bounded('AUDIT_RETENTION_DAYS', 365, 1, 3650),
     expiryWarningSeconds: integer('EXPIRY_WARNING_SECONDS', 7 * 86_400),
     rotationStepAttempts: bounded('ROTATION_STEP_ATTEMPTS', 3, 1, 10),

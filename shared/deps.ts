@@ -30,6 +30,7 @@ export function createDeps(config: StoreConfig): VaultDeps {
       tableName: config.tableName,
       maxVersions: config.maxVersions,
       expiryWarningSeconds: config.expiryWarningSeconds,
+      listingBucketSplitAt: config.listingBucketSplitAt,
     }),
     cipher: new KmsEnvelopeCipher(kms, config.keyId, config.dataKeyCache),
     clock: { now: () => new Date() },

@@ -45,6 +45,11 @@ export interface Operation {
   audit?: 'append' | 'read';
   /** Keeps idempotency records (Idempotency-Key): only under their own keys. */
   idempotency?: true;
+  /**
+   * Adds secrets to listings or removes them: reads a listing's directory and entries to find and
+   * split buckets (GetItem and Query on listing keys only; see store/listing-index.ts).
+   */
+  movesListings?: true;
   /** Runs rotations: may invoke rotator Lambdas (only those tagged for the vault). */
   invokesRotators?: true;
 }
@@ -97,6 +102,7 @@ export const operations = {
     request: { headers: s.CreateHeaders, body: s.CreateSecretBody },
     response: s.NameResponse,
     table: CREATE,
+    movesListings: true,
     audit: 'append',
     idempotency: true,
     keys: ['GenerateDataKey'],
@@ -137,6 +143,7 @@ export const operations = {
     request: { path: s.SecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
     response: s.NameResponse,
     table: DELETE,
+    movesListings: true,
     audit: 'append',
     keys: [],
   }),
@@ -199,6 +206,7 @@ export const operations = {
     request: { path: s.UserPath, headers: s.CreateHeaders, body: s.CreateSecretBody },
     response: s.NameResponse,
     table: CREATE,
+    movesListings: true,
     audit: 'append',
     idempotency: true,
     keys: ['GenerateDataKey'],
@@ -239,6 +247,7 @@ export const operations = {
     request: { path: s.UserSecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
     response: s.NameResponse,
     table: DELETE,
+    movesListings: true,
     audit: 'append',
     keys: [],
   }),
@@ -291,6 +300,7 @@ export const operations = {
     request: { path: s.SecretPath },
     response: s.NameResponse,
     table: RESTORE,
+    movesListings: true,
     audit: 'append',
     keys: [],
   }),
@@ -304,6 +314,7 @@ export const operations = {
     request: { path: s.UserSecretPath },
     response: s.NameResponse,
     table: RESTORE,
+    movesListings: true,
     audit: 'append',
     keys: [],
   }),

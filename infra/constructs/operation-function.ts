@@ -11,7 +11,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Operation } from '../../shared/operations.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../shared/store/idempotency.ts';
-import { AUDIT_KEY_PREFIX } from '../../shared/store/keys.ts';
+import { AUDIT_KEY_PREFIX, COUNTER_KEY_PREFIX, ENTRY_KEY_PREFIX } from '../../shared/store/keys.ts';
 import { AUDIT_INDEX } from '../../shared/store/table.ts';
 import type { VaultData } from './vault-data.ts';
 import { VaultFunction } from './vault-function.ts';
@@ -60,6 +60,23 @@ function idempotencyStatements(operation: Operation, data: VaultData): PolicySta
       actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
       resources: [data.table.tableArn],
       conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${IDEMPOTENCY_KEY_PREFIX}*`] } },
+    }),
+  ];
+}
+
+/** Listing directories (C#…) and entries (L#…): read to find and split a listing's buckets. */
+export const LISTING_KEY_PREFIXES = [COUNTER_KEY_PREFIX, ENTRY_KEY_PREFIX];
+function listingStatements(operation: Operation, data: VaultData): PolicyStatement[] {
+  if (!operation.movesListings) return [];
+  return [
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+      resources: [data.table.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': {
+          'dynamodb:LeadingKeys': LISTING_KEY_PREFIXES.map((prefix) => `${prefix}*`),
+        },
+      },
     }),
   ];
 }
@@ -123,7 +140,11 @@ export class OperationFunction extends Construct {
         }),
       );
     }
-    fn.grant(...auditStatements(operation, data), ...idempotencyStatements(operation, data));
+    fn.grant(
+      ...auditStatements(operation, data),
+      ...idempotencyStatements(operation, data),
+      ...listingStatements(operation, data),
+    );
     if (operation.table.length > 0 || operation.audit) fn.grant(data.tableKeyStatement());
     if (operation.invokesRotators) {
       fn.grant(...rotatorInvokeStatements(props.rotatorArns));

@@ -4,7 +4,7 @@ import {
   PutCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { DuplicateSecretError, SecretPendingDeletionError } from '../domain/errors.ts';
+import { DuplicateSecretError, SecretPendingDeletionError, VersionConflictError } from '../domain/errors.ts';
 import type {
   Deletion,
   Due,
@@ -33,6 +33,7 @@ import {
   versionKey,
   versionsOf,
 } from './keys.ts';
+import { type Bucket, entriesIn, ListingIndex, type Located } from './listing-index.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 export interface StoreOptions {
@@ -41,7 +42,12 @@ export interface StoreOptions {
   maxVersions: number;
   /** How long before `expires` the near-expiry warning is due. */
   expiryWarningSeconds: number;
+  /** Entries a listing bucket holds before it splits (see listing-index.ts); tests make it small. */
+  listingBucketSplitAt?: number;
 }
+
+/** How often a write looks its listing bucket up again after the bucket was split under it. */
+const BUCKET_ATTEMPTS = 4;
 
 const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
@@ -50,12 +56,43 @@ export class DynamoSecretStore implements SecretStore {
   readonly #table: string;
   readonly #maxVersions: number;
   readonly #warningMs: number;
+  readonly #index: ListingIndex;
 
   constructor(db: DynamoDBDocumentClient, options: StoreOptions) {
     this.#db = db;
     this.#table = options.tableName;
     this.#maxVersions = options.maxVersions;
     this.#warningMs = options.expiryWarningSeconds * 1000;
+    this.#index = new ListingIndex(db, options.tableName, options.listingBucketSplitAt);
+  }
+
+  /**
+   * Runs a transaction that also adds `secret` to (delta 1) or removes it from (-1) its counted
+   * listings: their counters and directory buckets move with it. A bucket split under the writer
+   * fails its condition; the writer then looks the bucket up again.
+   */
+  async #transactMembership(secret: SecretMetadata, delta: 1 | -1, items: TransactItem[]) {
+    const counted = listingsOf(secret).filter(isCounted);
+    for (let attempt = 1; ; attempt++) {
+      const buckets = await Promise.all(
+        counted.map((listing) => this.#index.bucketFor(listing, secret.name, attempt > 1)),
+      );
+      const outcome = await transact(this.#db, [
+        ...items,
+        ...counted.flatMap((listing, i) => [
+          this.#count(listing, delta),
+          this.#index.countChange(listing, buckets[i] as Bucket, secret.name, delta),
+        ]),
+      ]);
+      const bucketMoved = outcome instanceof GuardFailed && outcome.index >= items.length;
+      if (bucketMoved && attempt < BUCKET_ATTEMPTS) continue;
+      if (bucketMoved) throw new VersionConflictError();
+      if (outcome === true)
+        await Promise.all(
+          counted.map((listing, i) => this.#index.rebalance(listing, buckets[i] as Bucket, delta)),
+        );
+      return outcome;
+    }
   }
 
   /** What a live secret has coming; a deleted one has nothing. */
@@ -203,7 +240,7 @@ export class DynamoSecretStore implements SecretStore {
 
   async create(secret: StoredSecret): Promise<void> {
     const listings = listingsOf(secret);
-    const outcome = await transact(this.#db, [
+    const outcome = await this.#transactMembership(secret, 1, [
       {
         Put: {
           TableName: this.#table,
@@ -217,7 +254,6 @@ export class DynamoSecretStore implements SecretStore {
       },
       this.#putVersion(secret),
       ...listings.map((listing) => this.#putEntry(listing, secret)),
-      ...listings.filter(isCounted).map((listing) => this.#count(listing, 1)),
       ...this.#dueChanges(undefined, secret),
     ]);
     if (outcome instanceof GuardFailed) {
@@ -250,12 +286,11 @@ export class DynamoSecretStore implements SecretStore {
     const versions = this.#versionKeys(previous);
     const listings = listingsOf(previous);
     return (
-      (await transact(this.#db, [
+      (await this.#transactMembership(previous, -1, [
         this.#guardedHead(previous, { ...toHead(previous), deletion, [TTL_ATTRIBUTE]: ttl }),
         // The versions go with the head when TTL purges: secret data must not outlive the secret.
         ...versions.map((key) => this.#setTtl(key, ttl)),
         ...listings.map((listing) => this.#deleteEntry(listing, previous)),
-        ...listings.filter(isCounted).map((listing) => this.#count(listing, -1)),
         ...this.#dueChanges(previous, undefined),
       ])) === true
     );
@@ -266,11 +301,10 @@ export class DynamoSecretStore implements SecretStore {
     const versions = this.#versionKeys(previous);
     const listings = listingsOf(previous);
     return (
-      (await transact(this.#db, [
+      (await this.#transactMembership(restored, 1, [
         this.#guardedHead(previous, toHead(restored)),
         ...versions.map((key) => this.#setTtl(key, undefined)),
         ...listings.map((listing) => this.#putEntry(listing, restored)),
-        ...listings.filter(isCounted).map((listing) => this.#count(listing, 1)),
         ...this.#dueChanges(undefined, restored),
       ])) === true
     );
@@ -280,30 +314,31 @@ export class DynamoSecretStore implements SecretStore {
     const versions = this.#versionKeys(previous);
     // A soft-deleted secret already left its listings.
     const listings = previous.deletion ? [] : listingsOf(previous);
-    return (
-      (await transact(this.#db, [
-        {
-          Delete: {
-            TableName: this.#table,
-            Key: headKey(previous),
-            ConditionExpression: 'revision = :expected',
-            ExpressionAttributeValues: { ':expected': previous.revision ?? 0 },
-          },
+    const items: TransactItem[] = [
+      {
+        Delete: {
+          TableName: this.#table,
+          Key: headKey(previous),
+          ConditionExpression: 'revision = :expected',
+          ExpressionAttributeValues: { ':expected': previous.revision ?? 0 },
         },
-        ...versions.map((key) => ({ Delete: { TableName: this.#table, Key: key } })),
-        { Delete: { TableName: this.#table, Key: rotationKey(previous) } },
-        ...listings.map((listing) => this.#deleteEntry(listing, previous)),
-        ...listings.filter(isCounted).map((listing) => this.#count(listing, -1)),
-        ...this.#dueChanges(previous, undefined),
-      ])) === true
-    );
+      },
+      ...versions.map((key) => ({ Delete: { TableName: this.#table, Key: key } })),
+      { Delete: { TableName: this.#table, Key: rotationKey(previous) } },
+      ...listings.map((listing) => this.#deleteEntry(listing, previous)),
+      ...this.#dueChanges(previous, undefined),
+    ];
+    const outcome = previous.deletion
+      ? await transact(this.#db, items)
+      : await this.#transactMembership(previous, -1, items);
+    return outcome === true;
   }
 
   /**
-   * A page of a name-ordered listing. DynamoDB cannot skip items, so a page at `offset` reads the
-   * items before it: the first page runs beside the count, a deeper page reads the count first
-   * (consistently, as it steers the read) and walks in from the nearer end, so the last page costs
-   * what the first does and no page reads more than half the listing.
+   * A page of a name-ordered listing. The first page runs beside the count; a deeper one reads the
+   * listing's directory and then only the bucket holding its offset (see listing-index.ts), so its
+   * cost does not grow with the offset. A listing whose directory does not add up (written before
+   * the index existed, or read mid-write) is walked from its nearer end instead.
    */
   async page(
     listing: Listing,
@@ -311,39 +346,51 @@ export class DynamoSecretStore implements SecretStore {
     limit: number,
     descending: boolean,
   ): Promise<Page<SecretMetadata>> {
-    const read = (fromStart: boolean, wanted: number) =>
-      this.#queryAll(
-        {
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': entryPk(listing) },
-          ScanIndexForward: fromStart !== descending,
-        },
-        wanted,
-      );
     if (offset === 0) {
-      const [count, entries] = await Promise.all([this.#countOf(listing, false), read(true, limit)]);
+      const [count, entries] = await Promise.all([
+        this.#countOf(listing, false),
+        this.#queryAll({ ...entriesIn(listing, ''), ScanIndexForward: !descending }, limit),
+      ]);
       return { count, items: entries.slice(0, limit).map(fromEntry) };
     }
-    const count = await this.#countOf(listing, true);
-    const fromEnd = count - offset;
-    if (fromEnd <= 0) return { count, items: [] };
-    if (fromEnd < offset + limit) {
-      const tail = (await read(false, fromEnd)).reverse();
-      return { count, items: tail.slice(0, limit).map(fromEntry) };
+    const directory = await this.#index.directory(listing);
+    const { count } = directory;
+    // The page as ascending positions [start, end).
+    const start = descending ? Math.max(0, count - offset - limit) : offset;
+    const end = descending ? count - offset : Math.min(count, offset + limit);
+    if (end <= start) return { count, items: [] };
+    const located = ListingIndex.locate(directory, start);
+    const entries = located
+      ? await this.#readFrom(listing, located, end - start)
+      : await this.#walk(listing, count, start, end);
+    return { count, items: (descending ? entries.reverse() : entries).map(fromEntry) };
+  }
+
+  /** `wanted` entries from a located position, reading from the nearer end of its bucket. */
+  async #readFrom(listing: Listing, { bucket, skip }: Located, wanted: number): Promise<Item[]> {
+    const toBucketEnd = bucket.n - skip;
+    if (skip <= toBucketEnd) {
+      const entries = await this.#queryAll(entriesIn(listing, bucket.lo), skip + wanted);
+      return entries.slice(skip, skip + wanted);
     }
-    const entries = await read(true, offset + limit);
-    return { count, items: entries.slice(offset, offset + limit).map(fromEntry) };
+    const [back, on] = await Promise.all([
+      this.#queryAll({ ...entriesIn(listing, '', bucket.hi), ScanIndexForward: false }, toBucketEnd),
+      bucket.hi !== undefined && wanted > toBucketEnd
+        ? this.#queryAll(entriesIn(listing, bucket.hi), wanted - toBucketEnd)
+        : [],
+    ]);
+    return [...back.reverse(), ...on].slice(0, wanted);
+  }
+
+  /** Without a directory: reads up to the page from whichever end of the listing is nearer. */
+  async #walk(listing: Listing, count: number, start: number, end: number): Promise<Item[]> {
+    if (start <= count - end) return (await this.#queryAll(entriesIn(listing, ''), end)).slice(start, end);
+    const tail = await this.#queryAll({ ...entriesIn(listing, ''), ScanIndexForward: false }, count - start);
+    return tail.reverse().slice(0, end - start);
   }
 
   async entries(listings: readonly Listing[]): Promise<SecretMetadata[]> {
-    const pages = await Promise.all(
-      listings.map((listing) =>
-        this.#queryAll({
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': entryPk(listing) },
-        }),
-      ),
-    );
+    const pages = await Promise.all(listings.map((listing) => this.#queryAll(entriesIn(listing, ''))));
     return pages.flat().map(fromEntry);
   }
 

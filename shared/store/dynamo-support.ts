@@ -50,18 +50,22 @@ export function translate(error: unknown): unknown {
   return error;
 }
 
-/** A transaction failed on the condition of its first item (the one that guards the write). */
+/** A transaction failed on the condition of one of its items: the first is the one guarding the write. */
 export class GuardFailed {
   /** The guarded item as it was, when DynamoDB returned it. */
   readonly existing: Item | undefined;
-  constructor(existing: Item | undefined) {
+  /** Which item's condition failed. */
+  readonly index: number;
+  constructor(existing: Item | undefined, index = 0) {
     this.existing = existing;
+    this.index = index;
   }
 }
 
 /**
  * Runs a transaction whose first item carries the guarding condition. Returns GuardFailed when that
- * condition fails; conflicts with concurrent transactions are retried with jittered backoff.
+ * or another item's condition fails; conflicts with concurrent transactions are retried with
+ * jittered backoff.
  */
 export async function transact(
   db: DynamoDBDocumentClient,
@@ -73,10 +77,10 @@ export async function transact(
       return true;
     } catch (error) {
       const reasons = cancellationReasons(error);
-      const [guard] = reasons ?? [];
+      const failed = reasons?.findIndex((reason) => reason.Code === 'ConditionalCheckFailed') ?? -1;
+      const guard = reasons?.[failed];
       // The document client does not unmarshall items carried by errors.
-      if (guard?.Code === 'ConditionalCheckFailed')
-        return new GuardFailed(guard.Item && unmarshall(guard.Item as never));
+      if (guard) return new GuardFailed(guard.Item && unmarshall(guard.Item as never), failed);
       if (!reasons?.some((reason) => reason.Code === 'TransactionConflict')) throw translate(error);
       if (attempt >= TRANSACTION_ATTEMPTS) throw new VersionConflictError();
       await sleep(Math.random() * 10 * 2 ** attempt);

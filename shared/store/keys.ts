@@ -6,11 +6,12 @@
  *   version  same pk                                   sk v#<10 digits>   one immutable version
  *   entry    pk L#shared | L#o:<owner> | L#r:<role>    sk <name>          listing metadata, no data
  *   counter  pk C#shared | C#o:<owner>                 sk "count"         n
+ *   bucket   same pk as its counter                    sk b#<lowest name> n, hi: the listing's directory
  *   audit    pk A#shared#<name> | A#o:<owner>#<name>   sk e#<12 digits>   hash-chained audit entry
  *
  * Entries are the listings: a manager's page of all shared secrets, a user's personal secrets,
- * and the shared secrets naming a role. Each is a name-ordered partition, so a page costs what it
- * reads, not the size of the table. Audit entries are also indexed by day (GSI `byDay`).
+ * and the shared secrets naming a role. Each is a name-ordered partition; the counted ones keep a
+ * directory of name ranges (listing-index.ts), so a page at any offset costs what it reads. Audit entries are also indexed by day (GSI `byDay`).
  */
 import type { Due, SecretMetadata, SecretRef } from '../domain/model.ts';
 import type { Listing } from '../domain/ports.ts';
@@ -65,10 +66,17 @@ export function listingId(listing: Listing): string {
   }
 }
 
-export const entryPk = (listing: Listing): string => `L#${listingId(listing)}`;
+/** Listing entries and listing counters (with their directories) start so: IAM names these prefixes. */
+export const ENTRY_KEY_PREFIX = 'L#';
+export const COUNTER_KEY_PREFIX = 'C#';
+
+export const entryPk = (listing: Listing): string => `${ENTRY_KEY_PREFIX}${listingId(listing)}`;
 
 /** Only shared and per-owner listings keep a count: they are the ones paged directly. */
-export const counterKey = (listing: Listing) => ({ pk: `C#${listingId(listing)}`, sk: COUNT });
+export const counterKey = (listing: Listing) => ({
+  pk: `${COUNTER_KEY_PREFIX}${listingId(listing)}`,
+  sk: COUNT,
+});
 export const isCounted = (listing: Listing): boolean => listing.kind !== 'role';
 
 /** Every listing a secret appears in. */

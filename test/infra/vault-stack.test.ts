@@ -164,8 +164,16 @@ describe('least privilege per function', () => {
       const onIndex = (s: Statement) => JSON.stringify(s.Resource).includes('/index/');
       const onIdempotencyKeys = (s: Statement) =>
         JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["IDEM#*"]');
-      const general = statements.filter((s) => !onAuditKeys(s) && !onIndex(s) && !onIdempotencyKeys(s));
+      const onListingKeys = (s: Statement) =>
+        JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["C#*","L#*"]');
+      const general = statements.filter(
+        (s) => !onAuditKeys(s) && !onIndex(s) && !onIdempotencyKeys(s) && !onListingKeys(s),
+      );
       expect(statements.filter(onIdempotencyKeys).length).toBe(operation.idempotency ? 1 : 0);
+      // Writers that move listing membership read only listing keys beyond their own actions.
+      expect(statements.filter(onListingKeys).flatMap(actionsOf).sort()).toEqual(
+        operation.movesListings ? ['dynamodb:GetItem', 'dynamodb:Query'] : [],
+      );
       const dynamo = general
         .flatMap(actionsOf)
         .filter((action) => action.startsWith('dynamodb:'))

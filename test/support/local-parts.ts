@@ -35,6 +35,8 @@ export async function localParts(cache = { maxKeys: 100, ttlSeconds: 60 }): Prom
     kmsEndpoint,
     dataKeyCache: cache,
     maxVersions: 5,
+    // Tiny buckets, so that every suite splits and merges listing buckets as it goes.
+    listingBucketSplitAt: 4,
     auditRetentionDays: 30,
     expiryWarningSeconds: 3600,
     rotationStepAttempts: 2,

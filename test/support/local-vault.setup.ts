@@ -28,6 +28,8 @@ export default async function setup(project: TestProject) {
     ['infra/local/start.ts', '--in-memory', '--port', '0', '--state-dir', stateDir, '--sweep-seconds', '1'],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Tiny listing buckets, so that the suite's writes split and merge them as they go.
+      env: { ...process.env, LISTING_BUCKET_SPLIT_AT: '4' },
     },
   );
   child.stdout.pipe(log);

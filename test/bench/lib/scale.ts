@@ -11,6 +11,7 @@ import type { VaultDeps } from '../../../shared/domain/ports.ts';
 import { searchSecrets } from '../../../shared/domain/search-secrets.ts';
 import { DynamoSecretStore } from '../../../shared/store/dynamo-secret-store.ts';
 import { counterKey, entryPk } from '../../../shared/store/keys.ts';
+import { ListingIndex } from '../../../shared/store/listing-index.ts';
 import { sample } from './stats.ts';
 
 export interface ScaleRow {
@@ -79,6 +80,8 @@ async function seed(db: DynamoDBDocumentClient, table: string, size: number): Pr
   };
   await Promise.all(Array.from({ length: 16 }, worker));
   await db.send(new PutCommand({ TableName: table, Item: { ...counterKey({ kind: 'shared' }), n: size } }));
+  // Written behind the store's back, so the listing's directory is built as for a migrated table.
+  await new ListingIndex(db, table).rebuild({ kind: 'shared' });
 }
 
 export async function measureScale(
@@ -102,10 +105,7 @@ export async function measureScale(
     const cases: Array<[string, () => Promise<unknown>]> = [
       ['list, first page (manager)', () => listSecrets(deps, manager, { offset: 0, limit: 100 })],
       ['list, page at offset 900 (manager)', () => listSecrets(deps, manager, { offset: 900, limit: 100 })],
-      [
-        'list, middle page (manager; the worst case)',
-        () => listSecrets(deps, manager, { offset: size / 2, limit: 100 }),
-      ],
+      ['list, middle page (manager)', () => listSecrets(deps, manager, { offset: size / 2, limit: 100 })],
       ['list, last page (manager)', () => listSecrets(deps, manager, { offset: size - 100, limit: 100 })],
       [
         'search, one role of 100 secrets (user)',
@@ -120,8 +120,8 @@ export async function measureScale(
       meter.rcu = 0;
       await run();
       const rcu = meter.rcu;
-      // Reading half or all of the listing is slow by design at 10k and 100k: fewer samples there.
-      const readsListing = label.includes('keyword') || label.includes('middle');
+      // A keyword search reads the whole listing: slow by design at 10k and 100k, fewer samples there.
+      const readsListing = label.includes('keyword');
       const timing = await sample(size >= 10_000 && readsListing ? 3 : iterations, run, 1);
       rows.push({ secrets: size, case: label, medianMs: timing.median, rcu });
     }
