@@ -63,59 +63,91 @@ const ERRORS: Record<string, { description: string; codes: string[] }> = {
     codes: ['GENERAL_ERROR', 'DATA_INTEGRITY_ERROR', 'CONFIGURATION_ERROR'],
   },
   '502': {
-    description: 'A rotation step failed (the current version is unchanged)',
-    codes: ['INTRA_SERVICE_COMMUNICATION_ERROR'],
+    description:
+      'The gateway could not complete the request (GENERAL_ERROR), or a rotation step failed ' +
+      '(INTRA_SERVICE_COMMUNICATION_ERROR; the current version is unchanged)',
+    codes: ['GENERAL_ERROR', 'INTRA_SERVICE_COMMUNICATION_ERROR'],
   },
   '503': {
     description: 'DynamoDB or KMS is throttled or unavailable: retry after Retry-After seconds',
     codes: ['DATABASE_ERROR', 'INTRA_SERVICE_COMMUNICATION_ERROR'],
   },
+  '504': { description: 'The gateway timed out waiting for the function; retry', codes: ['GENERAL_ERROR'] },
 };
+
+/** Response headers, documented once and named by the responses that carry them. */
+const HEADERS: Record<string, Json> = {
+  ETag: {
+    description: 'The version as a strong entity tag ("3"): send it back in If-Match to write safely',
+    schema: { type: 'string', pattern: '^"\\d+"$' },
+  },
+  Location: { description: 'Where the new secret is read', schema: { type: 'string' } },
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+  'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750)', schema: { type: 'string' } },
+  Allow: { description: 'The methods this path allows', schema: { type: 'string' } },
+  'X-Request-Id': { description: 'The trace id, also in the error body', schema: { type: 'string' } },
+};
+const ERROR_HEADERS: Record<string, string[]> = {
+  '401': ['WWW-Authenticate'],
+  '405': ['Allow'],
+  '429': ['Retry-After'],
+  '503': ['Retry-After'],
+};
+const headerRefs = (names: readonly string[], required: (name: string) => boolean = () => false) =>
+  Object.fromEntries(
+    names.map((name) => [
+      name,
+      required(name) ? { ...HEADERS[name], required: true } : { $ref: `#/components/headers/${name}` },
+    ]),
+  );
+
+/** Only operations that hand out secret data refuse it once the secret has expired. */
+const READS_DATA = new Set(['get-secret', 'get-user-secret', 'batch-get-secrets']);
+const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem']);
 
 /** Which failures an operation can produce, from what its row declares. */
 function errorStatuses(operation: Operation): string[] {
-  const statuses = new Set(['400', '405', '429', '500']);
+  // The gateway may answer any route with 413 (too large), 429 (throttled), 502 or 504 (integration).
+  const statuses = new Set(['400', '405', '413', '429', '500', '502', '504']);
   const add = (...more: string[]) => {
     for (const status of more) statuses.add(status);
   };
   if (operation.scopes.length > 0) add('401', '403', '503');
-  if (operation.path.includes('{name+}') || operation.path.includes('{user_id}')) statuses.add('404');
-  if (operation.request.body) add('413', '415');
+  if (operation.path.includes('{name+}') || operation.path.includes('{user_id}')) add('404');
+  if (operation.request.body) add('415');
   // A rule of the vault can refuse any change (restore outside the window, rotate without a rotator, ...).
-  if (operation.method !== 'GET') statuses.add('422');
-  if (operation.method !== 'GET' && operation.path.includes('secrets')) statuses.add('409');
-  if (operation.request.headers) statuses.add('412');
-  if (
-    operation.id.includes('get-secret') ||
-    operation.id.includes('get-user-secret') ||
-    operation.id === 'batch-get-secrets'
-  )
-    statuses.add('410');
-  if (operation.invokesRotators) statuses.add('502');
+  if (operation.method !== 'GET') add('422');
+  // Taken names and writers that kept colliding: only operations that write.
+  if (operation.table.some((action) => WRITES.has(action))) add('409');
+  if (operation.request.headers) add('412');
+  if (READS_DATA.has(operation.id)) add('410');
   return [...statuses].sort();
 }
 
 function parameters(operation: Operation): Json[] {
   const params: Json[] = [];
+  const shapeOf = (schema: z.ZodType | undefined) =>
+    schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
+  const pathShape = shapeOf(operation.request.path);
   for (const [, name, greedy] of operation.path.matchAll(/\{(\w+)(\+?)\}/g)) {
+    const schema = name && pathShape[name];
     params.push({
       name,
       in: 'path',
       required: true,
-      schema: { type: 'string' },
+      schema: schema ? schemaOf(schema, 'input') : { type: 'string' },
       ...(greedy && { description: 'A secret name; it may contain "/", sent as %2F or as is' }),
     });
   }
-  const shapeOf = (schema: z.ZodType | undefined) =>
-    schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
-  for (const name of Object.keys(shapeOf(operation.request.query)))
-    params.push({ name, in: 'query', required: false, schema: { type: 'string' } });
-  for (const name of Object.keys(shapeOf(operation.request.headers))) {
+  // Typed as the vault parses them, so generated clients send integers, enums and booleans.
+  for (const [name, schema] of Object.entries(shapeOf(operation.request.query)))
+    params.push({ name, in: 'query', required: false, schema: schemaOf(schema, 'input') });
+  for (const [name, schema] of Object.entries(shapeOf(operation.request.headers))) {
     params.push({
       name: name.replace(/(^|-)(\w)/g, (m) => m.toUpperCase()),
       in: 'header',
       required: false,
-      schema: { type: 'string' },
+      schema: schemaOf(schema, 'input'),
     });
   }
   return params;
@@ -147,6 +179,12 @@ export function openApiDocument(serverUrl = API_BASE): Json {
       responses: {
         [String(operation.successStatus)]: {
           description: 'Success',
+          headers: headerRefs(
+            ['X-Request-Id', ...(operation.successHeaders ?? [])],
+            // A write that removed the secret has no version, so no ETag; reads and creates always have one.
+            (name) =>
+              name !== 'X-Request-Id' && (operation.method === 'GET' || operation.successStatus === 201),
+          ),
           content: { 'application/json': { schema: schemaOf(operation.response, 'output') } },
         },
         ...Object.fromEntries(
@@ -174,6 +212,7 @@ export function openApiDocument(serverUrl = API_BASE): Json {
           description: 'A JWT with the PrivX scopes in `scope` or `scp`.',
         },
       },
+      headers: HEADERS,
       schemas: {
         Error: schemaOf(ErrorResponse, 'output'),
         Problem: schemaOf(ProblemResponse, 'output'),
@@ -184,6 +223,7 @@ export function openApiDocument(serverUrl = API_BASE): Json {
           `E${status}`,
           {
             description: `${description}. error_code: ${codes.join(', ')}`,
+            headers: headerRefs(['X-Request-Id', ...(ERROR_HEADERS[status] ?? [])]),
             // The shape, narrowed to the codes this status carries (a 3.1 $ref may have siblings).
             content: {
               'application/json': { schema: withCodes('Error', codes) },

@@ -24,6 +24,9 @@ export interface RequestSchemas {
   body?: z.ZodType;
 }
 
+/** Headers a success response carries beside its body (`ETag` on writes only when a version was written). */
+export type SuccessHeader = 'ETag' | 'Location';
+
 export interface Operation {
   /** Also the handler folder: `lambdas/<id>/handler.ts`. */
   id: string;
@@ -34,6 +37,8 @@ export interface Operation {
   /** Any one of these scopes admits the caller; empty: served without a token. */
   scopes: readonly Scope[];
   successStatus: 200 | 201;
+  /** Documented in OpenAPI and checked against every response of the end-to-end tests. */
+  successHeaders?: readonly SuccessHeader[];
   request: RequestSchemas;
   response: z.ZodType;
   table: readonly TableAction[];
@@ -99,6 +104,7 @@ export const operations = {
     summary: 'Create a shared secret',
     scopes: ['vaultAdd', 'vaultManage', 'admin', 'service'],
     successStatus: 201,
+    successHeaders: ['Location', 'ETag'],
     request: { headers: s.CreateHeaders, body: s.CreateSecretBody },
     response: s.NameResponse,
     table: CREATE,
@@ -114,6 +120,7 @@ export const operations = {
     summary: 'Get a shared secret (data only with a read role)',
     scopes: ['user', 'vaultManage'],
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.SecretPath, query: s.GetSecretQuery },
     response: s.SecretResponse,
     table: READ,
@@ -127,6 +134,7 @@ export const operations = {
     summary: 'Update a shared secret (write role or vaultManage)',
     scopes: ['user', 'vaultManage'],
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.SecretPath, headers: s.WriteHeaders, body: s.UpdateSecretBody },
     response: s.NameResponse,
     table: UPDATE,
@@ -140,6 +148,7 @@ export const operations = {
     summary: 'Delete a shared secret',
     scopes: ['admin', 'vaultManage'],
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.SecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
     response: s.NameResponse,
     table: DELETE,
@@ -154,6 +163,7 @@ export const operations = {
     summary: "A shared secret's metadata, never its data",
     scopes: ['user', 'vaultManage'],
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.SecretPath },
     response: s.SecretResponse,
     table: READ,
@@ -203,6 +213,7 @@ export const operations = {
     summary: 'Create a personal secret',
     scopes: PERSONAL,
     successStatus: 201,
+    successHeaders: ['Location', 'ETag'],
     request: { path: s.UserPath, headers: s.CreateHeaders, body: s.CreateSecretBody },
     response: s.NameResponse,
     table: CREATE,
@@ -218,6 +229,7 @@ export const operations = {
     summary: 'Get a personal secret (data for its owner only)',
     scopes: PERSONAL,
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.UserSecretPath, query: s.GetSecretQuery },
     response: s.SecretResponse,
     table: READ,
@@ -231,6 +243,7 @@ export const operations = {
     summary: 'Update a personal secret',
     scopes: PERSONAL,
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.UserSecretPath, headers: s.WriteHeaders, body: s.UpdateSecretBody },
     response: s.NameResponse,
     table: UPDATE,
@@ -244,6 +257,7 @@ export const operations = {
     summary: 'Delete a personal secret',
     scopes: PERSONAL,
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.UserSecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
     response: s.NameResponse,
     table: DELETE,
@@ -258,6 +272,7 @@ export const operations = {
     summary: "A personal secret's metadata",
     scopes: PERSONAL,
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.UserSecretPath },
     response: s.SecretResponse,
     table: READ,
@@ -297,6 +312,7 @@ export const operations = {
     summary: 'Restore a soft-deleted shared secret within its recovery window',
     scopes: ['admin', 'vaultManage'],
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.SecretPath },
     response: s.NameResponse,
     table: RESTORE,
@@ -311,6 +327,7 @@ export const operations = {
     summary: 'Restore a soft-deleted personal secret within its recovery window',
     scopes: PERSONAL,
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.UserSecretPath },
     response: s.NameResponse,
     table: RESTORE,
@@ -377,6 +394,7 @@ export const operations = {
     summary: 'Rotate a shared secret now (create, set, test, finish)',
     scopes: ['user', 'vaultManage'],
     successStatus: 200,
+    successHeaders: ['ETag'],
     request: { path: s.SecretPath },
     response: s.NameResponse,
     table: ROTATE,

@@ -172,6 +172,8 @@ function toEvent(
 ): ApiEvent {
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+  // As API Gateway does, the scheme the client used (there always https; here plain http).
+  pairs.push(['X-Forwarded-Proto', 'http']);
   const multiValueHeaders = group(pairs);
   const multiValueQuery = group(url.searchParams);
   const last = (values: Record<string, string[]>) =>
@@ -198,7 +200,8 @@ function toEvent(
       resourceId: operation.id,
       resourcePath: resource,
       httpMethod: operation.method,
-      path: `/local${url.pathname}`,
+      // The path as the client sent it: here no stage segment precedes the routes.
+      path: url.pathname,
       protocol: `HTTP/${req.httpVersion}`,
       identity: {
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',

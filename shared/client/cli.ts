@@ -3,22 +3,23 @@
  * `secrets`: the vault from a shell, on the typed client.
  *
  *   secrets login [--sub alice --scopes user,vaultAdd --roles ops]   mint a local dev token and keep it
- *   secrets ls [--search <keywords>]              secrets you may list
+ *   secrets ls [--search <keywords>] [--owner <user id>]   secrets you may list (--owner: personal ones)
  *   secrets get <name> [--version N] [--stage previous|pending] [--reveal | --field <key>]
  *   secrets put <name> (--data <json> | --data-stdin) [--read-role r]... [--write-role w]...
  *   secrets rm <name> [--recovery-days N] [--force]
  *   secrets restore <name> | rotate <name> | history <name>
- *   secrets audit [--secret <name>] [--actor <id>] [--since <RFC 3339>]
+ *   secrets audit [--secret <name>] [--actor <id>] [--since <RFC 3339>] [--limit N (default 100)]
  *
  * Options: --url (or VAULT_URL), --token (or VAULT_TOKEN, or the token `login` saved), --output json|table.
- * Secret values are printed only with --reveal or --field. Exit codes: 0 ok, 2 usage, 3 not found,
- * 4 not allowed (401/403), 5 conflict (409/412), 6 invalid input (400/410/413/415/422),
- * 7 unavailable (429/5xx, network), 1 anything else.
+ * Secret values are printed only with --reveal or --field: a plain `get` reads only the metadata, so
+ * the value never leaves the vault. Errors go to stderr (as JSON with --output json). Exit codes:
+ * 0 ok, 2 usage, 3 not found, 4 not allowed (401/403), 5 conflict (409/412), 6 invalid input
+ * (400/410/413/415/422), 7 unavailable (429/5xx, network), 1 anything else.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Secret, VaultApiError, VaultClient } from './vault-client.ts';
+import { type AuditPage, type Secret, VaultApiError, VaultClient } from './vault-client.ts';
 
 const USAGE =
   'usage: secrets <login|ls|get|put|rm|restore|rotate|history|audit> [name] [options] (see the header of shared/client/cli.ts)';
@@ -46,6 +47,11 @@ export function exitCodeOf(error: unknown): number {
 
 class UsageError extends Error {}
 
+function integer(option: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${option} must be a whole number`);
+  return Number(value);
+}
+
 const list = (values: string[] | undefined) =>
   (values ?? []).flatMap((value) => value.split(',')).filter(Boolean);
 
@@ -66,20 +72,14 @@ function table(rows: Array<Record<string, unknown>>, columns: string[]): string 
   ].join('\n');
 }
 
-/** Never prints a value unless asked: the data becomes a list of its field names. */
-const masked = (secret: Secret) => {
-  const { data, ...rest } = secret;
-  return data === undefined
-    ? rest
-    : { ...rest, data: Object.fromEntries(Object.keys(data).map((key) => [key, '********'])) };
-};
-
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
   stdin: () => Promise<string>;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** For tests: the fetch the client uses. */
+  fetch?: typeof fetch;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -105,6 +105,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         secret: { type: 'string' },
         actor: { type: 'string' },
         since: { type: 'string' },
+        owner: { type: 'string' },
+        limit: { type: 'string' },
         sub: { type: 'string', default: 'cli' },
         scopes: { type: 'string', default: 'user,vaultAdd,vaultManage,admin' },
         roles: { type: 'string', default: '' },
@@ -149,22 +151,36 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const client = new VaultClient({
       baseUrl: values.url ?? io.env.VAULT_URL ?? 'http://127.0.0.1:8080/vault/api/v1',
       token,
+      ...(io.fetch && { fetch: io.fetch }),
     });
     const columns = ['name', 'version', 'updated', 'updated_by'];
 
     switch (command) {
       case 'ls': {
         const items: Secret[] = [];
+        const owner = values.owner;
         const source = values.search
-          ? client.searchSecrets({ keywords: values.search })
-          : client.listSecrets();
+          ? client.searchSecrets({
+              keywords: values.search,
+              ...(owner !== undefined && { owner_id: [owner], filter: 'personal' }),
+            })
+          : client.listSecrets(owner === undefined ? {} : { owner });
         for await (const secret of source) items.push(secret);
         print(items, columns);
         return EXIT.ok;
       }
       case 'get': {
+        const owner = values.owner === undefined ? {} : { owner: values.owner };
+        // Without --reveal or --field nothing needs the value: read the metadata only.
+        if (!values.reveal && values.field === undefined) {
+          if (values.version !== undefined || values.stage !== undefined)
+            throw new UsageError('--version and --stage need --reveal or --field');
+          print(await client.getMetadata(needName(), owner), columns);
+          return EXIT.ok;
+        }
         const secret = await client.getSecret(needName(), {
-          ...(values.version !== undefined && { version: Number(values.version) }),
+          ...owner,
+          ...(values.version !== undefined && { version: integer('--version', values.version) }),
           ...(values.stage !== undefined && { stage: values.stage as 'previous' | 'pending' }),
         });
         if (values.field !== undefined) {
@@ -174,7 +190,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           io.out(typeof value === 'string' ? value : JSON.stringify(value));
           return EXIT.ok;
         }
-        print(values.reveal ? secret : masked(secret), [...columns, 'data']);
+        print(secret, [...columns, 'data']);
         return EXIT.ok;
       }
       case 'put': {
@@ -192,7 +208,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           const created = await client.createSecret(needName(), input, { onlyIfAbsent: true });
           print(created, ['name']);
         } catch (error) {
-          if (!(error instanceof VaultApiError) || error.status !== 412) throw error;
+          // Taken (412), or a caller who may write this secret but not create secrets (403): update.
+          if (!(error instanceof VaultApiError) || (error.status !== 412 && error.status !== 403))
+            throw error;
           print(await client.updateSecret(needName(), input), ['name', 'version']);
         }
         return EXIT.ok;
@@ -215,6 +233,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         print(await client.rotateSecret(needName()), ['name', 'version']);
         return EXIT.ok;
       case 'history':
+        // A secret keeps at most 50 versions (MAX_VERSIONS): one page holds them all.
         print((await client.versions(needName(), { limit: 100 })).items, [
           'version',
           'created',
@@ -222,19 +241,27 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           'data_version',
         ]);
         return EXIT.ok;
-      case 'audit':
-        print(
-          (
-            await client.audit({
-              secret: values.secret,
-              actor: values.actor,
-              since: values.since,
-              limit: 100,
-            })
-          ).items,
-          ['seq', 'at', 'action', 'outcome', 'secret', 'actor', 'version'],
-        );
+      case 'audit': {
+        const limit = values.limit === undefined ? 100 : integer('--limit', values.limit);
+        const records: AuditPage['items'] = [];
+        const filter = {
+          secret: values.secret,
+          actor: values.actor,
+          since: values.since,
+          owner: values.owner,
+        };
+        for await (const record of client.auditRecords(filter, { pageSize: Math.min(limit, 100) })) {
+          if (records.length === limit) {
+            io.err(
+              `more records than --limit ${limit}: narrow with --since, --secret or --actor, or raise --limit`,
+            );
+            break;
+          }
+          records.push(record);
+        }
+        print(records, ['seq', 'at', 'action', 'outcome', 'secret', 'actor', 'version']);
         return EXIT.ok;
+      }
       default:
         throw new UsageError(USAGE);
     }
@@ -250,11 +277,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(`not valid JSON: ${error.message}`);
       return EXIT.usage;
     }
-    io.err(
-      error instanceof VaultApiError
-        ? `${error.code}: ${error.message}${error.traceId ? ` (trace ${error.traceId})` : ''}`
-        : String(error),
-    );
+    // The options may not have parsed: read --output from the arguments themselves.
+    const at = argv.indexOf('--output');
+    const json = argv.includes('--output=json') || (at >= 0 && argv[at + 1] === 'json');
+    if (error instanceof VaultApiError)
+      io.err(
+        json
+          ? JSON.stringify({
+              status: error.status,
+              error_code: error.code,
+              error_message: error.message,
+              ...(error.property !== undefined && { property: error.property }),
+              ...(error.details.length > 0 && { details: error.details }),
+              ...(error.traceId !== undefined && { trace_id: error.traceId }),
+            })
+          : `${error.code}: ${error.message}${error.traceId ? ` (trace ${error.traceId})` : ''}`,
+      );
+    else io.err(String(error));
     return exitCodeOf(error);
   }
 }

@@ -9,12 +9,18 @@ import type { z } from 'zod';
 import type { ErrorCode } from '../domain/errors.ts';
 import type {
   AuditListResponse,
+  AuditQuery,
+  CreateSecretBody,
   ErrorResponse,
   NameResponse,
+  PagingQuery,
+  RotationBody,
   RotationResponse,
+  SearchSecretsBody,
   SecretListResponse,
   SecretResponse,
   ServiceStatusResponse,
+  UpdateSecretBody,
   VersionListResponse,
 } from '../schemas.ts';
 
@@ -27,18 +33,15 @@ export type Rotation = z.output<typeof RotationResponse>;
 export type ServiceStatus = z.output<typeof ServiceStatusResponse>;
 type ErrorBody = z.output<typeof ErrorResponse>;
 
-export interface Role {
-  id: string;
-}
-
-export interface SecretInput {
-  data?: Record<string, unknown>;
-  read_roles?: Role[] | null;
-  write_roles?: Role[] | null;
-  description?: string;
-  tags?: Array<{ key: string; value: string }>;
-  expires?: string;
-}
+// Requests are typed from the same schemas the vault validates them with.
+/** A new secret: the name travels as the first argument. */
+export type NewSecret = Omit<z.input<typeof CreateSecretBody>, 'name' | 'owner_id'>;
+/** A change: absent or null fields keep their stored value; `[]` clears roles, `""` the expiry. */
+export type SecretPatch = Omit<z.input<typeof UpdateSecretBody>, 'name' | 'owner_id'>;
+export type Search = z.input<typeof SearchSecretsBody>;
+export type RotationSettings = z.input<typeof RotationBody>;
+export type Paging = Partial<z.output<typeof PagingQuery>>;
+export type AuditFilter = Partial<z.output<typeof AuditQuery>>;
 
 /** The vault's error codes, plus the two a client meets before any answer arrives. */
 export type ClientErrorCode = ErrorCode | 'NETWORK_ERROR' | 'TIMEOUT';
@@ -66,6 +69,8 @@ export class VaultApiError extends Error {
   get notFound() {
     return this.status === 404;
   }
+  /** When the vault asked for a pause before the next try (429, 503), in milliseconds. */
+  retryAfterMs: number | undefined;
   get retryable() {
     return (
       this.status === 429 || this.status === 503 || this.code === 'NETWORK_ERROR' || this.code === 'TIMEOUT'
@@ -81,8 +86,13 @@ export interface ClientOptions {
   timeoutMs?: number;
   /** Retries after the first attempt for 429, 503 and network failures (default 3). */
   retries?: number;
-  /** Cache decrypted secrets; a cached value is reused for up to `maxStaleMs` before its version is checked again. */
-  cache?: { maxStaleMs: number };
+  /**
+   * Cache decrypted secrets in memory: a cached value is reused for up to `maxStaleMs` before its
+   * version is checked again; at most `maxEntries` (default 1000) are kept, least recently used out.
+   */
+  cache?: { maxStaleMs: number; maxEntries?: number };
+  /** The longest Retry-After the client waits out (default 60 s); a longer one fails the call at once. */
+  maxRetryAfterMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -103,11 +113,11 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** Retry-After in seconds or as an HTTP date (RFC 9110), capped so a bad header cannot stall a caller. */
+/** Retry-After in seconds or as an HTTP date (RFC 9110), in milliseconds; 0 when absent or unreadable. */
 export function retryAfterOf(header: string | null, now = Date.now()): number {
   if (!header) return 0;
-  const seconds = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
-  return Number.isFinite(seconds) ? Math.min(Math.max(seconds, 0), 60_000) : 0;
+  const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
+  return Number.isFinite(ms) ? Math.max(ms, 0) : 0;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -116,12 +126,14 @@ const path = (name: string) => encodeURIComponent(name);
 export class VaultClient {
   readonly #options: Required<Omit<ClientOptions, 'cache' | 'fetch'>> & Pick<ClientOptions, 'cache'>;
   readonly #fetch: typeof fetch;
+  /** In least-recently-used order (a Map keeps insertion order; a hit is moved to the end). */
   readonly #cache = new Map<string, { secret: Secret; checkedAt: number }>();
 
   constructor(options: ClientOptions) {
     this.#options = {
       timeoutMs: 10_000,
       retries: 3,
+      maxRetryAfterMs: 60_000,
       ...options,
       baseUrl: options.baseUrl.replace(/\/$/, ''),
     };
@@ -142,19 +154,31 @@ export class VaultClient {
     const cacheable = this.#options.cache && options.version === undefined && options.stage === undefined;
     const key = `${options.owner ?? ''}\u0000${name}`;
     const cached = cacheable ? this.#cache.get(key) : undefined;
-    if (cached && Date.now() - cached.checkedAt < this.#options.cache!.maxStaleMs) return cached.secret;
+    if (cached && Date.now() - cached.checkedAt < this.#options.cache!.maxStaleMs)
+      return this.#keep(key, cached);
     if (cached) {
       const { version } = await this.getMetadata(name, options);
       if (version === cached.secret.version) {
         cached.checkedAt = Date.now();
-        return cached.secret;
+        return this.#keep(key, cached);
       }
     }
     const secret = await this.#call<Secret>('GET', `${this.#secretPath(name, options.owner)}`, {
       query: { version: options.version, stage: options.stage },
     });
-    if (cacheable) this.#cache.set(key, { secret, checkedAt: Date.now() });
+    if (cacheable) this.#keep(key, { secret, checkedAt: Date.now() });
     return secret;
+  }
+
+  #keep(key: string, entry: { secret: Secret; checkedAt: number }): Secret {
+    this.#cache.delete(key);
+    this.#cache.set(key, entry);
+    const max = this.#options.cache?.maxEntries ?? 1000;
+    for (const oldest of this.#cache.keys()) {
+      if (this.#cache.size <= max) break;
+      this.#cache.delete(oldest);
+    }
+    return entry.secret;
   }
 
   getMetadata = (name: string, options: { owner?: string } = {}) =>
@@ -166,18 +190,14 @@ export class VaultClient {
     );
 
   /** Creates a secret; retries are safe because each call carries its own Idempotency-Key. */
-  createSecret = (
-    name: string,
-    input: SecretInput & { data: Record<string, unknown> },
-    options: { owner?: string; onlyIfAbsent?: boolean } = {},
-  ) =>
+  createSecret = (name: string, input: NewSecret, options: { owner?: string; onlyIfAbsent?: boolean } = {}) =>
     this.#call<Written>('POST', options.owner ? `/user/${path(options.owner)}/secrets` : '/secrets', {
       body: { name, ...input },
       headers: { 'Idempotency-Key': randomUUID(), 'If-None-Match': options.onlyIfAbsent ? '*' : undefined },
       retrySafe: true,
     });
 
-  updateSecret = (name: string, patch: SecretInput, options: { owner?: string; ifMatch?: number } = {}) =>
+  updateSecret = (name: string, patch: SecretPatch, options: { owner?: string; ifMatch?: number } = {}) =>
     this.#call<Written>('PUT', this.#secretPath(name, options.owner), {
       body: patch,
       headers: { 'If-Match': options.ifMatch === undefined ? undefined : `"${options.ifMatch}"` },
@@ -203,40 +223,31 @@ export class VaultClient {
 
   rotateSecret = (name: string) => this.#call<Written>('POST', `/rotate/secrets/${path(name)}`);
   getRotation = (name: string) => this.#call<Rotation>('GET', `/rotation/secrets/${path(name)}`);
-  setRotation = (name: string, settings: { rotator: Record<string, unknown>; schedule: string }) =>
+  setRotation = (name: string, settings: RotationSettings) =>
     this.#call<Rotation>('PUT', `/rotation/secrets/${path(name)}`, { body: settings });
 
-  versions = (name: string, page: { offset?: number; limit?: number } = {}) =>
+  versions = (name: string, page: Paging = {}) =>
     this.#call<Versions>('GET', `/versions/secrets/${path(name)}`, { query: page });
 
-  audit = (
-    query: {
-      secret?: string;
-      owner?: string;
-      actor?: string;
-      since?: string;
-      until?: string;
-      offset?: number;
-      limit?: number;
-    } = {},
-  ) => this.#call<AuditPage>('GET', '/audit', { query });
+  audit = (query: AuditFilter = {}) => this.#call<AuditPage>('GET', '/audit', { query });
 
-  /** Every shared secret the caller may list, page by page. */
-  listSecrets(options: { pageSize?: number } = {}): AsyncIterable<Secret> {
+  /** Every audit record matching the filter, page by page, oldest first. */
+  auditRecords(filter: Omit<AuditFilter, 'offset' | 'limit'> = {}, options: { pageSize?: number } = {}) {
+    return this.#pages((offset, limit) => this.audit({ ...filter, offset, limit }), options.pageSize);
+  }
+
+  /** Every shared secret the caller may list (or one user's personal secrets), page by page. */
+  listSecrets(options: { pageSize?: number; owner?: string } = {}): AsyncIterable<Secret> {
+    const route = options.owner ? `/user/${path(options.owner)}/secrets` : '/secrets';
     return this.#pages(
-      (offset, limit) => this.#call<SecretList>('GET', '/secrets', { query: { offset, limit } }),
+      (offset, limit) => this.#call<SecretList>('GET', route, { query: { offset, limit } }),
       options.pageSize,
     );
   }
 
   /** Every match of a search, page by page (paging and sorting in the query string, as the API wants). */
   searchSecrets(
-    search: {
-      keywords?: string;
-      filter?: string;
-      owner_id?: string[];
-      tags?: Array<{ key: string; value?: string }>;
-    } = {},
+    search: Search = {},
     options: { pageSize?: number; sortkey?: 'name' | 'created' | 'updated'; sortdir?: 'ASC' | 'DESC' } = {},
   ): AsyncIterable<Secret> {
     return this.#pages(
@@ -250,10 +261,10 @@ export class VaultClient {
     );
   }
 
-  async *#pages(
-    fetchPage: (offset: number, limit: number) => Promise<SecretList>,
+  async *#pages<T>(
+    fetchPage: (offset: number, limit: number) => Promise<{ count: number; items: T[] }>,
     pageSize = 100,
-  ): AsyncIterable<Secret> {
+  ): AsyncIterable<T> {
     for (let offset = 0; ; offset += pageSize) {
       const page = await fetchPage(offset, pageSize);
       yield* page.items;
@@ -292,6 +303,7 @@ export class VaultClient {
         if (response.ok) return body as T;
         error = new VaultApiError(response.status, body as Partial<ErrorBody>, `HTTP ${response.status}`);
         retryAfterMs = retryAfterOf(response.headers.get('retry-after'));
+        if (retryAfterMs > 0) error.retryAfterMs = retryAfterMs;
       } catch (caught) {
         const timeout = caught instanceof Error && caught.name === 'TimeoutError';
         error = new VaultApiError(
@@ -301,6 +313,8 @@ export class VaultClient {
         );
       }
       if (!error.retryable || !retrySafe || attempt >= this.#options.retries) throw error;
+      // Retrying sooner than asked would only be refused again; waiting longer stalls the caller.
+      if (retryAfterMs > this.#options.maxRetryAfterMs) throw error;
       // Full jitter, never sooner than the server asked.
       await sleep(Math.max(retryAfterMs, Math.random() * 200 * 2 ** attempt));
     }

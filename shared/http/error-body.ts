@@ -63,8 +63,24 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export const wantsProblem = (accept: string | undefined): boolean =>
-  /application\/problem\+json/i.test(accept ?? '');
+/**
+ * Whether the Accept header prefers problem details (RFC 9457) to plain JSON: named with a
+ * quality above 0 and at least that of application/json. `q=0` means "not this" (RFC 9110).
+ */
+export function wantsProblem(accept: string | undefined): boolean {
+  const quality = (type: string) => {
+    let best = -1;
+    for (const range of (accept ?? '').toLowerCase().split(',')) {
+      const [media, ...params] = range.split(';').map((part) => part.trim());
+      if (media !== type) continue;
+      const q = params.find((param) => param.startsWith('q='));
+      best = Math.max(best, q === undefined ? 1 : Number(q.slice(2)) || 0);
+    }
+    return best;
+  };
+  const problem = quality('application/problem+json');
+  return problem > 0 && problem >= quality('application/json');
+}
 
 export function asProblem(body: ErrorBody, status: number): ProblemBody {
   const { error_code, error_message, property, details, trace_id } = body;

@@ -124,5 +124,5 @@ export function vaultHandler<Op extends Operation>(operation: Op, route: Route<O
     },
   })
     .use(httpStack(operation, deps))
-    .handler(async (_event, context) => route(context.vault as VaultRequest<Op['request']>) as never);
+    .handler(async (event, context) => route(context.vault as VaultRequest<Op['request']>, event) as never);
 }

@@ -24,7 +24,8 @@ export type VaultContext = Context & { vault: VaultRequest };
 
 export type StackRequest = Request<ApiEvent, ApiResult, Error, VaultContext>;
 
-export type Route<Op extends Operation> = (request: VaultRequest<Op['request']>) => unknown;
+/** A route sees the parsed request; the raw event only for what describes the API itself (its URL). */
+export type Route<Op extends Operation> = (request: VaultRequest<Op['request']>, event: ApiEvent) => unknown;
 
 /** The request id API Gateway also puts in its own responses and access logs. */
 export const traceIdOf = (request: StackRequest): string =>

@@ -1,32 +1,39 @@
+import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { type CliIo, EXIT, runCli } from '../../shared/client/cli.ts';
+import { type CliIo, EXIT, exitCodeOf, runCli } from '../../shared/client/cli.ts';
 import { VaultApiError, VaultClient } from '../../shared/client/vault-client.ts';
 import { ProblemResponse } from '../../shared/schemas.ts';
 import { apiUrl, call, token, uniqueName } from '../support/http.ts';
+import { checkedFetch } from '../support/openapi-check.ts';
 
 let ops: string;
 let client: VaultClient;
 
 beforeAll(async () => {
   ops = await token({ sub: 'ops', scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'], roles: ['app'] });
-  client = new VaultClient({ baseUrl: apiUrl(''), token: ops });
+  // Every response the client and the CLI receive is checked against the served OpenAPI document.
+  client = new VaultClient({ baseUrl: apiUrl(''), token: ops, fetch: checkedFetch });
 });
 
-/** A fetch that fails the first `failures` calls with `status`, then passes through; it counts calls. */
-function flakyFetch(failures: number, status: number) {
-  const state = { calls: 0 };
+/**
+ * A fetch that fails the first `failures` calls with `status` (and Retry-After), then passes
+ * through to the vault; it records when each call came.
+ */
+function flakyFetch(failures: number, status: number, retryAfter = '0') {
+  const state = { calls: 0, at: [] as number[] };
   const wrapped: typeof fetch = async (input, init) => {
     state.calls++;
+    state.at.push(performance.now());
     if (state.calls <= failures) {
       return new Response(
         JSON.stringify({ error_code: 'DATABASE_ERROR', error_message: 'busy', trace_id: 't' }),
         {
           status,
-          headers: { 'Content-Type': 'application/json', 'Retry-After': '0' },
+          headers: { 'Content-Type': 'application/json', 'Retry-After': retryAfter },
         },
       );
     }
-    return fetch(input, init);
+    return checkedFetch(input, init);
   };
   return { wrapped, state };
 }
@@ -93,6 +100,22 @@ describe('typed client', () => {
       .catch((e) => e);
     expect(error).toMatchObject({ status: 503, retryable: true });
     expect(giveUp.state.calls).toBe(3);
+  });
+
+  it('waits as long as Retry-After asks before retrying, and gives up at once on a wait beyond its limit', async () => {
+    const name = uniqueName('client-retry-after');
+    await client.createSecret(name, { data: { v: 1 }, read_roles: [{ id: 'app' }] });
+    const patient = flakyFetch(1, 429, '1');
+    await new VaultClient({ baseUrl: apiUrl(''), token: ops, fetch: patient.wrapped }).getSecret(name);
+    expect(patient.state.calls).toBe(2);
+    // Not a speed figure: the retry must not come before the second the vault asked for.
+    expect(patient.state.at[1]! - patient.state.at[0]!).toBeGreaterThanOrEqual(990);
+    const tooLong = flakyFetch(1, 503, '3600');
+    const error = await new VaultClient({ baseUrl: apiUrl(''), token: ops, fetch: tooLong.wrapped })
+      .getSecret(name)
+      .catch((e) => e);
+    expect(error).toMatchObject({ status: 503, retryAfterMs: 3_600_000 });
+    expect(tooLong.state.calls).toBe(1);
   });
 
   it('times out a hung request', async () => {
@@ -169,10 +192,11 @@ describe('RFC 9457', () => {
     });
   });
 
-  it('the OpenAPI document is served', async () => {
+  it('the OpenAPI document is served with the absolute URL it was reached at, for generated clients', async () => {
     const document = await call('GET', '/openapi.json');
     expect(document.status).toBe(200);
     expect(document.json.openapi).toBe('3.1.0');
+    expect(document.json.servers).toEqual([{ url: apiUrl('') }]);
   });
 });
 
@@ -188,6 +212,7 @@ describe('secrets CLI', () => {
       stdin: async () => stdin,
       env: { VAULT_URL: apiUrl(''), VAULT_STATE_DIR: inject('vaultStateDir') },
       cwd: inject('vaultStateDir'),
+      fetch: checkedFetch,
     };
   }
   const run = async (args: string[], stdin?: string) => {
@@ -216,10 +241,17 @@ describe('secrets CLI', () => {
     expect((await run(['put', name, '--data-stdin'], '{"password":"cli-value-2"}')).code).toBe(EXIT.ok);
     const listed = await run(['ls', '--search', name, '--output', 'json']);
     expect(JSON.parse(listed.out).map((s: { name: string }) => s.name)).toEqual([name]);
+    const reads = async () =>
+      JSON.parse((await run(['audit', '--secret', name, '--output', 'json'])).out).filter(
+        (e: { action: string }) => e.action === 'read',
+      ).length;
+    const readsBefore = await reads();
     const masked = await run(['get', name]);
     expect(masked.code).toBe(EXIT.ok);
-    expect(masked.out).toContain('********');
+    expect(masked.out).toContain(name);
     expect(masked.out).not.toContain('cli-value');
+    // A plain get reads the metadata only: the value never left the vault, so no read was recorded.
+    expect(await reads()).toBe(readsBefore);
     expect((await run(['get', name, '--reveal', '--output', 'json'])).out).toContain('cli-value-2');
     expect((await run(['get', name, '--field', 'password'])).out).toBe('cli-value-2');
     expect((await run(['get', name, '--version', '1', '--field', 'password'])).out).toBe('cli-value-1');
@@ -245,5 +277,47 @@ describe('secrets CLI', () => {
     expect((await run(['get', uniqueName('cli-missing')])).code).toBe(EXIT.notFound);
     const offline = await runCli(['ls', '--url', 'http://127.0.0.1:9/vault/api/v1'], io());
     expect(offline).toBe(EXIT.unavailable);
+    // With --output json a script gets the error as JSON on stderr.
+    const missing = await run(['get', uniqueName('cli-missing'), '--output', 'json']);
+    expect(JSON.parse(missing.err)).toMatchObject({ status: 404, error_code: 'OBJECT_NOT_FOUND' });
+    const taken = uniqueName('cli-taken');
+    await client.createSecret(taken, { data: { v: 1 } });
+    const conflicting = await client
+      .updateSecret(taken, { data: { v: 2 } }, { ifMatch: 7 })
+      .catch((error) => error);
+    expect(exitCodeOf(conflicting)).toBe(EXIT.conflict);
+  });
+
+  it('put updates a secret for a writer who may not create secrets', async () => {
+    const name = uniqueName('cli-writer');
+    await client.createSecret(name, { data: { v: 'one' }, write_roles: [{ id: 'writers' }] });
+    const writer = await token({ sub: 'wendy', scopes: ['user'], roles: ['writers'] });
+    const put = await run(['put', name, '--data', '{"v":"two"}', '--token', writer, '--output', 'json']);
+    expect(put.code).toBe(EXIT.ok);
+    expect(JSON.parse(put.out)).toMatchObject({ name, version: 2 });
+  });
+
+  it('lists personal secrets with --owner', async () => {
+    const owner = uniqueName('olive').replaceAll('/', '-');
+    const own = await token({ sub: owner, scopes: ['user'] });
+    await new VaultClient({ baseUrl: apiUrl(''), token: own, fetch: checkedFetch }).createSecret(
+      'notes',
+      { data: { v: 1 } },
+      { owner },
+    );
+    const listed = await run(['ls', '--owner', owner, '--token', own, '--output', 'json']);
+    expect(listed.code).toBe(EXIT.ok);
+    expect(JSON.parse(listed.out).map((s: { name: string }) => s.name)).toContain('notes');
+  });
+
+  it('runs as a real process: exit code and stderr as a shell sees them', async () => {
+    const child = spawnSync(
+      process.execPath,
+      ['shared/client/cli.ts', 'get', uniqueName('cli-proc-missing'), '--token', ops],
+      { env: { ...process.env, VAULT_URL: apiUrl('') }, encoding: 'utf8' },
+    );
+    expect(child.status).toBe(EXIT.notFound);
+    expect(child.stderr).toContain('OBJECT_NOT_FOUND');
+    expect(child.stdout).toBe('');
   });
 });

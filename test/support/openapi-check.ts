@@ -26,20 +26,35 @@ function validatorFor(ref: string) {
   return validate;
 }
 
+export interface SeenResponse {
+  method: string;
+  url: string;
+  status: number;
+  headers: Pick<Headers, 'get'>;
+  /** The body as received. */
+  text: string;
+}
+
+type Responses = Record<string, { headers?: Record<string, { required?: boolean }> }>;
+
 /** Returns a description of what does not match, or undefined when the response conforms. */
-export function openApiMismatch(
-  method: string,
-  url: string,
-  status: number,
-  contentType: string | null,
-  body: unknown,
-): string | undefined {
+export function openApiMismatch({ method, url, status, headers, text }: SeenResponse): string | undefined {
   const path = new URL(url, 'http://x').pathname;
   if (!path.startsWith(API_BASE)) return undefined;
+  const contentType = headers.get('content-type') ?? '';
+  const problem = contentType.startsWith('application/problem+json');
+  if (!problem && !contentType.startsWith('application/json'))
+    return `${method} ${path} ${status}: content type ${contentType || 'none'} is not JSON`;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return `${method} ${path} ${status}: the body is not JSON`;
+  }
   const route = matchRoute(method, path);
-  const problem = contentType?.startsWith('application/problem+json') ?? false;
   // Failures made before any operation is chosen (unknown route, method) carry the plain shape.
   if (route.kind !== 'found') {
+    if (status !== 404 && status !== 405) return `${method} ${path} matched no route but answered ${status}`;
     const schema = problem ? 'Problem' : 'Error';
     const validate = validatorFor(pointer('components', 'schemas', schema));
     return validate(body)
@@ -48,11 +63,19 @@ export function openApiMismatch(
   }
   // Anything else must be a status the operation documents, with that status's schema and codes.
   const operationPath = route.operation.path.replace('{name+}', '{name}');
+  const operationMethod = route.operation.method.toLowerCase();
   const responses = (
     document.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>
-  )[operationPath]?.[route.operation.method.toLowerCase()]?.responses;
+  )[operationPath]?.[operationMethod]?.responses;
   if (!responses?.[String(status)])
     return `${method} ${operationPath} answered ${status}, which it does not document`;
+  const documented =
+    status >= 400
+      ? (document.components as { responses: Responses }).responses[`E${status}`]
+      : (responses as Responses)[String(status)];
+  for (const [name, header] of Object.entries(documented?.headers ?? {}))
+    if (header.required && headers.get(name) === null)
+      return `${method} ${operationPath} ${status}: the documented header ${name} is missing`;
   const ref =
     status >= 400
       ? pointer(
@@ -66,7 +89,7 @@ export function openApiMismatch(
       : pointer(
           'paths',
           operationPath,
-          route.operation.method.toLowerCase(),
+          operationMethod,
           'responses',
           String(status),
           'content',
@@ -78,3 +101,18 @@ export function openApiMismatch(
     ? undefined
     : `${method} ${operationPath} ${status}: ${ajv.errorsText(validate.errors)}`;
 }
+
+/** A fetch that throws on any response of the vault that breaks the document: for clients under test. */
+export const checkedFetch: typeof fetch = async (input, init) => {
+  const response = await fetch(input, init);
+  const method = init?.method ?? (input instanceof Request ? input.method : 'GET');
+  const mismatch = openApiMismatch({
+    method,
+    url: response.url,
+    status: response.status,
+    headers: response.headers,
+    text: await response.clone().text(),
+  });
+  if (mismatch) throw new Error(`response does not match the OpenAPI document: ${mismatch}`);
+  return response;
+};
