@@ -47,6 +47,20 @@ export function exitCodeOf(error: unknown): number {
 
 class UsageError extends Error {}
 
+/**
+ * Local development: the dev issuer `npm start` trusts, found beside the vault's source. A packaged
+ * CLI has no such thing (the specifier is computed so bundlers leave it out): pass --token there.
+ */
+async function localIssuer(stateDir: string) {
+  const source = new URL('../../infra/local/dev-issuer.ts', import.meta.url).href;
+  try {
+    const { devIssuer } = (await import(source)) as typeof import('../../infra/local/dev-issuer.ts');
+    return await devIssuer(stateDir);
+  } catch {
+    throw new UsageError('login mints local dev tokens only inside the vault repo: pass --token <jwt>');
+  }
+}
+
 function integer(option: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${option} must be a whole number`);
   return Number(value);
@@ -130,12 +144,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
 
     if (command === 'login') {
-      // Local development: a token from the dev issuer (the key `npm start` uses); elsewhere pass --token.
-      const { devIssuer } = await import('../../infra/local/dev-issuer.ts');
       const token =
         values.token ??
         (await (
-          await devIssuer(stateDir)
+          await localIssuer(stateDir)
         ).mint({ sub: values.sub, scopes: list([values.scopes]), roles: list([values.roles]) }));
       mkdirSync(dirname(tokenFile), { recursive: true });
       writeFileSync(tokenFile, token, { mode: 0o600 });

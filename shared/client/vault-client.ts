@@ -5,43 +5,44 @@
  * checks the secret's version (a metadata call: no KMS, no audit entry) before reusing a value.
  */
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
-import type { ErrorCode } from '../domain/errors.ts';
 import type {
-  AuditListResponse,
+  AuditPage,
   AuditQuery,
   CreateSecretBody,
-  ErrorResponse,
-  NameResponse,
+  ErrorBody,
+  ErrorCode,
   PagingQuery,
+  Rotation,
   RotationBody,
-  RotationResponse,
-  SearchSecretsBody,
-  SecretListResponse,
-  SecretResponse,
-  ServiceStatusResponse,
+  SearchBody,
+  Secret,
+  SecretList,
+  ServiceStatus,
   UpdateSecretBody,
-  VersionListResponse,
-} from '../schemas.ts';
+  Versions,
+  Written,
+} from './types.ts';
 
-export type Secret = z.output<typeof SecretResponse>;
-export type SecretList = z.output<typeof SecretListResponse>;
-export type Written = z.output<typeof NameResponse>;
-export type Versions = z.output<typeof VersionListResponse>;
-export type AuditPage = z.output<typeof AuditListResponse>;
-export type Rotation = z.output<typeof RotationResponse>;
-export type ServiceStatus = z.output<typeof ServiceStatusResponse>;
-type ErrorBody = z.output<typeof ErrorResponse>;
-
-// Requests are typed from the same schemas the vault validates them with.
+// Requests and responses are typed from the schemas the vault itself uses (generated into types.ts).
+export type {
+  AuditPage,
+  ErrorBody,
+  ErrorCode,
+  Rotation,
+  Secret,
+  SecretList,
+  ServiceStatus,
+  Versions,
+  Written,
+};
 /** A new secret: the name travels as the first argument. */
-export type NewSecret = Omit<z.input<typeof CreateSecretBody>, 'name' | 'owner_id'>;
+export type NewSecret = Omit<CreateSecretBody, 'name' | 'owner_id'>;
 /** A change: absent or null fields keep their stored value; `[]` clears roles, `""` the expiry. */
-export type SecretPatch = Omit<z.input<typeof UpdateSecretBody>, 'name' | 'owner_id'>;
-export type Search = z.input<typeof SearchSecretsBody>;
-export type RotationSettings = z.input<typeof RotationBody>;
-export type Paging = Partial<z.output<typeof PagingQuery>>;
-export type AuditFilter = Partial<z.output<typeof AuditQuery>>;
+export type SecretPatch = Omit<UpdateSecretBody, 'name' | 'owner_id'>;
+export type Search = NonNullable<SearchBody>;
+export type RotationSettings = RotationBody;
+export type Paging = Partial<PagingQuery>;
+export type AuditFilter = Partial<AuditQuery>;
 
 /** The vault's error codes, plus the two a client meets before any answer arrives. */
 export type ClientErrorCode = ErrorCode | 'NETWORK_ERROR' | 'TIMEOUT';
