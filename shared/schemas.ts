@@ -341,6 +341,8 @@ export const AuditListResponse = z.object({
   count: z.number().int(),
   items: z.array(
     z.object({
+      /** The secret's trail is several hash chains: `seq` and `prev_hash` count within the lane. */
+      lane: z.number().int(),
       seq: z.number().int(),
       at: Timestamp,
       action: z.string(),

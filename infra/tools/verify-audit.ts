@@ -6,7 +6,7 @@
  * 1: broken (the first bad entry is printed); 2: could not check.
  */
 import { parseArgs } from 'node:util';
-import { type AuditRecord, verifyChain } from '../../shared/domain/audit.ts';
+import { type AuditRecord, verifyTrail } from '../../shared/domain/audit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -25,6 +25,7 @@ if (!values.secret || !values.token) {
 }
 
 interface WireRecord {
+  lane: number;
   seq: number;
   at: string;
   action: AuditRecord['action'];
@@ -41,6 +42,7 @@ interface WireRecord {
 }
 
 const fromWire = (r: WireRecord): AuditRecord => ({
+  lane: r.lane,
   seq: r.seq,
   at: r.at,
   action: r.action,
@@ -71,14 +73,12 @@ for (let offset = 0; ; offset += 100) {
   if (offset + 100 >= page.count) break;
 }
 
-const verdict = verifyChain(records.sort((a, b) => a.seq - b.seq));
+const verdict = verifyTrail(records);
 if (verdict.ok) {
-  const from =
-    verdict.firstSeq === undefined
-      ? ''
-      : ` (entries ${verdict.firstSeq}..${verdict.firstSeq + verdict.entries - 1})`;
-  console.log(`audit chain of "${values.secret}" intact: ${verdict.entries} entries${from}`);
+  console.log(
+    `audit trail of "${values.secret}" intact: ${verdict.entries} entries in ${verdict.lanes} chains`,
+  );
   process.exit(0);
 }
-console.log(`audit chain of "${values.secret}" BROKEN at entry ${verdict.brokenAt}: ${verdict.problem}`);
+console.log(`audit trail of "${values.secret}" BROKEN at entry ${verdict.brokenAt}: ${verdict.problem}`);
 process.exit(1);

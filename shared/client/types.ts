@@ -118,6 +118,7 @@ export interface Versions {
 export interface AuditPage {
   count: number;
   items: {
+    lane: number;
     seq: number;
     at: string;
     action: string;

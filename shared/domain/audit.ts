@@ -1,7 +1,9 @@
 /**
- * The audit trail's vocabulary and its hash chain. Each secret has its own chain: entry n carries
- * the hash of entry n-1, so removing, reordering or editing an entry breaks every hash after it.
- * Pure: the store appends, anyone holding the entries can verify.
+ * The audit trail's vocabulary and its hash chains. Each secret's trail is a few chains (lanes):
+ * entry n of a lane carries the hash of entry n-1 of that lane, so removing, reordering or editing
+ * an entry breaks every hash after it in its lane. Lanes let appenders on one hot secret run side
+ * by side instead of queueing on one chain. Pure: the store appends, anyone holding the entries
+ * can verify.
  */
 import { createHash } from 'node:crypto';
 import type { SecretRef } from './model.ts';
@@ -32,6 +34,9 @@ export interface AuditEvent {
 }
 
 export interface AuditRecord extends AuditEvent {
+  /** Which of the secret's chains the record is in. */
+  lane: number;
+  /** Its place in that lane, from 1. */
   seq: number;
   prevHash: string;
   hash: string;
@@ -43,6 +48,7 @@ export const GENESIS = '0'.repeat(64);
 /** Every field, in a fixed order, absent ones as null: the same record always hashes the same. */
 export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
   const canonical = JSON.stringify([
+    record.lane,
     record.seq,
     record.prevHash,
     record.at,
@@ -59,11 +65,13 @@ export function recordHash(record: Omit<AuditRecord, 'hash'>): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/** The record that follows `previous` (the last of its lane, if any) in `lane`. */
 export const nextRecord = (
   event: AuditEvent,
   previous: Pick<AuditRecord, 'seq' | 'hash'> | undefined,
+  lane = 0,
 ): AuditRecord => {
-  const unsealed = { ...event, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS };
+  const unsealed = { ...event, lane, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? GENESIS };
   return { ...unsealed, hash: recordHash(unsealed) };
 };
 
@@ -105,6 +113,23 @@ export function verifyChain(records: readonly AuditRecord[]): ChainVerdict {
     previous = record;
   }
   return { ok: true, entries: records.length, firstSeq: records[0]?.seq };
+}
+
+/** Checks every lane of a secret's trail, records in any order; the first broken lane decides. */
+export function verifyTrail(records: readonly AuditRecord[]): ChainVerdict & { lanes: number } {
+  const lanes = new Map<number, AuditRecord[]>();
+  for (const record of records) lanes.set(record.lane, [...(lanes.get(record.lane) ?? []), record]);
+  for (const [lane, chain] of [...lanes].sort(([a], [b]) => a - b)) {
+    const verdict = verifyChain(chain.sort((a, b) => a.seq - b.seq));
+    if (!verdict.ok)
+      return {
+        ...verdict,
+        problem: `lane ${lane}: ${verdict.problem}`,
+        entries: records.length,
+        lanes: lanes.size,
+      };
+  }
+  return { ok: true, entries: records.length, firstSeq: undefined, lanes: lanes.size };
 }
 
 export interface AuditQuery {

@@ -83,6 +83,7 @@ export const writtenReply = (result: SecretRef & { version?: number; purgeAt?: s
 export const auditJson = (page: Page<AuditRecord>) => ({
   count: page.count,
   items: page.items.map((record) => ({
+    lane: record.lane,
     seq: record.seq,
     at: record.at,
     action: record.action,

@@ -1,20 +1,22 @@
 /**
- * The audit trail in DynamoDB: one chain per secret (pk A#…, sk e#<seq>), appended with a
- * conditional put on the next sequence number so two writers can never both claim it, and
- * indexed by day for time-range queries. Entries expire after the retention period (TTL).
+ * The audit trail in DynamoDB: a few chains (lanes) per secret (pk A#…#<lane>#<name>, sk e#<seq>),
+ * each appended with a conditional put on its next sequence number so two writers can never both
+ * claim it, and indexed by day for time-range queries. Entries expire after the retention period
+ * (TTL).
  */
+import { randomInt } from 'node:crypto';
 import { type DynamoDBDocumentClient, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type AuditEvent, type AuditQuery, type AuditRecord, nextRecord } from '../domain/audit.ts';
 import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { Page } from '../domain/model.ts';
 import type { AuditLog } from '../domain/ports.ts';
 import { type Item, queryAll, sleep, translate } from './dynamo-support.ts';
-import { auditPk, auditSk } from './keys.ts';
+import { AUDIT_LANES, auditPk, auditSk } from './keys.ts';
 import { AUDIT_INDEX, TTL_ATTRIBUTE } from './table.ts';
 
 /**
- * Concurrent appenders on one secret take turns (one wins each round); each lost race costs one
- * read and one conditional put. A chain so serializes appends: about one per round trip per secret.
+ * Concurrent appenders on one lane take turns (one wins each round); each lost race costs one
+ * read and one conditional put, and the loser tries again on a lane picked afresh.
  */
 const APPEND_ATTEMPTS = 50;
 
@@ -30,8 +32,9 @@ export class DynamoAuditLog implements AuditLog {
   }
 
   async append(event: AuditEvent): Promise<void> {
-    const pk = auditPk(event.secret);
     for (let attempt = 1; attempt <= APPEND_ATTEMPTS; attempt++) {
+      const lane = randomInt(AUDIT_LANES);
+      const pk = auditPk(event.secret, lane);
       const [last] = await this.#query(
         {
           KeyConditionExpression: 'pk = :pk',
@@ -41,7 +44,7 @@ export class DynamoAuditLog implements AuditLog {
         },
         1,
       );
-      const record = nextRecord(event, last && fromItem(last));
+      const record = nextRecord(event, last && fromItem(last), lane);
       try {
         await this.#db.send(
           new PutCommand({
@@ -76,12 +79,17 @@ export class DynamoAuditLog implements AuditLog {
     return { count: matches.length, items: matches.slice(query.offset, query.offset + query.limit) };
   }
 
-  #chain(query: AuditQuery): Promise<Item[]> {
-    return this.#query({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': auditPk(query.secret!) },
-      ConsistentRead: true,
-    });
+  async #chain(query: AuditQuery): Promise<Item[]> {
+    const lanes = await Promise.all(
+      Array.from({ length: AUDIT_LANES }, (_, lane) =>
+        this.#query({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': auditPk(query.secret!, lane) },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return lanes.flat();
   }
 
   async #byDays(query: AuditQuery): Promise<Item[]> {
@@ -125,6 +133,7 @@ export class DynamoAuditLog implements AuditLog {
 function fromItem(item: Item): AuditRecord {
   const secret = item.secret as AuditRecord['secret'];
   return {
+    lane: typeof item.lane === 'number' ? item.lane : 0,
     seq: item.seq as number,
     prevHash: item.prevHash as string,
     hash: item.hash as string,

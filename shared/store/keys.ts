@@ -7,7 +7,7 @@
  *   entry    pk L#shared | L#o:<owner> | L#r:<role>    sk <name>          listing metadata, no data
  *   counter  pk C#shared | C#o:<owner>                 sk "count"         n
  *   bucket   same pk as its counter                    sk b#<lowest name> n, hi: the listing's directory
- *   audit    pk A#shared#<name> | A#o:<owner>#<name>   sk e#<12 digits>   hash-chained audit entry
+ *   audit    pk A#shared#<lane>#<name> | A#o:<owner>#<lane>#<name>   sk e#<12 digits>   hash-chained entry
  *
  * Entries are the listings: a manager's page of all shared secrets, a user's personal secrets,
  * and the shared secrets naming a role. Each is a name-ordered partition; the counted ones keep a
@@ -52,7 +52,14 @@ export function dueKey(due: Due) {
   return { pk: duePk(hash % DUE_SHARDS), sk: `${due.at}#${due.kind}#${pk}` };
 }
 
-export const auditPk = (ref: SecretRef) => `${AUDIT_KEY_PREFIX}${namespaceOf(ref)}#${ref.name}`;
+/**
+ * A secret's audit trail is this many hash chains: appenders pick one at random, so readers of a
+ * hot secret append side by side (one chain admits about one append per round trip). Changing it
+ * leaves lanes past the new count unread.
+ */
+export const AUDIT_LANES = 8;
+export const auditPk = (ref: SecretRef, lane: number) =>
+  `${AUDIT_KEY_PREFIX}${namespaceOf(ref)}#${lane}#${ref.name}`;
 export const auditSk = (seq: number) => `e#${String(seq).padStart(12, '0')}`;
 
 export function listingId(listing: Listing): string {

@@ -5,6 +5,7 @@ import {
   GENESIS,
   nextRecord,
   verifyChain,
+  verifyTrail,
 } from '../../shared/domain/audit.ts';
 import { createSecret } from '../../shared/domain/create-secret.ts';
 import { getSecret } from '../../shared/domain/get-secret.ts';
@@ -56,6 +57,29 @@ describe('audit hash chain', () => {
 
   it('accepts a chain whose oldest entries expired under retention', () => {
     expect(verifyChain(chain(6).slice(2))).toEqual({ ok: true, entries: 4, firstSeq: 3 });
+  });
+});
+
+describe('a trail of several lanes', () => {
+  const lane = (number: number, length: number) => {
+    const records: AuditRecord[] = [];
+    for (let i = 1; i <= length; i++)
+      records.push(nextRecord(event('read', number * 10 + i), records.at(-1), number));
+    return records;
+  };
+
+  it('verifies each lane on its own, records in any order', () => {
+    const trail = [...lane(0, 3), ...lane(5, 4)].reverse();
+    expect(verifyTrail(trail)).toMatchObject({ ok: true, entries: 7, lanes: 2 });
+  });
+
+  it('names the lane that was tampered with, and a record moved to another lane breaks it', () => {
+    const tampered = [...lane(0, 3), ...lane(2, 3)];
+    tampered[4] = { ...tampered[4]!, actor: 'mallory' };
+    expect(verifyTrail(tampered)).toMatchObject({ ok: false, problem: expect.stringMatching(/^lane 2:/) });
+    const moved = [...lane(0, 3), ...lane(1, 3)];
+    moved[1] = { ...moved[1]!, lane: 1, seq: 4 };
+    expect(verifyTrail(moved).ok).toBe(false);
   });
 });
 

@@ -20,8 +20,9 @@ import { LOCAL_TABLE, type LocalRuntime } from '../../../infra/local/runtime.ts'
 import * as envelope from '../../../shared/crypto/envelope.ts';
 import { encryptionContext } from '../../../shared/crypto/kms-cipher.ts';
 import type { ApiEvent, ApiResult } from '../../../shared/http/types.ts';
-import { auditPk, headKey } from '../../../shared/store/keys.ts';
+import { headKey } from '../../../shared/store/keys.ts';
 import { apiEvent, lambdaContext } from '../../support/api-event.ts';
+import { auditLikeItem } from './audit-like.ts';
 import { type Sample, samplePair } from './stats.ts';
 
 type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
@@ -107,22 +108,19 @@ export async function measureHandlers(
   );
   let seq = 1_000_000;
   const auditAppend = async () => {
+    const { pk, item } = auditLikeItem('floor', seq++);
     await db.send(
       new QueryCommand({
         TableName: LOCAL_TABLE,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': auditPk({ name: 'floor' }) },
+        ExpressionAttributeValues: { ':pk': pk },
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,
       }),
     );
     await db.send(
-      new PutCommand({
-        TableName: LOCAL_TABLE,
-        Item: { pk: auditPk({ name: 'floor' }), sk: `e#${seq++}`, at: new Date().toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+      new PutCommand({ TableName: LOCAL_TABLE, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
   };
   const floorGet = async () => {

@@ -1,7 +1,8 @@
 /**
  * Throughput of the local server for GET (autocannon on 127.0.0.1, bounded in time), against a
- * bare Node HTTP server making the same SDK calls (head read, audit append, AES-GCM decrypt with
- * a cached data key) in the same process, so both share the same CPU and the same DynamoDB Local.
+ * bare Node HTTP server making the same SDK calls (head read, an audit append of the same shape,
+ * AES-GCM decrypt with a cached data key) in the same process, so both share the same CPU and the
+ * same DynamoDB Local.
  */
 import { createDecipheriv } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -14,7 +15,8 @@ import { LOCAL_AWS } from '../../../infra/local/dynamodb-local.ts';
 import { LOCAL_TABLE, type LocalRuntime } from '../../../infra/local/runtime.ts';
 import * as envelope from '../../../shared/crypto/envelope.ts';
 import { encryptionContext } from '../../../shared/crypto/kms-cipher.ts';
-import { auditPk, headKey } from '../../../shared/store/keys.ts';
+import { headKey } from '../../../shared/store/keys.ts';
+import { auditLikeItem } from './audit-like.ts';
 
 interface LoadFigures {
   requestsPerSecond: number;
@@ -23,7 +25,7 @@ interface LoadFigures {
 }
 
 export interface ThroughputResult {
-  /** Every request reads the same secret, so every audit append lands on one chain. */
+  /** Every request reads the same secret, so every audit append lands on its few chains. */
   vaultHot: LoadFigures;
   /** Requests cycle over 64 secrets, as the bare server spreads its appends over 64 partitions. */
   vaultSpread: LoadFigures;
@@ -100,21 +102,19 @@ export async function measureThroughput(
     decipher.setAAD(Buffer.concat([sealed.head, Buffer.from(envelope.canonicalContext(context))]));
     decipher.setAuthTag(sealed.tag);
     const data = Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString();
+    const { pk, item } = auditLikeItem(`bare-${seq % SPREAD}`, seq++);
     await db.send(
       new QueryCommand({
         TableName: LOCAL_TABLE,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': auditPk({ name: 'bare' }) },
+        ExpressionAttributeValues: { ':pk': pk },
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,
       }),
     );
     await db.send(
-      new PutCommand({
-        TableName: LOCAL_TABLE,
-        Item: { pk: auditPk({ name: `bare-${seq % SPREAD}` }), sk: `e#${seq++}` },
-      }),
+      new PutCommand({ TableName: LOCAL_TABLE, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(data);
