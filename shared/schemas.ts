@@ -3,6 +3,7 @@
  * (later) feed the OpenAPI document, so the contract is written once.
  */
 import * as z from 'zod';
+import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { ERROR_CODES, type ErrorCode, type Problem } from './domain/errors.ts';
 import { idProblems, secretNameProblems } from './domain/names.ts';
 import { SEARCH_FILTERS } from './domain/search-secrets.ts';
@@ -312,9 +313,12 @@ interface ErrorShape {
   details?: ErrorShape[];
   trace_id?: string;
 }
+/** The PrivX error codes (ERRORS.md). */
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
 export const ErrorResponse: z.ZodType<ErrorShape> = z.lazy(() =>
   z.object({
-    error_code: z.enum(ERROR_CODES),
+    error_code: ErrorCodeSchema,
     error_message: z.string(),
     property: z.string().optional(),
     details: z.array(ErrorResponse).optional(),
@@ -345,7 +349,7 @@ export const AuditListResponse = z.object({
       lane: z.number().int(),
       seq: z.number().int(),
       at: Timestamp,
-      action: z.string(),
+      action: z.enum(AUDIT_ACTIONS),
       outcome: z.enum(['success', 'denied', 'failed']),
       secret: z.string(),
       owner_id: z.string().optional(),
@@ -442,7 +446,7 @@ export const ProblemResponse = z.object({
   status: z.number().int(),
   detail: z.string(),
   instance: z.string(),
-  error_code: z.enum(ERROR_CODES),
+  error_code: ErrorCodeSchema,
   property: z.string().optional(),
   details: z.array(ErrorResponse).optional(),
   trace_id: z.string().optional(),

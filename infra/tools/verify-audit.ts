@@ -6,6 +6,7 @@
  * 1: broken (the first bad entry is printed); 2: could not check.
  */
 import { parseArgs } from 'node:util';
+import type { AuditPage } from '../../shared/client/types.ts';
 import { type AuditRecord, verifyTrail } from '../../shared/domain/audit.ts';
 
 const { values } = parseArgs({
@@ -24,22 +25,8 @@ if (!values.secret || !values.token) {
   process.exit(2);
 }
 
-interface WireRecord {
-  lane: number;
-  seq: number;
-  at: string;
-  action: AuditRecord['action'];
-  outcome: AuditRecord['outcome'];
-  secret: string;
-  owner_id?: string;
-  actor: string;
-  version?: number;
-  reason?: string;
-  trace_id: string;
-  source_ip: string;
-  prev_hash: string;
-  hash: string;
-}
+/** A record as GET /audit answers it (the client's generated type). */
+type WireRecord = AuditPage['items'][number];
 
 const fromWire = (r: WireRecord): AuditRecord => ({
   lane: r.lane,

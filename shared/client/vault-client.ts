@@ -123,6 +123,7 @@ export function retryAfterOf(header: string | null, now = Date.now()): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const path = (name: string) => encodeURIComponent(name);
+const etag = (version: number | undefined) => (version === undefined ? undefined : `"${version}"`);
 
 export class VaultClient {
   readonly #options: Required<Omit<ClientOptions, 'cache' | 'fetch'>> & Pick<ClientOptions, 'cache'>;
@@ -183,12 +184,7 @@ export class VaultClient {
   }
 
   getMetadata = (name: string, options: { owner?: string } = {}) =>
-    this.#call<Secret>(
-      'GET',
-      options.owner
-        ? `/user/${path(options.owner)}/metadata/secrets/${path(name)}`
-        : `/metadata/secrets/${path(name)}`,
-    );
+    this.#call<Secret>('GET', this.#secretPath(name, options.owner, 'metadata/'));
 
   /** Creates a secret; retries are safe because each call carries its own Idempotency-Key. */
   createSecret = (name: string, input: NewSecret, options: { owner?: string; onlyIfAbsent?: boolean } = {}) =>
@@ -201,7 +197,7 @@ export class VaultClient {
   updateSecret = (name: string, patch: SecretPatch, options: { owner?: string; ifMatch?: number } = {}) =>
     this.#call<Written>('PUT', this.#secretPath(name, options.owner), {
       body: patch,
-      headers: { 'If-Match': options.ifMatch === undefined ? undefined : `"${options.ifMatch}"` },
+      headers: { 'If-Match': etag(options.ifMatch) },
     });
 
   deleteSecret = (
@@ -210,17 +206,11 @@ export class VaultClient {
   ) =>
     this.#call<Written>('DELETE', this.#secretPath(name, options.owner), {
       query: { recovery_window_days: options.recoveryWindowDays, force: options.force },
-      headers: { 'If-Match': options.ifMatch === undefined ? undefined : `"${options.ifMatch}"` },
+      headers: { 'If-Match': etag(options.ifMatch) },
     });
 
   restoreSecret = (name: string, options: { owner?: string } = {}) =>
-    this.#call<Written>(
-      'POST',
-      options.owner
-        ? `/user/${path(options.owner)}/restore/secrets/${path(name)}`
-        : `/restore/secrets/${path(name)}`,
-      { retrySafe: true },
-    );
+    this.#call<Written>('POST', this.#secretPath(name, options.owner, 'restore/'), { retrySafe: true });
 
   rotateSecret = (name: string) => this.#call<Written>('POST', `/rotate/secrets/${path(name)}`);
   getRotation = (name: string) => this.#call<Rotation>('GET', `/rotation/secrets/${path(name)}`);
@@ -273,8 +263,9 @@ export class VaultClient {
     }
   }
 
-  #secretPath(name: string, owner?: string) {
-    return owner ? `/user/${path(owner)}/secrets/${path(name)}` : `/secrets/${path(name)}`;
+  /** A secret's route, personal with `owner`; `kind` names a sub-resource (`metadata/`, `restore/`). */
+  #secretPath(name: string, owner?: string, kind = '') {
+    return `${owner ? `/user/${path(owner)}` : ''}/${kind}secrets/${path(name)}`;
   }
 
   async #call<T>(method: string, route: string, options: CallOptions = {}): Promise<T> {

@@ -8,16 +8,18 @@
 import { createHash } from 'node:crypto';
 import type { SecretRef } from './model.ts';
 
-export type AuditAction =
-  | 'read'
-  | 'create'
-  | 'update'
-  | 'delete'
-  | 'purge'
-  | 'restore'
-  | 'access'
-  | 'rotate'
-  | 'configure';
+export const AUDIT_ACTIONS = [
+  'read',
+  'create',
+  'update',
+  'delete',
+  'purge',
+  'restore',
+  'access',
+  'rotate',
+  'configure',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 
 /** What happened, as the domain reports it. Never any secret value. */

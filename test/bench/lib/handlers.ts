@@ -22,7 +22,7 @@ import { encryptionContext } from '../../../shared/crypto/kms-cipher.ts';
 import type { ApiEvent, ApiResult } from '../../../shared/http/types.ts';
 import { headKey } from '../../../shared/store/keys.ts';
 import { apiEvent, lambdaContext } from '../../support/api-event.ts';
-import { auditLikeItem } from './audit-like.ts';
+import { appendAuditLike } from './audit-like.ts';
 import { type Sample, samplePair } from './stats.ts';
 
 type Handler = (event: ApiEvent, context: Context) => Promise<ApiResult>;
@@ -108,20 +108,7 @@ export async function measureHandlers(
   );
   let seq = 1_000_000;
   const auditAppend = async () => {
-    const { pk, item } = auditLikeItem('floor', seq++);
-    await db.send(
-      new QueryCommand({
-        TableName: LOCAL_TABLE,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    await db.send(
-      new PutCommand({ TableName: LOCAL_TABLE, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
+    await appendAuditLike(db, LOCAL_TABLE, 'floor', seq++);
   };
   const floorGet = async () => {
     const { Item } = await db.send(

@@ -16,7 +16,7 @@ import { LOCAL_TABLE, type LocalRuntime } from '../../../infra/local/runtime.ts'
 import * as envelope from '../../../shared/crypto/envelope.ts';
 import { encryptionContext } from '../../../shared/crypto/kms-cipher.ts';
 import { headKey } from '../../../shared/store/keys.ts';
-import { auditLikeItem } from './audit-like.ts';
+import { appendAuditLike } from './audit-like.ts';
 
 interface LoadFigures {
   requestsPerSecond: number;
@@ -102,20 +102,7 @@ export async function measureThroughput(
     decipher.setAAD(Buffer.concat([sealed.head, Buffer.from(envelope.canonicalContext(context))]));
     decipher.setAuthTag(sealed.tag);
     const data = Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString();
-    const { pk, item } = auditLikeItem(`bare-${seq % SPREAD}`, seq++);
-    await db.send(
-      new QueryCommand({
-        TableName: LOCAL_TABLE,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    await db.send(
-      new PutCommand({ TableName: LOCAL_TABLE, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
+    await appendAuditLike(db, LOCAL_TABLE, `bare-${seq % SPREAD}`, seq++);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(data);
   });
