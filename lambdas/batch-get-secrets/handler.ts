@@ -2,7 +2,7 @@ import { vaultDeps } from '../../shared/deps.ts';
 import { batchGetSecrets } from '../../shared/domain/batch-get-secrets.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { batchJson } from '../../shared/http/wire.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 

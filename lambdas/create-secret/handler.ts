@@ -2,7 +2,7 @@ import { createSecret } from '../../shared/domain/create-secret.ts';
 import { assertBodyMatches, patchOf } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { createdReply } from '../../shared/http/wire.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 import { idempotentDeps } from '../../shared/store/idempotent-deps.ts';
 
 const deps = idempotentDeps();

@@ -1,7 +1,7 @@
 import { apiBaseUrl } from '../../shared/http/base-url.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { openApiDocument } from '../../shared/openapi.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 
 // Built once per cold start: it only changes with the code.
 const document = openApiDocument();

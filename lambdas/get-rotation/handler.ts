@@ -3,7 +3,7 @@ import { getRotation } from '../../shared/domain/get-rotation.ts';
 import { secretRef } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { rotationReply } from '../../shared/http/wire.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 

@@ -1,6 +1,6 @@
 import { loadServiceConfig } from '../../shared/config.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 
 const { schemas } = loadServiceConfig();
 

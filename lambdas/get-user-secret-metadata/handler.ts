@@ -3,7 +3,7 @@ import { getSecretMetadata } from '../../shared/domain/get-secret-metadata.ts';
 import { secretRef } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { secretReply } from '../../shared/http/wire.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 

@@ -3,7 +3,7 @@ import { listVersions } from '../../shared/domain/list-versions.ts';
 import { secretRef } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { versionsJson } from '../../shared/http/wire.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 

@@ -2,7 +2,7 @@ import { rotateSecret } from '../../shared/domain/rotate-secret.ts';
 import { secretRef } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { writtenReply } from '../../shared/http/wire.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 import { rotationDeps } from '../../shared/rotation/deps.ts';
 
 const deps = rotationDeps();

@@ -1,7 +1,7 @@
 import { loadServiceConfig } from '../../shared/config.ts';
 import { serviceStatus } from '../../shared/domain/service-status.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 
 const { version } = loadServiceConfig();
 const startedAt = new Date();

@@ -3,7 +3,7 @@ import { updateSecret } from '../../shared/domain/update-secret.ts';
 import { assertBodyMatches, patchOf, secretRef } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { writtenReply } from '../../shared/http/wire.ts';
-import { operations } from '../../shared/operations.ts';
+import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 

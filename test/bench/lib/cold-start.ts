@@ -13,7 +13,7 @@ import { quantile } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
-async function bundle(entry: string, outfile: string): Promise<number> {
+export async function bundle(entry: string, outfile: string): Promise<number> {
   await build({
     entryPoints: [entry],
     outfile,
@@ -42,7 +42,7 @@ const ENV = {
   POWERTOOLS_LOG_LEVEL: 'WARN',
 };
 
-function importOnce(file: string): number {
+export function importOnce(file: string): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     env: ENV,
