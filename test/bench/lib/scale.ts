@@ -4,13 +4,13 @@
  * not the size of the table.
  */
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ensureTable, LOCAL_AWS } from '../../../infra/local/dynamodb-local.ts';
 import { listSecrets } from '../../../shared/domain/list-secrets.ts';
 import type { VaultDeps } from '../../../shared/domain/ports.ts';
 import { searchSecrets } from '../../../shared/domain/search-secrets.ts';
 import { DynamoSecretStore } from '../../../shared/store/dynamo-secret-store.ts';
-import { counterKey, entryPk } from '../../../shared/store/keys.ts';
+import { entryPk } from '../../../shared/store/keys.ts';
 import { ListingIndex } from '../../../shared/store/listing-index.ts';
 import { sample } from './stats.ts';
 
@@ -79,8 +79,8 @@ async function seed(db: DynamoDBDocumentClient, table: string, size: number): Pr
     }
   };
   await Promise.all(Array.from({ length: 16 }, worker));
-  await db.send(new PutCommand({ TableName: table, Item: { ...counterKey({ kind: 'shared' }), n: size } }));
-  // Written behind the store's back, so the listing's directory is built as for a migrated table.
+  // Written behind the store's back: the rebuild counts the entries and builds the listing's
+  // directory and counter, as for a migrated table.
   await new ListingIndex(db, table).rebuild({ kind: 'shared' });
 }
 
