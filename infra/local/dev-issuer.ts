@@ -6,7 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
+import {
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTHeaderParameters,
+  type JWTPayload,
+  SignJWT,
+} from 'jose';
 
 export const DEV_ISSUER = 'https://dev-issuer.vault.local';
 export const DEV_AUDIENCE = 'vault-api';
@@ -22,8 +30,11 @@ export interface TokenRequest {
 export interface DevIssuer {
   jwks: { keys: JWK[] };
   mint(request: TokenRequest): Promise<string>;
-  /** Signs exactly these claims with the issuer's key: for tests of odd or hostile tokens. */
-  signClaims(claims: JWTPayload): Promise<string>;
+  /**
+   * Signs exactly these claims with the issuer's key, with extra protected header parameters if
+   * given: for tests of odd or hostile tokens.
+   */
+  signClaims(claims: JWTPayload, header?: Partial<JWTHeaderParameters>): Promise<string>;
 }
 
 const keyFile = (stateDir: string) => join(stateDir, 'dev-issuer-key.json');
@@ -43,10 +54,11 @@ export async function devIssuer(stateDir: string): Promise<DevIssuer> {
   const privateJwk = await loadOrCreateKey(stateDir);
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
   const signingKey = await importJWK(privateJwk, 'RS256');
-  const signClaims = (claims: JWTPayload) =>
+  const signClaims = (claims: JWTPayload, header: Partial<JWTHeaderParameters> = {}) =>
     new SignJWT(claims)
-      .setProtectedHeader({ alg: 'RS256', kid: privateJwk.kid!, typ: 'JWT' })
-      .sign(signingKey);
+      .setProtectedHeader({ typ: 'JWT', ...header, alg: 'RS256', kid: privateJwk.kid! })
+      // jose refuses to sign `crit` extensions it was not told about: here they are the point.
+      .sign(signingKey, { crit: Object.fromEntries((header.crit ?? []).map((name) => [name, true])) });
   return {
     jwks: { keys: [publicJwk] },
     signClaims,

@@ -56,7 +56,12 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
       // Cognito access tokens carry the app client in `client_id` and have no `aud`.
       audience: byClientId ? null : config.audiences,
       graceSeconds: CLOCK_SKEW_SECONDS,
-      customJwtCheck: ({ payload }) => {
+      customJwtCheck: ({ header, payload }) => {
+        // RFC 7515 §4.1.11: extensions named critical must be understood; we understand none.
+        if (header.crit !== undefined) throw new Error('token names critical header extensions');
+        // Cognito (and others) mark ID tokens `token_use: "id"`: only access tokens grant access.
+        if (payload.token_use !== undefined && payload.token_use !== 'access')
+          throw new Error('token is not an access token');
         // aws-jwt-verify accepts tokens without `exp`; a token that never expires is not one we honour.
         if (typeof payload.exp !== 'number') throw new Error('token has no exp claim');
         const issuedAt =
@@ -95,18 +100,28 @@ const asList = (claim: unknown): string[] => {
   return [];
 };
 
-/** Scopes from `scope` (space separated, OAuth2) or `scp` (array, some IdPs), minus a resource-server prefix. */
+/** RFC 6749 §3.3: scopes are separated by spaces only; a comma is part of a scope's name. */
+const scopeList = (claim: unknown): string[] => {
+  if (Array.isArray(claim)) return claim.filter((item): item is string => typeof item === 'string');
+  if (typeof claim === 'string') return claim.split(' ').filter(Boolean);
+  return [];
+};
+
+/**
+ * Scopes from `scope` (space separated, OAuth2) or `scp` (array, some IdPs). With a prefix, only
+ * scopes carrying it count (prefix removed): others were minted for another resource server.
+ */
 export function callerOf(
   payload: JwtPayload,
   config: Pick<AuthConfig, 'rolesClaims' | 'scopePrefix'>,
 ): Caller {
-  const scopes = [...asList(payload.scope), ...asList(payload.scp)].map((scope) =>
-    config.scopePrefix && scope.startsWith(config.scopePrefix)
-      ? scope.slice(config.scopePrefix.length)
-      : scope,
-  );
+  const { scopePrefix } = config;
+  const granted = [...scopeList(payload.scope), ...scopeList(payload.scp)];
+  const scopes = scopePrefix
+    ? granted.filter((scope) => scope.startsWith(scopePrefix)).map((scope) => scope.slice(scopePrefix.length))
+    : granted;
   const roles = config.rolesClaims.flatMap((claim) => asList(payload[claim]));
-  return { userId: String(payload.sub), scopes: new Set(scopes), roles: new Set(roles) };
+  return { userId: String(payload.sub), scopes: new Set(scopes.filter(Boolean)), roles: new Set(roles) };
 }
 
 export function jwtAuth(

@@ -3,6 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { base64url, exportSPKI, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../infra/local/dev-issuer.ts';
+import { MissingScopeError } from '../../shared/http/http-errors.ts';
+import { createTokenVerifier, jwtAuth } from '../../shared/http/jwt-auth.ts';
+import { scopeCheck } from '../../shared/http/scope-check.ts';
+import type { StackRequest } from '../../shared/http/types.ts';
+import { getSecret } from '../../shared/operations.ts';
 import { expectShapedError } from '../support/error-shape.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
 
@@ -161,6 +166,26 @@ const attacks: Array<[string, () => Promise<string>]> = [
       return `${h}.${encode({ ...goodClaims(), roles: ['app'] })}.${s}`;
     },
   ],
+  [
+    'crit header naming an extension we do not understand',
+    async () =>
+      vault.issuer.signClaims(goodClaims(), {
+        crit: ['urn:example:must-understand'],
+        'urn:example:must-understand': 1,
+      }),
+  ],
+  [
+    'crit header naming a registered parameter',
+    async () => vault.issuer.signClaims(goodClaims(), { crit: ['exp'], exp: now() + 600 }),
+  ],
+  [
+    'Cognito ID token (token_use id)',
+    async () => vault.issuer.signClaims({ ...goodClaims(), token_use: 'id' }),
+  ],
+  [
+    'token_use of another kind',
+    async () => vault.issuer.signClaims({ ...goodClaims(), token_use: 'refresh' }),
+  ],
   ['oversized token', async () => vault.issuer.signClaims({ ...goodClaims(), padding: 'x'.repeat(9000) })],
   ['not a JWT at all', async () => 'hello'],
   ['empty bearer', async () => ''],
@@ -200,11 +225,83 @@ describe('token attacks', () => {
     );
   });
 
-  it('and a genuine token still works', async () => {
+  it('and a genuine token still works, with or without token_use "access"', async () => {
+    const marked = await vault.issuer.signClaims({ ...goodClaims(), token_use: 'access' });
+    const response = await fetch(`${vault.runtime.apiUrl}/secrets/target`, {
+      headers: { Authorization: `Bearer ${marked}` },
+    });
+    expect(((await response.json()) as { data: unknown }).data).toEqual({ password: SECRET });
+  });
+
+  it('and a genuine minted token still works', async () => {
     const token = await vault.issuer.mint({ sub: 'reader', scopes: ['user'], roles: ['app'] });
     const response = await fetch(`${vault.runtime.apiUrl}/secrets/target`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(((await response.json()) as { data: unknown }).data).toEqual({ password: SECRET });
+  });
+});
+
+describe('scope claims, strictly', () => {
+  const read = (token: string) =>
+    fetch(`${vault.runtime.apiUrl}/secrets/target`, { headers: { Authorization: `Bearer ${token}` } });
+
+  // RFC 6749 §3.3: scopes are separated by spaces; "x,user" is one scope that names nothing here.
+  it.each([
+    ['comma', 'x,user'],
+    ['comma and space', 'x, ,user,'],
+    ['tab', 'x\tuser'],
+    ['newline', 'x\nuser'],
+  ])('scope joined by a %s grants nothing: a shaped 403 and no data', async (_label, scope) => {
+    const response = await read(await vault.issuer.signClaims({ ...goodClaims(), scope }));
+    const text = await response.text();
+    expectShapedError(
+      { status: response.status, headers: response.headers, text, json: JSON.parse(text) },
+      403,
+      'PERMISSION_DENIED',
+    );
+    expect(text).not.toContain(SECRET);
+  });
+
+  it('space-separated scopes each count', async () => {
+    const response = await read(await vault.issuer.signClaims({ ...goodClaims(), scope: 'x user' }));
+    expect(((await response.json()) as { data: unknown }).data).toEqual({ password: SECRET });
+  });
+
+  describe('with a scope prefix (another resource server of the same issuer mints unprefixed scopes)', () => {
+    const config = {
+      audiences: [DEV_AUDIENCE],
+      audienceClaim: 'aud' as const,
+      rolesClaims: ['roles'],
+      scopePrefix: 'vault/',
+      maxTokenLifetimeSeconds: 86_400,
+    };
+    /** The vault's own JWT and scope middlewares, with the prefix set, on a token signed by the issuer's key. */
+    async function scopesOf(scope: string) {
+      const verifier = createTokenVerifier({
+        ...config,
+        issuer: DEV_ISSUER,
+        jwksUri: `${vault.runtime.url}/.well-known/jwks.json`,
+      });
+      const token = await vault.issuer.signClaims({ ...goodClaims(), scope });
+      const request = {
+        event: { headers: { authorization: `Bearer ${token}` }, requestContext: {} },
+        context: { vault: { traceId: 'prefix-test' } },
+      } as unknown as StackRequest;
+      await jwtAuth(verifier, config).before!(request);
+      const admitted = await scopeCheck(getSecret).before!(request).then(
+        () => true,
+        (error: unknown) => (error instanceof MissingScopeError ? false : Promise.reject(error)),
+      );
+      return { scopes: [...request.context.vault.caller.scopes], admitted };
+    }
+
+    it('an unprefixed scope does not count', async () => {
+      expect(await scopesOf('user other/admin')).toEqual({ scopes: [], admitted: false });
+    });
+
+    it('prefixed scopes count, without their prefix', async () => {
+      expect(await scopesOf('vault/user user vault/')).toEqual({ scopes: ['user'], admitted: true });
+    });
   });
 });
