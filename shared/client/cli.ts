@@ -1,28 +1,37 @@
 #!/usr/bin/env node
 /**
- * `secrets`: the vault from a shell, on the typed client.
+ * `secrets`: the vault from a shell, on the typed client. `secrets --help` prints USAGE below.
  *
- *   secrets login [--sub alice --scopes user,vaultAdd --roles ops]   mint a local dev token and keep it
- *   secrets ls [--search <keywords>] [--owner <user id>]   secrets you may list (--owner: personal ones)
- *   secrets get <name> [--version N] [--stage previous|pending] [--reveal | --field <key>]
- *   secrets put <name> (--data <json> | --data-stdin) [--read-role r]... [--write-role w]...
- *   secrets rm <name> [--recovery-days N] [--force]
- *   secrets restore <name> | rotate <name> | history <name>
- *   secrets audit [--secret <name>] [--actor <id>] [--since <RFC 3339>] [--limit N (default 100)]
- *
- * Options: --url (or VAULT_URL), --token (or VAULT_TOKEN, or the token `login` saved), --output json|table.
- * Secret values are printed only with --reveal or --field: a plain `get` reads only the metadata, so
- * the value never leaves the vault. Errors go to stderr (as JSON with --output json). Exit codes:
- * 0 ok, 2 usage, 3 not found, 4 not allowed (401/403), 5 conflict (409/412), 6 invalid input
- * (400/410/413/415/422), 7 unavailable (429/5xx, network), 1 anything else.
+ * `put` never writes a value into a secret it did not create without saying so: whoever created a
+ * secret chose its roles, and its readers receive every value written into it. So a plain `put`
+ * only creates, and a taken name is refused (exit 5); `put --update` only updates (exit 3 when
+ * there is nothing to update: creating there would hide a mistyped name and give the new secret
+ * roles nobody looked at), and first prints the readers, writers and owner the value goes to.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type AuditPage, type Secret, VaultApiError, VaultClient } from './vault-client.ts';
 
-const USAGE =
-  'usage: secrets <login|ls|get|put|rm|restore|rotate|history|audit> [name] [options] (see the header of shared/client/cli.ts)';
+const USAGE = `usage: secrets <command> [name] [options]
+
+  login [--sub alice --scopes user,vaultAdd --roles ops]   mint a local dev token and keep it
+  ls [--search <keywords>] [--owner <user id>]            secrets you may list (--owner: personal ones)
+  get <name> [--version N] [--stage previous|pending] [--reveal | --field <key>]
+  put <name> (--data <json> | --data-stdin) [--read-role r]... [--write-role w]... [--owner <user id>]
+      creates the secret; if the name is taken nothing is written (exit 5)
+  put <name> --update (--data <json> | --data-stdin) [--read-role r]... [--write-role w]... [--owner <user id>]
+      writes into an existing secret (exit 3 if there is none), after printing to stderr who
+      receives the value: its read and write roles (and owner); --output json adds them to the result
+  rm <name> [--recovery-days N] [--force]
+  restore <name> | rotate <name> | history <name>
+  audit [--secret <name>] [--actor <id>] [--since <RFC 3339>] [--limit N (default 100)]
+
+Options: --url (or VAULT_URL), --token (or VAULT_TOKEN, or the token \`login\` saved), --output json|table.
+Secret values are printed only with --reveal or --field: a plain \`get\` reads only the metadata, so
+the value never leaves the vault. Errors go to stderr (as JSON with --output json). Exit codes:
+0 ok, 2 usage, 3 not found, 4 not allowed (401/403), 5 conflict (409/412, or a taken name),
+6 invalid input (400/410/413/415/422), 7 unavailable (429/5xx, network), 1 anything else.`;
 
 export const EXIT = {
   ok: 0,
@@ -46,6 +55,135 @@ export function exitCodeOf(error: unknown): number {
 }
 
 class UsageError extends Error {}
+
+/** The CLI declines on the caller's behalf: `body` is what `--output json` prints to stderr. */
+class Refusal extends Error {
+  readonly exit: number;
+  readonly body: { error_code: string; error_message: string } & Record<string, unknown>;
+  constructor(exit: number, body: Refusal['body']) {
+    super(body.error_message);
+    this.exit = exit;
+    this.body = body;
+  }
+}
+
+type Role = Secret['read_roles'][number];
+type Owner = { owner?: string };
+interface PutInput {
+  data: Record<string, unknown>;
+  read_roles: Role[] | undefined;
+  write_roles: Role[] | undefined;
+}
+/** Who receives a value written into a secret: its readers, its writers and, if personal, its owner. */
+type Audience = Pick<Secret, 'read_roles' | 'write_roles' | 'owner_id'>;
+
+function audienceOf(secret: Audience): Audience {
+  return {
+    read_roles: secret.read_roles,
+    write_roles: secret.write_roles,
+    ...(secret.owner_id !== undefined && { owner_id: secret.owner_id }),
+  };
+}
+
+function describeAudience(audience: Audience): string {
+  const roles = (list: Role[]) =>
+    list.length === 0
+      ? 'none'
+      : list
+          .map((role) => (role.name && role.name !== role.id ? `${role.name} (${role.id})` : role.id))
+          .join(', ');
+  return `read roles: ${roles(audience.read_roles)}; write roles: ${roles(audience.write_roles)}${
+    audience.owner_id === undefined ? '' : `; owner: ${audience.owner_id}`
+  }`;
+}
+
+/** The secret's metadata if the caller may see it; undefined if the vault says it does not exist. */
+async function visible(client: VaultClient, name: string, owner: Owner): Promise<Secret | undefined> {
+  try {
+    return await client.getMetadata(name, owner);
+  } catch (error) {
+    if (error instanceof VaultApiError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * A plain `put` only creates. A taken name is refused, never turned into an update: the existing
+ * secret's roles were chosen by whoever created it, and its readers would receive the value.
+ */
+async function createOnly(client: VaultClient, name: string, input: PutInput, owner: Owner) {
+  try {
+    return await client.createSecret(name, input, owner);
+  } catch (error) {
+    if (!(error instanceof VaultApiError)) throw error;
+    // Taken (409), or a caller who may not create secrets (403) naming one it may write.
+    const taken = error.code === 'VALUE_DUPLICATE';
+    if (!taken && error.status !== 403) throw error;
+    const existing = await visible(client, name, owner).catch(() => undefined);
+    if (!existing) {
+      if (!taken) throw error;
+      // Deleted and still restorable, or someone else's: the vault's message says which it can.
+      throw new Refusal(EXIT.conflict, {
+        error_code: error.code,
+        error_message: `${error.message}: nothing was written`,
+        ...(error.traceId !== undefined && { trace_id: error.traceId }),
+      });
+    }
+    throw new Refusal(EXIT.conflict, {
+      error_code: 'VALUE_DUPLICATE',
+      error_message: `A secret named "${name}" already exists (${describeAudience(existing)}): nothing was written. \`put --update\` writes into it, and then its readers receive the value`,
+      name,
+      version: existing.version,
+      ...audienceOf(existing),
+    });
+  }
+}
+
+/**
+ * `put --update` writes only into an existing secret, and says first who will receive the value.
+ * The write is conditional on the version whose roles were shown, so the value lands under exactly
+ * those roles; if they change in between, nothing is written.
+ */
+async function updateExisting(
+  client: VaultClient,
+  name: string,
+  patch: PutInput,
+  owner: Owner,
+  say: (text: string) => void,
+) {
+  let shown: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const current = await visible(client, name, owner);
+    if (!current)
+      throw new Refusal(EXIT.notFound, {
+        error_code: 'OBJECT_NOT_FOUND',
+        error_message: `No secret named "${name}" that you may see: put --update writes only into an existing secret (put without --update creates one)`,
+      });
+    const after = audienceOf({
+      read_roles: patch.read_roles ?? current.read_roles,
+      write_roles: patch.write_roles ?? current.write_roles,
+      owner_id: current.owner_id,
+    });
+    const audience = describeAudience(after);
+    if (shown !== undefined && shown !== audience)
+      throw new Refusal(EXIT.conflict, {
+        error_code: 'PRECONDITION_FAILED',
+        error_message: `The roles of "${name}" changed while it was being updated (now ${audience}): nothing was written`,
+      });
+    if (shown === undefined)
+      say(`updating the existing secret "${name}" (version ${current.version}): ${audience}`);
+    shown = audience;
+    try {
+      return {
+        ...(await client.updateSecret(name, patch, { ...owner, ifMatch: current.version })),
+        ...after,
+      };
+    } catch (error) {
+      // Another write came in between: look again, and write only if the audience is the one shown.
+      if (!(error instanceof VaultApiError) || error.status !== 412 || attempt === 3) throw error;
+    }
+  }
+}
 
 /**
  * Local development: the dev issuer `npm start` trusts, found beside the vault's source. A packaged
@@ -86,6 +224,12 @@ function table(rows: Array<Record<string, unknown>>, columns: string[]): string 
   ].join('\n');
 }
 
+/** The options may not have parsed: read --output from the arguments themselves. */
+function jsonOutput(argv: string[]): boolean {
+  const at = argv.indexOf('--output');
+  return argv.includes('--output=json') || (at >= 0 && argv[at + 1] === 'json');
+}
+
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
@@ -114,6 +258,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'data-stdin': { type: 'boolean', default: false },
         'read-role': { type: 'string', multiple: true },
         'write-role': { type: 'string', multiple: true },
+        update: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
         'recovery-days': { type: 'string' },
         force: { type: 'boolean', default: false },
         secret: { type: 'string' },
@@ -128,6 +274,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       },
     });
     const [command, name] = positionals;
+    if (values.help || command === 'help') {
+      io.out(USAGE);
+      return EXIT.ok;
+    }
     const stateDir = values['state-dir'] ?? io.env.VAULT_STATE_DIR ?? join(io.cwd, '.local');
     const tokenFile = join(stateDir, 'cli-token');
     if (values.output !== 'json' && values.output !== 'table')
@@ -216,15 +366,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           read_roles: roles(values['read-role']),
           write_roles: roles(values['write-role']),
         };
-        try {
-          const created = await client.createSecret(needName(), input, { onlyIfAbsent: true });
-          print(created, ['name']);
-        } catch (error) {
-          // Taken (412), or a caller who may write this secret but not create secrets (403): update.
-          if (!(error instanceof VaultApiError) || (error.status !== 412 && error.status !== 403))
-            throw error;
-          print(await client.updateSecret(needName(), input), ['name', 'version']);
+        const owner = values.owner === undefined ? {} : { owner: values.owner };
+        if (values.update) {
+          // The JSON output names who received the value, as the notice on stderr did.
+          print(await updateExisting(client, needName(), input, owner, io.err), ['name', 'version']);
+          return EXIT.ok;
         }
+        print(await createOnly(client, needName(), input, owner), ['name']);
         return EXIT.ok;
       }
       case 'rm':
@@ -285,13 +433,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.err(error.message);
       return EXIT.usage;
     }
+    if (error instanceof Refusal) {
+      io.err(jsonOutput(argv) ? JSON.stringify(error.body) : error.message);
+      return error.exit;
+    }
     if (error instanceof SyntaxError) {
       io.err(`not valid JSON: ${error.message}`);
       return EXIT.usage;
     }
-    // The options may not have parsed: read --output from the arguments themselves.
-    const at = argv.indexOf('--output');
-    const json = argv.includes('--output=json') || (at >= 0 && argv[at + 1] === 'json');
+    const json = jsonOutput(argv);
     if (error instanceof VaultApiError)
       io.err(
         json

@@ -2,7 +2,8 @@
  * A typed client for the vault API: requests and responses typed from the API's own schemas,
  * errors typed by `error_code`, retries with jittered backoff on 429/503 (honouring Retry-After),
  * per-attempt timeouts, async iterators over list and search, and an optional read cache that
- * checks the secret's version (a metadata call: no KMS, no audit entry) before reusing a value.
+ * checks the secret's version (a metadata call: no KMS, no audit entry) before reusing a value, and
+ * never serves a value once the secret's `expires` time has passed.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -89,7 +90,9 @@ export interface ClientOptions {
   retries?: number;
   /**
    * Cache decrypted secrets in memory: a cached value is reused for up to `maxStaleMs` before its
-   * version is checked again; at most `maxEntries` (default 1000) are kept, least recently used out.
+   * version is checked again, and never once the secret's `expires` time has passed (the read then
+   * goes to the vault, which answers 410 OBJECT_EXPIRED); at most `maxEntries` (default 1000) are
+   * kept, least recently used out.
    */
   cache?: { maxStaleMs: number; maxEntries?: number };
   /** The longest Retry-After the client waits out (default 60 s); a longer one fails the call at once. */
@@ -121,6 +124,25 @@ export function retryAfterOf(header: string | null, now = Date.now()): number {
   return Number.isFinite(ms) ? Math.max(ms, 0) : 0;
 }
 
+interface CacheEntry {
+  secret: Secret;
+  /** When the vault last confirmed this value current (local clock, ms). */
+  checkedAt: number;
+}
+
+const roleIds = (roles: Secret['read_roles']) =>
+  roles
+    .map((role) => role.id)
+    .sort()
+    .join('\u0000');
+/** Same version, readers, writers, owner and expiry: a cached value of it may be served. */
+const sameAccess = (a: Secret, b: Secret) =>
+  a.version === b.version &&
+  a.expires === b.expires &&
+  a.owner_id === b.owner_id &&
+  roleIds(a.read_roles) === roleIds(b.read_roles) &&
+  roleIds(a.write_roles) === roleIds(b.write_roles);
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const path = (name: string) => encodeURIComponent(name);
 const etag = (version: number | undefined) => (version === undefined ? undefined : `"${version}"`);
@@ -129,7 +151,13 @@ export class VaultClient {
   readonly #options: Required<Omit<ClientOptions, 'cache' | 'fetch'>> & Pick<ClientOptions, 'cache'>;
   readonly #fetch: typeof fetch;
   /** In least-recently-used order (a Map keeps insertion order; a hit is moved to the end). */
-  readonly #cache = new Map<string, { secret: Secret; checkedAt: number }>();
+  readonly #cache = new Map<string, CacheEntry>();
+  /**
+   * How far the vault's clock may be ahead of ours, from the Date header of its last answer: it
+   * decides when a secret has expired, so the cache drops a value when the vault's clock may have
+   * reached `expires`, a little early rather than late.
+   */
+  #vaultAheadMs = 0;
 
   constructor(options: ClientOptions) {
     this.#options = {
@@ -146,8 +174,9 @@ export class VaultClient {
 
   /**
    * Reads a secret. With the cache on, a value younger than `maxStaleMs` is reused; an older one is
-   * reused only if its version is still current, so a rotation reaches cached readers within
-   * `maxStaleMs` plus one request.
+   * reused only if its version, roles and expiry are unchanged, so a rotation reaches cached readers
+   * within `maxStaleMs` plus one request. A value whose `expires` has passed is never reused: the
+   * vault answers that read (410 OBJECT_EXPIRED), as it would without a cache.
    */
   async getSecret(
     name: string,
@@ -156,23 +185,46 @@ export class VaultClient {
     const cacheable = this.#options.cache && options.version === undefined && options.stage === undefined;
     const key = `${options.owner ?? ''}\u0000${name}`;
     const cached = cacheable ? this.#cache.get(key) : undefined;
-    if (cached && Date.now() - cached.checkedAt < this.#options.cache!.maxStaleMs)
-      return this.#keep(key, cached);
     if (cached) {
-      const { version } = await this.getMetadata(name, options);
-      if (version === cached.secret.version) {
-        cached.checkedAt = Date.now();
-        return this.#keep(key, cached);
-      }
+      if (await this.#stillCurrent(key, cached, name, options)) return this.#keep(key, cached);
+      this.#cache.delete(key);
     }
     const secret = await this.#call<Secret>('GET', `${this.#secretPath(name, options.owner)}`, {
       query: { version: options.version, stage: options.stage },
     });
-    if (cacheable) this.#keep(key, { secret, checkedAt: Date.now() });
+    if (cacheable && !this.#expired(secret)) this.#keep(key, { secret, checkedAt: Date.now() });
     return secret;
   }
 
-  #keep(key: string, entry: { secret: Secret; checkedAt: number }): Secret {
+  /** Whether a cached value may be served again: not expired, and fresh or checked unchanged. */
+  async #stillCurrent(
+    key: string,
+    cached: CacheEntry,
+    name: string,
+    options: { owner?: string },
+  ): Promise<boolean> {
+    if (this.#expired(cached.secret)) return false;
+    if (Date.now() - cached.checkedAt < this.#options.cache!.maxStaleMs) return true;
+    let current: Secret;
+    try {
+      current = await this.getMetadata(name, options);
+    } catch (error) {
+      // Gone, no longer visible, or unknown: the value is not served from memory again.
+      this.#cache.delete(key);
+      throw error;
+    }
+    // Who may read it and until when matter as much as the value: any change is a fresh read.
+    if (!sameAccess(current, cached.secret) || this.#expired(current)) return false;
+    cached.checkedAt = Date.now();
+    return true;
+  }
+
+  /** Expired, or may be by the vault's clock; an unreadable time counts as expired. */
+  #expired(secret: Secret): boolean {
+    return secret.expires !== undefined && !(Date.parse(secret.expires) - this.#vaultAheadMs > Date.now());
+  }
+
+  #keep(key: string, entry: CacheEntry): Secret {
     this.#cache.delete(key);
     this.#cache.set(key, entry);
     const max = this.#options.cache?.maxEntries ?? 1000;
@@ -285,6 +337,7 @@ export class VaultClient {
         for (const [key, value] of Object.entries(options.headers ?? {}))
           if (value !== undefined) headers[key] = value;
         if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+        const sentAt = Date.now();
         const response = await this.#fetch(url, {
           method,
           headers,
@@ -292,6 +345,9 @@ export class VaultClient {
           ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
         });
         const body = parseJson(await response.text());
+        // Date has whole seconds: the vault's clock read at most a second more than it says.
+        const date = Date.parse(response.headers.get('date') ?? '');
+        if (Number.isFinite(date)) this.#vaultAheadMs = Math.max(0, date + 1000 - sentAt);
         if (response.ok) return body as T;
         error = new VaultApiError(response.status, body as Partial<ErrorBody>, `HTTP ${response.status}`);
         retryAfterMs = retryAfterOf(response.headers.get('retry-after'));

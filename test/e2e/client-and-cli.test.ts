@@ -162,6 +162,69 @@ describe('typed client', () => {
     // An unchanged version costs one metadata call, not a read of the value.
     expect(counting.state.calls - before).toBe(1);
   });
+
+  it("the read cache never serves a value after its expires time: the reader gets the vault's 410", async () => {
+    const name = uniqueName('client-cache-expiring');
+    const expires = Date.now() + 2_000;
+    await client.createSecret(name, {
+      data: { password: 'short-lived' },
+      read_roles: [{ id: 'app' }],
+      expires: new Date(expires).toISOString(),
+    });
+    // One reader inside its staleness window, one that re-checks the metadata on every read.
+    const readers = [60_000, 100].map((maxStaleMs) => {
+      const counting = flakyFetch(0, 200);
+      return {
+        counting,
+        client: new VaultClient({
+          baseUrl: apiUrl(''),
+          token: ops,
+          fetch: counting.wrapped,
+          cache: { maxStaleMs },
+        }),
+      };
+    });
+    for (const reader of readers) {
+      expect((await reader.client.getSecret(name)).data).toEqual({ password: 'short-lived' });
+      expect((await reader.client.getSecret(name)).data).toEqual({ password: 'short-lived' });
+    }
+    // Before expiry the value came from memory: one read of the value each.
+    expect(readers[0]!.counting.state.calls).toBe(1);
+    await new Promise((done) => setTimeout(done, expires - Date.now() + 100));
+    for (const reader of readers) {
+      await expect(reader.client.getSecret(name)).rejects.toMatchObject({
+        status: 410,
+        code: 'OBJECT_EXPIRED',
+      });
+      // And it stays refused: nothing was left in memory to fall back on.
+      await expect(reader.client.getSecret(name)).rejects.toMatchObject({
+        status: 410,
+        code: 'OBJECT_EXPIRED',
+      });
+    }
+  });
+
+  it('an expiry set after a value was cached reaches the cached reader at its next check', async () => {
+    const name = uniqueName('client-cache-new-expiry');
+    await client.createSecret(name, {
+      data: { password: 'kept' },
+      read_roles: [{ id: 'app' }],
+      write_roles: [{ id: 'app' }],
+    });
+    const cached = new VaultClient({
+      baseUrl: apiUrl(''),
+      token: ops,
+      fetch: checkedFetch,
+      cache: { maxStaleMs: 100 },
+    });
+    expect((await cached.getSecret(name)).data).toEqual({ password: 'kept' });
+    const expires = Date.now() + 1_500;
+    await client.updateSecret(name, { expires: new Date(expires).toISOString() });
+    await new Promise((done) => setTimeout(done, 150));
+    expect((await cached.getSecret(name)).data).toEqual({ password: 'kept' });
+    await new Promise((done) => setTimeout(done, expires - Date.now() + 100));
+    await expect(cached.getSecret(name)).rejects.toMatchObject({ status: 410, code: 'OBJECT_EXPIRED' });
+  });
 });
 
 describe('RFC 9457', () => {
@@ -238,7 +301,9 @@ describe('secrets CLI', () => {
         ])
       ).code,
     ).toBe(EXIT.ok);
-    expect((await run(['put', name, '--data-stdin'], '{"password":"cli-value-2"}')).code).toBe(EXIT.ok);
+    expect((await run(['put', name, '--update', '--data-stdin'], '{"password":"cli-value-2"}')).code).toBe(
+      EXIT.ok,
+    );
     const listed = await run(['ls', '--search', name, '--output', 'json']);
     expect(JSON.parse(listed.out).map((s: { name: string }) => s.name)).toEqual([name]);
     const reads = async () =>
@@ -288,13 +353,132 @@ describe('secrets CLI', () => {
     expect(exitCodeOf(conflicting)).toBe(EXIT.conflict);
   });
 
-  it('put updates a secret for a writer who may not create secrets', async () => {
-    const name = uniqueName('cli-writer');
-    await client.createSecret(name, { data: { v: 'one' }, write_roles: [{ id: 'writers' }] });
-    const writer = await token({ sub: 'wendy', scopes: ['user'], roles: ['writers'] });
-    const put = await run(['put', name, '--data', '{"v":"two"}', '--token', writer, '--output', 'json']);
-    expect(put.code).toBe(EXIT.ok);
-    expect(JSON.parse(put.out)).toMatchObject({ name, version: 2 });
+  describe('put never writes a value into a secret it did not create without saying so', () => {
+    /**
+     * Mallory creates the name first, readable by her role only and writable by the victim's team,
+     * so that the victim's `put` of a new secret would hand her the value.
+     */
+    async function squat(name: string) {
+      const mallory = await token({ sub: 'mallory', scopes: ['user', 'vaultAdd'], roles: ['mallory'] });
+      const asMallory = new VaultClient({ baseUrl: apiUrl(''), token: mallory, fetch: checkedFetch });
+      await asMallory.createSecret(name, {
+        data: { password: 'bait' },
+        read_roles: [{ id: 'mallory' }],
+        write_roles: [{ id: 'team-b' }],
+      });
+      return asMallory;
+    }
+    const victim = () => token({ sub: 'bob', scopes: ['user', 'vaultAdd'], roles: ['team-b'] });
+
+    it('a plain put of a taken name is refused with exit 5, as a real process, and nothing is written', async () => {
+      const name = uniqueName('shared/squatted');
+      const asMallory = await squat(name);
+      const child = spawnSync(
+        process.execPath,
+        [
+          ...['shared/client/cli.ts', 'put', name, '--data', '{"password":"bobs-secret"}'],
+          ...['--read-role', 'team-b', '--write-role', 'team-b', '--token', await victim()],
+        ],
+        { env: { ...process.env, VAULT_URL: apiUrl('') }, encoding: 'utf8' },
+      );
+      expect(child.status).toBe(EXIT.conflict);
+      expect(child.stderr).toContain('already exists');
+      expect(child.stderr).toContain('read roles: mallory');
+      expect(child.stderr).toContain('--update');
+      expect(child.stdout).toBe('');
+      const after = await asMallory.getSecret(name);
+      expect(after).toMatchObject({ version: 1, data: { password: 'bait' } });
+    });
+
+    it('refused too for a manager, and for a writer who may not create secrets; JSON on stderr with --output json', async () => {
+      const name = uniqueName('shared/squatted');
+      const asMallory = await squat(name);
+      const writer = await token({ sub: 'wendy', scopes: ['user'], roles: ['team-b'] });
+      for (const caller of [ops, writer]) {
+        const put = await run(['put', name, '--data', '{"v":"mine"}', '--token', caller, '--output', 'json']);
+        expect(put.code).toBe(EXIT.conflict);
+        expect(put.out).toBe('');
+        expect(JSON.parse(put.err)).toMatchObject({
+          error_code: 'VALUE_DUPLICATE',
+          read_roles: [{ id: 'mallory' }],
+          write_roles: [{ id: 'team-b' }],
+        });
+      }
+      expect(await asMallory.getSecret(name)).toMatchObject({ version: 1, data: { password: 'bait' } });
+    });
+
+    it('put --update first says who will receive the value, then writes it under exactly those roles', async () => {
+      const name = uniqueName('shared/squatted');
+      const asMallory = await squat(name);
+      // One timeline for what the CLI says and what it sends, to see which came first.
+      const timeline: string[] = [];
+      const streams = io();
+      const put = await runCli(
+        [
+          'put',
+          name,
+          '--update',
+          '--data',
+          '{"password":"knowingly"}',
+          '--token',
+          await victim(),
+          '--output',
+          'json',
+        ],
+        {
+          ...streams,
+          err: (text) => timeline.push(`stderr ${text}`),
+          fetch: (input, init) => {
+            timeline.push(`${init?.method ?? 'GET'} ${String(input)}`);
+            return checkedFetch(input, init);
+          },
+        },
+      );
+      expect(put).toBe(EXIT.ok);
+      const notice = timeline.findIndex((line) => line.startsWith('stderr'));
+      const write = timeline.findIndex((line) => line.startsWith('PUT'));
+      expect(notice).toBeGreaterThanOrEqual(0);
+      expect(notice).toBeLessThan(write);
+      expect(timeline[notice]).toContain('read roles: mallory; write roles: team-b');
+      expect(JSON.parse(streams.stdout.join('\n'))).toMatchObject({
+        name,
+        version: 2,
+        read_roles: [{ id: 'mallory' }],
+        write_roles: [{ id: 'team-b' }],
+      });
+      expect((await asMallory.getSecret(name)).data).toEqual({ password: 'knowingly' });
+    });
+
+    it('put --update names the owner of a personal secret', async () => {
+      const owner = uniqueName('pia').replaceAll('/', '-');
+      const own = await token({ sub: owner, scopes: ['user'] });
+      await new VaultClient({ baseUrl: apiUrl(''), token: own, fetch: checkedFetch }).createSecret(
+        'notes',
+        { data: { v: 1 } },
+        { owner },
+      );
+      const put = await run([
+        'put',
+        'notes',
+        '--update',
+        '--owner',
+        owner,
+        '--data',
+        '{"v":2}',
+        '--token',
+        ops,
+      ]);
+      expect(put.code).toBe(EXIT.ok);
+      expect(put.err).toContain(`owner: ${owner}`);
+    });
+
+    it('put --update of a missing name is refused with exit 3 and creates nothing', async () => {
+      const name = uniqueName('cli-update-missing');
+      const put = await run(['put', name, '--update', '--data', '{"v":1}', '--token', ops]);
+      expect(put.code).toBe(EXIT.notFound);
+      expect(put.err).toContain('--update writes only into an existing secret');
+      expect((await run(['get', name, '--token', ops])).code).toBe(EXIT.notFound);
+    });
   });
 
   it('lists personal secrets with --owner', async () => {
