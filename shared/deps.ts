@@ -25,8 +25,13 @@ export function createDeps(config: StoreConfig): VaultDeps {
   });
   const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   const kms = new KMSClient({ requestHandler, ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
+  const audit = new DynamoAuditLog(db, {
+    tableName: config.tableName,
+    retentionDays: config.auditRetentionDays,
+  });
   return {
     secrets: new DynamoSecretStore(db, {
+      trail: audit,
       tableName: config.tableName,
       maxVersions: config.maxVersions,
       expiryWarningSeconds: config.expiryWarningSeconds,
@@ -34,7 +39,7 @@ export function createDeps(config: StoreConfig): VaultDeps {
     }),
     cipher: new KmsEnvelopeCipher(kms, config.keyId, config.dataKeyCache),
     clock: { now: () => new Date() },
-    audit: new DynamoAuditLog(db, { tableName: config.tableName, retentionDays: config.auditRetentionDays }),
+    audit,
   };
 }
 

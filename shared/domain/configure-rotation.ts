@@ -1,5 +1,5 @@
 import { accessOf } from './access.ts';
-import { denied, recordAudit } from './auditing.ts';
+import { denied, writeAudit } from './auditing.ts';
 import { InvalidRequestError, PermissionDeniedError, VersionConflictError } from './errors.ts';
 import { loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretRef } from './model.ts';
@@ -42,15 +42,15 @@ export async function configureRotation(
       schedule: settings.schedule,
       nextAt: next?.toISOString(),
     };
-    if (await deps.secrets.setRotation(secret, rotation)) {
-      await recordAudit(deps, caller, {
-        action: 'configure',
-        outcome: 'success',
-        secret: ref,
-        reason: settings ? settings.schedule : 'rotation removed',
-      });
+    const reason = settings ? settings.schedule : 'rotation removed';
+    if (
+      await deps.secrets.setRotation(
+        secret,
+        rotation,
+        writeAudit(deps, caller, 'configure', ref, undefined, reason),
+      )
+    )
       return rotation;
-    }
   }
   throw new VersionConflictError();
 }

@@ -1,4 +1,4 @@
-import { recordAudit } from './auditing.ts';
+import { writeAudit } from './auditing.ts';
 import { DuplicateSecretError, PreconditionFailedError } from './errors.ts';
 import { assertMayActFor, encodeData } from './guards.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
@@ -57,13 +57,12 @@ async function createOnce(deps: VaultDeps, caller: Caller, input: CreateSecretIn
     sealed: await deps.cipher.seal(encodeData(input.data), { ...input.ref, version }),
   };
   try {
-    await deps.secrets.create(secret);
+    await deps.secrets.create(secret, writeAudit(deps, caller, 'create', input.ref, version));
   } catch (error) {
     if (input.onlyIfAbsent && error instanceof DuplicateSecretError) {
       throw new PreconditionFailedError(`If-None-Match: * failed: ${error.message}`);
     }
     throw error;
   }
-  await recordAudit(deps, caller, { action: 'create', outcome: 'success', secret: input.ref, version });
   return { ...input.ref, version };
 }

@@ -1,5 +1,5 @@
 import { accessOf, managesVault } from './access.ts';
-import { denied, recordAudit } from './auditing.ts';
+import { denied, writeAudit } from './auditing.ts';
 import { PermissionDeniedError, SecretNotFoundError, VersionConflictError } from './errors.ts';
 import { assertMayActFor, assertVersion, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretRef } from './model.ts';
@@ -45,15 +45,8 @@ export async function deleteSecret(
     }
     assertVersion(current, options.expectedVersion);
     if (options.force) {
-      if (await deps.secrets.purge(current)) {
-        await recordAudit(deps, caller, {
-          action: 'purge',
-          outcome: 'success',
-          secret: ref,
-          version: current.version,
-        });
+      if (await deps.secrets.purge(current, writeAudit(deps, caller, 'purge', ref, current.version)))
         return ref;
-      }
       continue;
     }
     const now = deps.clock.now();
@@ -65,15 +58,8 @@ export async function deleteSecret(
       purgeAt,
       traceId: caller.traceId,
     };
-    if (await deps.secrets.softDelete(current, deletion)) {
-      await recordAudit(deps, caller, {
-        action: 'delete',
-        outcome: 'success',
-        secret: ref,
-        version: current.version,
-      });
-      return { ...ref, purgeAt };
-    }
+    const audit = writeAudit(deps, caller, 'delete', ref, current.version);
+    if (await deps.secrets.softDelete(current, deletion, audit)) return { ...ref, purgeAt };
   }
   throw new VersionConflictError();
 }

@@ -1,4 +1,4 @@
-import { loadVisible } from './guards.ts';
+import { loadVisible, rotationOf } from './guards.ts';
 import type { Caller, RotationState, SecretRef } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 import type { RotationConfig } from './rotators.ts';
@@ -10,6 +10,6 @@ export async function getRotation(
   ref: SecretRef,
 ): Promise<{ rotation: RotationConfig | undefined; state: RotationState | undefined }> {
   const secret = await loadVisible(deps, caller, ref, 'access');
-  const state = await deps.secrets.getRotation(ref);
+  const state = await rotationOf(deps, secret);
   return { rotation: secret.rotation, state };
 }

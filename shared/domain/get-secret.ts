@@ -1,7 +1,7 @@
 import { accessOf } from './access.ts';
 import { recordAudit } from './auditing.ts';
 import { SecretExpiredError, SecretNotFoundError } from './errors.ts';
-import { decodeData, loadVisible } from './guards.ts';
+import { decodeData, loadVisible, rotationOf } from './guards.ts';
 import type { Caller, SealedData, SecretRef, SecretView, StoredSecret } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 
@@ -47,7 +47,7 @@ async function select(
   selector: ValueSelector,
 ): Promise<(SealedData & { version: number }) | undefined> {
   if (selector.stage === 'pending') {
-    const rotation = await deps.secrets.getRotation(ref);
+    const rotation = await rotationOf(deps, secret);
     if (rotation?.status !== 'running' || !rotation.pending) return undefined;
     return { ...rotation.pending, version: rotation.pending.sealedVersion };
   }

@@ -2,7 +2,7 @@ import { accessOf, mayActForOwner } from './access.ts';
 import type { AuditAction } from './audit.ts';
 import { denied } from './auditing.ts';
 import { PermissionDeniedError, PreconditionFailedError, SecretNotFoundError } from './errors.ts';
-import type { Caller, SecretData, SecretRef, StoredSecret } from './model.ts';
+import type { Caller, RotationState, SecretData, SecretRef, StoredSecret } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 
 /** Personal secrets under another user's id are off limits unless the caller manages the vault. */
@@ -59,3 +59,9 @@ export const decodeData = (bytes: Uint8Array): SecretData =>
  * writers on one secret all get through; beyond it, a 409 rather than a livelock.
  */
 export const MAX_WRITE_ATTEMPTS = 50;
+
+/** The rotation state of this incarnation of the secret: one left by an earlier secret of the same name is none. */
+export async function rotationOf(deps: VaultDeps, secret: StoredSecret): Promise<RotationState | undefined> {
+  const state = await deps.secrets.getRotation(secret);
+  return state?.incarnation === secret.created ? state : undefined;
+}

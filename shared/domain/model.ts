@@ -93,7 +93,18 @@ export interface RotationState {
   step: 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
   /** The head version the pending value is meant to follow. */
   basedOn: number;
+  /**
+   * The incarnation (the head's `created`) of the secret being rotated: a pending value never
+   * outlives it, so a secret re-created under the same name cannot resume or read it.
+   */
+  incarnation?: string | undefined;
   pending?: SealedData | undefined;
+  /**
+   * The top-level fields of the data the rotator changed (or removed): when someone writes the
+   * secret during the rotation, these fields of the pending value go on top of their write, and
+   * everything else of their write is kept.
+   */
+  rotatedFields?: readonly string[] | undefined;
   trigger: 'schedule' | 'on-demand' | 'event';
   actor: string;
   traceId?: string | undefined;

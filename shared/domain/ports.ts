@@ -24,7 +24,9 @@ export type Listing =
 
 /**
  * Every write is guarded by the version it was computed from: it returns false (and changes
- * nothing) when someone else wrote first, and the caller re-reads.
+ * nothing) when someone else wrote first, and the caller re-reads. Every write also carries the
+ * audit event that records it: the store commits the change and its audit entry as one fact
+ * (both or neither), so no write is ever unaudited and no entry records a write that did not happen.
  */
 export interface SecretStore {
   /** The head, soft-deleted ones included. */
@@ -33,14 +35,17 @@ export interface SecretStore {
   /** The kept versions, newest first. */
   versions(ref: SecretRef): Promise<VersionInfo[]>;
   /** Writes the head and its first version. Throws DuplicateSecretError (or SecretPendingDeletionError). */
-  create(secret: StoredSecret): Promise<void>;
+  create(secret: StoredSecret, audit: AuditEvent): Promise<void>;
   /** Writes `next` as a new version, pruning the oldest beyond the kept number. */
-  replace(previous: StoredSecret, next: StoredSecret): Promise<boolean>;
-  /** Makes the secret unreadable and unlisted; its head and versions expire (TTL) at `purgeAt`. */
-  softDelete(previous: StoredSecret, deletion: Deletion): Promise<boolean>;
-  restore(previous: StoredSecret): Promise<boolean>;
-  /** Removes the secret and all its versions now. */
-  purge(previous: StoredSecret): Promise<boolean>;
+  replace(previous: StoredSecret, next: StoredSecret, audit: AuditEvent): Promise<boolean>;
+  /**
+   * Makes the secret unreadable and unlisted; its head and versions expire (TTL) at `purgeAt`. Any
+   * rotation in progress (and its sealed pending value) goes at once.
+   */
+  softDelete(previous: StoredSecret, deletion: Deletion, audit: AuditEvent): Promise<boolean>;
+  restore(previous: StoredSecret, audit: AuditEvent): Promise<boolean>;
+  /** Removes the secret, all its versions and its rotation state now. */
+  purge(previous: StoredSecret, audit: AuditEvent): Promise<boolean>;
   /** One page of a listing in name order, with the listing's total; cost grows with offset + limit, not the table. */
   getRotation(ref: SecretRef): Promise<RotationState | undefined>;
   /** Saves rotation progress if the stored state still has `expectedToken` (undefined: no rotation running). */
@@ -48,7 +53,11 @@ export interface SecretStore {
   /** What is due by `now` across all secrets, oldest first. */
   due(now: Date, limit: number): Promise<Due[]>;
   /** Changes the rotation settings or bookkeeping: not a new version of the secret. */
-  setRotation(previous: StoredSecret, rotation: RotationConfig | undefined): Promise<boolean>;
+  setRotation(
+    previous: StoredSecret,
+    rotation: RotationConfig | undefined,
+    audit: AuditEvent,
+  ): Promise<boolean>;
   /** Records that an expiry warning was given (once: false when already given or the head moved on). */
   markExpiryNotice(secret: StoredSecret, notice: 'near' | 'expired'): Promise<boolean>;
   page(listing: Listing, offset: number, limit: number, descending: boolean): Promise<Page<SecretMetadata>>;

@@ -1,5 +1,5 @@
 import { accessOf } from './access.ts';
-import { denied, recordAudit } from './auditing.ts';
+import { denied, writeAudit } from './auditing.ts';
 import {
   PermissionDeniedError,
   RuleViolationError,
@@ -32,15 +32,8 @@ export async function restoreSecret(
     }
     if (current.deletion === undefined) throw new RuleViolationError('The secret is not deleted');
     if (Date.parse(current.deletion.purgeAt) <= deps.clock.now().getTime()) throw new SecretNotFoundError();
-    if (
-      await deps.secrets.restore({ ...current, lastTraceId: caller.traceId, updatedBy: current.updatedBy })
-    ) {
-      await recordAudit(deps, caller, {
-        action: 'restore',
-        outcome: 'success',
-        secret: ref,
-        version: current.version,
-      });
+    const restored = { ...current, lastTraceId: caller.traceId, updatedBy: current.updatedBy };
+    if (await deps.secrets.restore(restored, writeAudit(deps, caller, 'restore', ref, current.version))) {
       return { ...ref, version: current.version };
     }
   }

@@ -6,14 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { accessOf } from './access.ts';
-import { denied, recordAudit } from './auditing.ts';
+import { auditEvent, denied, recordAudit, writeAudit } from './auditing.ts';
 import {
   PermissionDeniedError,
   RotationFailedError,
   RuleViolationError,
   VersionConflictError,
 } from './errors.ts';
-import { decodeData, encodeData, loadVisible } from './guards.ts';
+import { decodeData, encodeData, loadVisible, rotationOf } from './guards.ts';
 import type { Caller, RotationState, SecretData, SecretRef, StoredSecret } from './model.ts';
 import type { RotationDeps } from './ports.ts';
 import {
@@ -88,6 +88,7 @@ export async function rotateSecret(
             ...state,
             step: 'setSecret',
             pending: { sealed: await seal(created, version), sealedVersion: version },
+            rotatedFields: fieldsChanged(current, created as SecretData),
           };
         } else if (step === 'finishSecret') {
           state = await promote(deps, caller, ref, state, seal, open);
@@ -106,13 +107,35 @@ export async function rotateSecret(
       }
     }
   }
-  await recordAudit(deps, caller, {
-    action: 'rotate',
-    outcome: 'success',
-    secret: ref,
-    version: state.basedOn + 1,
-  });
   return { ...ref, version: state.basedOn + 1, token: state.token };
+}
+
+/** Top-level fields whose value differs between the two, or that only one of them has. */
+export function fieldsChanged(before: SecretData, after: SecretData): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].filter(
+    (key) =>
+      !(key in before) || !(key in after) || JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
+}
+
+/**
+ * The rotator's change applied on top of a write made during the rotation: its fields from the
+ * pending value (the target system already has them), everything else from the newer write.
+ * Without the list of rotated fields (a state saved before it was kept), the pending value wins.
+ */
+export function onTopOf(
+  newer: SecretData,
+  pending: SecretData,
+  rotated: readonly string[] | undefined,
+): SecretData {
+  if (rotated === undefined) return pending;
+  const merged: SecretData = { ...newer };
+  for (const field of rotated) {
+    if (Object.hasOwn(pending, field)) merged[field] = pending[field];
+    else delete merged[field];
+  }
+  return merged;
 }
 
 /** Starts a rotation, resumes our own crashed one, or refuses while another runs. */
@@ -123,7 +146,7 @@ async function begin(
   trigger: RotationState['trigger'],
 ) {
   const ref = { name: secret.name, ownerId: secret.ownerId };
-  const existing = await deps.secrets.getRotation(ref);
+  const existing = await rotationOf(deps, secret);
   const now = deps.clock.now();
   if (existing?.status === 'running') {
     if (now.getTime() - Date.parse(existing.updatedAt) < STALE_AFTER_MS) {
@@ -136,6 +159,7 @@ async function begin(
     status: 'running',
     step: 'createSecret',
     basedOn: secret.version,
+    incarnation: secret.created,
     trigger,
     actor: caller.userId,
     traceId: caller.traceId,
@@ -159,8 +183,10 @@ async function save(
 }
 
 /**
- * Makes pending current. If someone wrote the secret since the rotation began, the pending value
- * is sealed again for the version after theirs (the target system already has it: it must stay).
+ * Makes pending current, on condition that the head is still the one it was built on. If someone
+ * wrote the secret since the rotation began, their write is not lost: the rotated fields go on top
+ * of it (the target system already has them: they must stay), sealed for the version after theirs.
+ * The promotion and its audit entry commit together.
  */
 async function promote(
   deps: RotationDeps,
@@ -175,8 +201,13 @@ async function promote(
     if (!head || head.deletion) throw new RuleViolationError('The secret was deleted during its rotation');
     if (head.rotation?.lastToken === state.token) return state;
     let current = state;
-    if (head.version !== state.basedOn || !state.pending) {
-      const value = await open(state.pending!.sealed, state.pending!.sealedVersion);
+    if (!state.pending) throw new RuleViolationError('The rotation has no pending value to promote');
+    if (head.created !== state.incarnation)
+      throw new RuleViolationError('The secret was re-created during its rotation');
+    if (head.version !== state.basedOn) {
+      const pending = await open(state.pending.sealed, state.pending.sealedVersion);
+      const newer = await open(head.sealed, head.sealedVersion);
+      const value = onTopOf(newer, pending, state.rotatedFields);
       const version = head.version + 1;
       current = {
         ...state,
@@ -205,7 +236,8 @@ async function promote(
         nextAt: nextRun(parseSchedule(config.schedule), now)?.toISOString(),
       },
     };
-    if (await deps.secrets.replace(head, next)) return current;
+    const audit = writeAudit(deps, caller, 'rotate', ref, next.version);
+    if (await deps.secrets.replace(head, next, audit)) return current;
     state = current;
   }
   throw new VersionConflictError('The secret kept changing during its rotation');
@@ -223,21 +255,26 @@ async function fail(
   // Only the error's class name: a rotator's message may quote the credentials it was handed.
   const reason = `${step} failed (${cause instanceof Error ? cause.name : 'error'})`;
   const now = deps.clock.now();
+  // A failed rotation is never resumed (the next one starts afresh), so its sealed pending value goes.
   await deps.secrets.saveRotation(
     ref,
-    { ...state, status: 'failed', step, error: reason, updatedAt: now.toISOString() },
+    { ...state, status: 'failed', step, error: reason, pending: undefined, updatedAt: now.toISOString() },
     state.token,
   );
+  const failure = { action: 'rotate', outcome: 'failed', secret: ref, reason } as const;
   const head = await deps.secrets.get(ref);
-  if (head?.rotation) {
-    const retryAt = new Date(now.getTime() + deps.settings.retryAfterFailureSeconds * 1000).toISOString();
-    await deps.secrets.setRotation(head, {
-      ...head.rotation,
-      lastStatus: 'failed',
-      lastError: reason,
-      nextAt: retryAt,
-    });
-  }
-  await recordAudit(deps, caller, { action: 'rotate', outcome: 'failed', secret: ref, reason });
+  const recorded =
+    head?.rotation !== undefined &&
+    (await deps.secrets.setRotation(
+      head,
+      {
+        ...head.rotation,
+        lastStatus: 'failed',
+        lastError: reason,
+        nextAt: new Date(now.getTime() + deps.settings.retryAfterFailureSeconds * 1000).toISOString(),
+      },
+      auditEvent(deps, caller, failure),
+    ));
+  if (!recorded) await recordAudit(deps, caller, failure);
   return new RotationFailedError(`Rotation failed: ${reason}; the current version is unchanged`, { cause });
 }

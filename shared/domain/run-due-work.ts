@@ -18,7 +18,9 @@ const CONCURRENCY = 10;
  */
 export async function runDueWork(deps: RotationDeps, limit = 100): Promise<DueWorkReport> {
   const report: DueWorkReport = { rotated: 0, failed: 0, notices: 0 };
-  const queue = await deps.secrets.due(deps.clock.now(), limit);
+  const now = deps.clock.now().getTime();
+  // Instants, not strings: an index ordered by ISO text takes `+010000-…` for an early date.
+  const queue = (await deps.secrets.due(deps.clock.now(), limit)).filter((due) => Date.parse(due.at) <= now);
   const worker = async () => {
     for (let due = queue.shift(); due !== undefined; due = queue.shift()) await handle(deps, due, report);
   };

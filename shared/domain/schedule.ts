@@ -3,9 +3,23 @@
  *   rate(<n> minute|minutes|hour|hours|day|days)
  *   cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>)   (UTC; `?` in one day field)
  * Pure arithmetic: `nextRun(schedule, after)` is the first run strictly after `after`.
+ *
+ * A schedule being configured must also pass `validateSchedule`, Secrets Manager's bounds: runs at
+ * least 4 hours apart and a rate of at most 1000 days. `parseSchedule` alone (syntax only) still
+ * reads schedules stored before the bounds, so their rotations keep running.
  */
 
-export class ScheduleError extends Error {}
+export class ScheduleError extends Error {
+  readonly code: 'VALUE_INCORRECT_FORMAT' | 'VALUE_OUT_OF_BOUNDS';
+  constructor(message: string, code: ScheduleError['code'] = 'VALUE_INCORRECT_FORMAT') {
+    super(message);
+    this.code = code;
+  }
+}
+
+/** Secrets Manager's bounds: no two runs closer than 4 hours, no rate longer than 1000 days. */
+export const MIN_INTERVAL_MINUTES = 4 * 60;
+export const MAX_RATE_MINUTES = 1000 * 1440;
 
 interface Rate {
   kind: 'rate';
@@ -81,11 +95,47 @@ export function parseSchedule(text: string): Schedule {
   };
 }
 
-const MINUTE = 60_000;
+/**
+ * Parses a schedule being configured and applies the bounds. A cron() is judged by its times of
+ * day: consecutive ones, and the last of a day and the first of the next, must be 4 hours apart
+ * (counted as if every day fired, so `cron(0 1,22 ? * MON *)` is refused though a week separates
+ * 22:00 from the next 01:00: a rule that needs no calendar search).
+ */
+export function validateSchedule(text: string): Schedule {
+  const schedule = parseSchedule(text);
+  const out = (message: string) => new ScheduleError(message, 'VALUE_OUT_OF_BOUNDS');
+  if (schedule.kind === 'rate') {
+    if (schedule.minutes < MIN_INTERVAL_MINUTES) throw out('rate must be at least 4 hours');
+    if (schedule.minutes > MAX_RATE_MINUTES) throw out('rate must be at most 1000 days');
+    return schedule;
+  }
+  const times = [...schedule.hours]
+    .flatMap((hour) => [...schedule.minutes].map((minute) => hour * 60 + minute))
+    .sort((a, b) => a - b);
+  if (times.length === 0) throw new ScheduleError('cron never runs: its hours or minutes are empty');
+  let closest = times[0]! + 1440 - times.at(-1)!;
+  for (let i = 1; i < times.length; i++) closest = Math.min(closest, times[i]! - times[i - 1]!);
+  if (closest < MIN_INTERVAL_MINUTES)
+    throw out('cron must not run more often than every 4 hours (one minute of the hour, hours 4 apart)');
+  return schedule;
+}
 
-/** The first run strictly after `after`, or undefined when the schedule has no more runs. */
+const MINUTE = 60_000;
+/**
+ * The last instant whose ISO form has a 4-digit year: later dates print as `+010000-…`, which
+ * sorts before every 4-digit year in a string-ordered index, so they are never scheduled.
+ */
+const LAST_SCHEDULABLE = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * The first run strictly after `after`, or undefined when the schedule has no more runs (or none
+ * before the year 10000, which no stored date can express and be ordered by).
+ */
 export function nextRun(schedule: Schedule, after: Date): Date | undefined {
-  if (schedule.kind === 'rate') return new Date(after.getTime() + schedule.minutes * MINUTE);
+  if (schedule.kind === 'rate') {
+    const next = after.getTime() + schedule.minutes * MINUTE;
+    return next <= LAST_SCHEDULABLE ? new Date(next) : undefined;
+  }
   let t = new Date(Math.floor(after.getTime() / MINUTE) * MINUTE + MINUTE);
   const limit = after.getTime() + 5 * 366 * 1440 * MINUTE;
   while (t.getTime() <= limit) {

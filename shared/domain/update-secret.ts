@@ -1,5 +1,5 @@
 import { accessOf } from './access.ts';
-import { denied, recordAudit } from './auditing.ts';
+import { denied, writeAudit } from './auditing.ts';
 import { PermissionDeniedError, VersionConflictError } from './errors.ts';
 import { assertVersion, encodeData, loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
@@ -23,6 +23,15 @@ const keepOr = <T>(given: T | undefined, current: T | undefined): T | undefined 
   given === undefined ? current : given === '' ? undefined : given;
 
 /**
+ * Nobody widens their own access: a change that would let its author read what it could not read
+ * before (a manager or writer adding a read role it holds) is refused. Roles it does not hold, it
+ * may grant; reads it has, it may give up. Since a version is readable exactly when the secret is,
+ * this also keeps every past version out of reach.
+ */
+export const grantsItselfRead = (caller: Caller, before: StoredSecret, after: StoredSecret): boolean =>
+  !accessOf(caller, before).read && accessOf(caller, after).read;
+
+/**
  * Applies the patch as a new version. Concurrent writers never overwrite each other blindly: each
  * attempt is a conditional write on the version it read, retried on a fresh read, unless the
  * caller pinned the version it expects (`If-Match`), in which case a race is a 412.
@@ -43,7 +52,7 @@ export async function updateSecret(
     }
     assertVersion(current, expectedVersion);
     const version = current.version + 1;
-    const next: StoredSecret = {
+    const changed: StoredSecret = {
       ...current,
       readRoles: patch.readRoles ?? current.readRoles,
       writeRoles: patch.writeRoles ?? current.writeRoles,
@@ -54,13 +63,17 @@ export async function updateSecret(
       lastTraceId: caller.traceId,
       updated: deps.clock.now().toISOString(),
       version,
-      ...(plaintext && {
-        sealed: await deps.cipher.seal(plaintext, { ...ref, version }),
-        sealedVersion: version,
-      }),
     };
-    if (await deps.secrets.replace(current, next)) {
-      await recordAudit(deps, caller, { action: 'update', outcome: 'success', secret: ref, version });
+    if (grantsItselfRead(caller, current, changed)) {
+      const refusal = new PermissionDeniedError(
+        'This change would let you read data you cannot read now: a reader of the secret must grant it',
+      );
+      throw await denied(deps, caller, 'update', ref, refusal);
+    }
+    const next: StoredSecret = plaintext
+      ? { ...changed, sealed: await deps.cipher.seal(plaintext, { ...ref, version }), sealedVersion: version }
+      : changed;
+    if (await deps.secrets.replace(current, next, writeAudit(deps, caller, 'update', ref, version))) {
       return { ...ref, version };
     }
   }

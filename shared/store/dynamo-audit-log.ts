@@ -10,17 +10,22 @@ import { type AuditEvent, type AuditQuery, type AuditRecord, nextRecord } from '
 import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { Page } from '../domain/model.ts';
 import type { AuditLog } from '../domain/ports.ts';
-import { type Item, queryAll, sleep, translate } from './dynamo-support.ts';
-import { AUDIT_LANES, auditPk, auditSk } from './keys.ts';
+import { type Item, queryAll, sleep, type TransactItem, translate } from './dynamo-support.ts';
+import { AUDIT_LANES, auditPk, auditSk, boundedKeyPart } from './keys.ts';
 import { AUDIT_INDEX, TTL_ATTRIBUTE } from './table.ts';
 
 /**
  * Concurrent appenders on one lane take turns (one wins each round); each lost race costs one
  * read and one conditional put, and the loser tries again on a lane picked afresh.
  */
-const APPEND_ATTEMPTS = 50;
+export const APPEND_ATTEMPTS = 50;
 
-export class DynamoAuditLog implements AuditLog {
+/** What a writer needs of the trail: the entry to commit with its write. */
+export interface AuditEntries {
+  entryFor(event: AuditEvent): Promise<TransactItem>;
+}
+
+export class DynamoAuditLog implements AuditLog, AuditEntries {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #retentionSeconds: number;
@@ -31,28 +36,38 @@ export class DynamoAuditLog implements AuditLog {
     this.#retentionSeconds = options.retentionDays * 86_400;
   }
 
+  /**
+   * The put that appends `event` to a lane picked at random, conditional on its sequence number
+   * being free: a writer puts it in the same transaction as the write it records. When the
+   * condition fails (another appender took the number), ask again: the next try picks afresh.
+   */
+  async entryFor(event: AuditEvent): Promise<TransactItem> {
+    const lane = randomInt(AUDIT_LANES);
+    const pk = auditPk(event.secret, lane);
+    const [last] = await this.#query(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      },
+      1,
+    );
+    const record = nextRecord(event, last && fromItem(last), lane);
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: this.#toItem(pk, record),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
   async append(event: AuditEvent): Promise<void> {
     for (let attempt = 1; attempt <= APPEND_ATTEMPTS; attempt++) {
-      const lane = randomInt(AUDIT_LANES);
-      const pk = auditPk(event.secret, lane);
-      const [last] = await this.#query(
-        {
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-        },
-        1,
-      );
-      const record = nextRecord(event, last && fromItem(last), lane);
+      const { Put: put } = await this.entryFor(event);
       try {
-        await this.#db.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: this.#toItem(pk, record),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        await this.#db.send(new PutCommand(put!));
         return;
       } catch (error) {
         if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException')
@@ -120,7 +135,7 @@ export class DynamoAuditLog implements AuditLog {
       sk: auditSk(record.seq),
       ...record,
       [AUDIT_INDEX.partitionKey]: `D#${record.at.slice(0, 10)}`,
-      [AUDIT_INDEX.sortKey]: `${record.at}#${pk}#${record.seq}`,
+      [AUDIT_INDEX.sortKey]: `${record.at}#${boundedKeyPart(pk)}#${record.seq}`,
       [TTL_ATTRIBUTE]: Math.floor(Date.parse(record.at) / 1000) + this.#retentionSeconds,
     };
   }

@@ -4,7 +4,13 @@ import {
   PutCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { DuplicateSecretError, SecretPendingDeletionError, VersionConflictError } from '../domain/errors.ts';
+import type { AuditEvent } from '../domain/audit.ts';
+import {
+  DependencyUnavailableError,
+  DuplicateSecretError,
+  SecretPendingDeletionError,
+  VersionConflictError,
+} from '../domain/errors.ts';
 import type {
   Deletion,
   Due,
@@ -17,7 +23,16 @@ import type {
   VersionInfo,
 } from '../domain/model.ts';
 import type { Listing, SecretStore } from '../domain/ports.ts';
-import { call, GuardFailed, type Item, queryAll, type TransactItem, transact } from './dynamo-support.ts';
+import { APPEND_ATTEMPTS, type AuditEntries } from './dynamo-audit-log.ts';
+import {
+  call,
+  GuardFailed,
+  type Item,
+  queryAll,
+  sleep,
+  type TransactItem,
+  transact,
+} from './dynamo-support.ts';
 import {
   counterKey,
   DUE_SHARDS,
@@ -44,6 +59,8 @@ export interface StoreOptions {
   expiryWarningSeconds: number;
   /** Entries a listing bucket holds before it splits (see listing-index.ts); tests make it small. */
   listingBucketSplitAt?: number;
+  /** The audit trail whose entries commit with the writes they record. */
+  trail: AuditEntries;
 }
 
 /** How often a write looks its listing bucket up again after the bucket was split under it. */
@@ -57,8 +74,10 @@ export class DynamoSecretStore implements SecretStore {
   readonly #maxVersions: number;
   readonly #warningMs: number;
   readonly #index: ListingIndex;
+  readonly #trail: AuditEntries;
 
   constructor(db: DynamoDBDocumentClient, options: StoreOptions) {
+    this.#trail = options.trail;
     this.#db = db;
     this.#table = options.tableName;
     this.#maxVersions = options.maxVersions;
@@ -67,32 +86,53 @@ export class DynamoSecretStore implements SecretStore {
   }
 
   /**
-   * Runs a transaction that also adds `secret` to (delta 1) or removes it from (-1) its counted
-   * listings: their counters and directory buckets move with it. A bucket split under the writer
-   * fails its condition; the writer then looks the bucket up again.
+   * Commits `items` and the audit entry recording them as one transaction: both or neither. When
+   * `membership` is given, the transaction also adds the secret to (delta 1) or removes it from
+   * (-1) its counted listings: their counters and directory buckets move with it. Two races are
+   * retried here: another appender took the entry's place in its lane (a fresh lane is picked),
+   * or a bucket was split under the writer (it is looked up again). A failed guard of `items`
+   * (someone wrote the secret first) returns GuardFailed for the caller to re-read.
    */
-  async #transactMembership(secret: SecretMetadata, delta: 1 | -1, items: TransactItem[]) {
-    const counted = listingsOf(secret).filter(isCounted);
-    for (let attempt = 1; ; attempt++) {
-      const buckets = await Promise.all(
-        counted.map((listing) => this.#index.bucketFor(listing, secret.name, attempt > 1)),
-      );
+  async #commit(
+    items: TransactItem[],
+    audit: AuditEvent,
+    membership?: { secret: SecretMetadata; delta: 1 | -1 },
+  ): Promise<true | GuardFailed> {
+    const counted = membership ? listingsOf(membership.secret).filter(isCounted) : [];
+    const name = membership?.secret.name ?? '';
+    let bucketAttempt = 1;
+    for (let attempt = 1; attempt <= APPEND_ATTEMPTS; attempt++) {
+      const [entry, buckets] = await Promise.all([
+        this.#trail.entryFor(audit),
+        Promise.all(counted.map((listing) => this.#index.bucketFor(listing, name, bucketAttempt > 1))),
+      ]);
       const outcome = await transact(this.#db, [
         ...items,
+        entry,
         ...counted.flatMap((listing, i) => [
-          this.#count(listing, delta),
-          this.#index.countChange(listing, buckets[i] as Bucket, secret.name, delta),
+          this.#count(listing, membership!.delta),
+          this.#index.countChange(listing, buckets[i] as Bucket, name, membership!.delta),
         ]),
       ]);
-      const bucketMoved = outcome instanceof GuardFailed && outcome.index >= items.length;
-      if (bucketMoved && attempt < BUCKET_ATTEMPTS) continue;
-      if (bucketMoved) throw new VersionConflictError();
+      if (outcome instanceof GuardFailed && outcome.index === items.length) {
+        await sleep(Math.random() * Math.min(50, 2 * attempt));
+        continue;
+      }
+      if (outcome instanceof GuardFailed && outcome.index > items.length) {
+        if (++bucketAttempt > BUCKET_ATTEMPTS) throw new VersionConflictError();
+        continue;
+      }
       if (outcome === true)
         await Promise.all(
-          counted.map((listing, i) => this.#index.rebalance(listing, buckets[i] as Bucket, delta)),
+          counted.map((listing, i) =>
+            this.#index.rebalance(listing, buckets[i] as Bucket, membership!.delta),
+          ),
         );
       return outcome;
     }
+    throw new DependencyUnavailableError('DATABASE_ERROR', {
+      cause: new Error(`audit entry lost ${APPEND_ATTEMPTS} races`),
+    });
   }
 
   /** What a live secret has coming; a deleted one has nothing. */
@@ -152,15 +192,19 @@ export class DynamoSecretStore implements SecretStore {
           new PutCommand({
             TableName: this.#table,
             Item: { ...rotationKey(ref), ...state },
-            // Starting needs no rotation running; continuing needs it to still be ours.
+            // Starting needs no rotation of this incarnation running; continuing needs it to still be ours.
             ConditionExpression:
               expectedToken === undefined
-                ? 'attribute_not_exists(pk) OR #status <> :running'
+                ? 'attribute_not_exists(pk) OR #status <> :running OR attribute_not_exists(#inc) OR #inc <> :inc'
                 : '#token = :token',
             ExpressionAttributeNames:
-              expectedToken === undefined ? { '#status': 'status' } : { '#token': 'token' },
+              expectedToken === undefined
+                ? { '#status': 'status', '#inc': 'incarnation' }
+                : { '#token': 'token' },
             ExpressionAttributeValues:
-              expectedToken === undefined ? { ':running': 'running' } : { ':token': expectedToken },
+              expectedToken === undefined
+                ? { ':running': 'running', ':inc': state.incarnation ?? '' }
+                : { ':token': expectedToken },
           }),
         ),
       );
@@ -238,24 +282,28 @@ export class DynamoSecretStore implements SecretStore {
       });
   }
 
-  async create(secret: StoredSecret): Promise<void> {
+  async create(secret: StoredSecret, audit: AuditEvent): Promise<void> {
     const listings = listingsOf(secret);
-    const outcome = await this.#transactMembership(secret, 1, [
-      {
-        Put: {
-          TableName: this.#table,
-          Item: { ...toHead(secret), revision: 0 },
-          // A name is free when unused, or when its soft-deleted secret is past its purge time (TTL lags).
-          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    const outcome = await this.#commit(
+      [
+        {
+          Put: {
+            TableName: this.#table,
+            Item: { ...toHead(secret), revision: 0 },
+            // A name is free when unused, or when its soft-deleted secret is past its purge time (TTL lags).
+            ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+            ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
         },
-      },
-      this.#putVersion(secret),
-      ...listings.map((listing) => this.#putEntry(listing, secret)),
-      ...this.#dueChanges(undefined, secret),
-    ]);
+        this.#putVersion(secret),
+        ...listings.map((listing) => this.#putEntry(listing, secret)),
+        ...this.#dueChanges(undefined, secret),
+      ],
+      audit,
+      { secret, delta: 1 },
+    );
     if (outcome instanceof GuardFailed) {
       const purgeAt = outcome.existing?.deletion as Deletion | undefined;
       throw purgeAt
@@ -264,53 +312,66 @@ export class DynamoSecretStore implements SecretStore {
     }
   }
 
-  async replace(previous: StoredSecret, next: StoredSecret): Promise<boolean> {
+  async replace(previous: StoredSecret, next: StoredSecret, audit: AuditEvent): Promise<boolean> {
     const kept = new Set(listingsOf(next).map(listingId));
     const pruned = next.version - this.#maxVersions;
     return (
-      (await transact(this.#db, [
-        this.#guardedHead(previous, toHead(next)),
-        this.#putVersion(next),
-        ...(pruned >= 1 ? [{ Delete: { TableName: this.#table, Key: versionKey(next, pruned) } }] : []),
-        ...listingsOf(next).map((listing) => this.#putEntry(listing, next)),
-        ...listingsOf(previous)
-          .filter((listing) => !kept.has(listingId(listing)))
-          .map((listing) => this.#deleteEntry(listing, previous)),
-        ...this.#dueChanges(previous, next),
-      ])) === true
+      (await this.#commit(
+        [
+          this.#guardedHead(previous, toHead(next)),
+          this.#putVersion(next),
+          ...(pruned >= 1 ? [{ Delete: { TableName: this.#table, Key: versionKey(next, pruned) } }] : []),
+          ...listingsOf(next).map((listing) => this.#putEntry(listing, next)),
+          ...listingsOf(previous)
+            .filter((listing) => !kept.has(listingId(listing)))
+            .map((listing) => this.#deleteEntry(listing, previous)),
+          ...this.#dueChanges(previous, next),
+        ],
+        audit,
+      )) === true
     );
   }
 
-  async softDelete(previous: StoredSecret, deletion: Deletion): Promise<boolean> {
+  async softDelete(previous: StoredSecret, deletion: Deletion, audit: AuditEvent): Promise<boolean> {
     const ttl = epochSeconds(deletion.purgeAt);
     const versions = this.#versionKeys(previous);
     const listings = listingsOf(previous);
     return (
-      (await this.#transactMembership(previous, -1, [
-        this.#guardedHead(previous, { ...toHead(previous), deletion, [TTL_ATTRIBUTE]: ttl }),
-        // The versions go with the head when TTL purges: secret data must not outlive the secret.
-        ...versions.map((key) => this.#setTtl(key, ttl)),
-        ...listings.map((listing) => this.#deleteEntry(listing, previous)),
-        ...this.#dueChanges(previous, undefined),
-      ])) === true
+      (await this.#commit(
+        [
+          this.#guardedHead(previous, { ...toHead(previous), deletion, [TTL_ATTRIBUTE]: ttl }),
+          // The versions go with the head when TTL purges: secret data must not outlive the secret.
+          ...versions.map((key) => this.#setTtl(key, ttl)),
+          // A rotation's sealed pending value is secret data too: it goes now, not at purge.
+          { Delete: { TableName: this.#table, Key: rotationKey(previous) } },
+          ...listings.map((listing) => this.#deleteEntry(listing, previous)),
+          ...this.#dueChanges(previous, undefined),
+        ],
+        audit,
+        { secret: previous, delta: -1 },
+      )) === true
     );
   }
 
-  async restore(previous: StoredSecret): Promise<boolean> {
+  async restore(previous: StoredSecret, audit: AuditEvent): Promise<boolean> {
     const restored = { ...previous, deletion: undefined };
     const versions = this.#versionKeys(previous);
     const listings = listingsOf(previous);
     return (
-      (await this.#transactMembership(restored, 1, [
-        this.#guardedHead(previous, toHead(restored)),
-        ...versions.map((key) => this.#setTtl(key, undefined)),
-        ...listings.map((listing) => this.#putEntry(listing, restored)),
-        ...this.#dueChanges(undefined, restored),
-      ])) === true
+      (await this.#commit(
+        [
+          this.#guardedHead(previous, toHead(restored)),
+          ...versions.map((key) => this.#setTtl(key, undefined)),
+          ...listings.map((listing) => this.#putEntry(listing, restored)),
+          ...this.#dueChanges(undefined, restored),
+        ],
+        audit,
+        { secret: restored, delta: 1 },
+      )) === true
     );
   }
 
-  async purge(previous: StoredSecret): Promise<boolean> {
+  async purge(previous: StoredSecret, audit: AuditEvent): Promise<boolean> {
     const versions = this.#versionKeys(previous);
     // A soft-deleted secret already left its listings.
     const listings = previous.deletion ? [] : listingsOf(previous);
@@ -329,8 +390,8 @@ export class DynamoSecretStore implements SecretStore {
       ...this.#dueChanges(previous, undefined),
     ];
     const outcome = previous.deletion
-      ? await transact(this.#db, items)
-      : await this.#transactMembership(previous, -1, items);
+      ? await this.#commit(items, audit)
+      : await this.#commit(items, audit, { secret: previous, delta: -1 });
     return outcome === true;
   }
 
@@ -409,13 +470,17 @@ export class DynamoSecretStore implements SecretStore {
     };
   }
 
-  async setRotation(previous: StoredSecret, rotation: StoredSecret['rotation']): Promise<boolean> {
+  async setRotation(
+    previous: StoredSecret,
+    rotation: StoredSecret['rotation'],
+    audit: AuditEvent,
+  ): Promise<boolean> {
     const next = { ...previous, rotation };
     return (
-      (await transact(this.#db, [
-        this.#guardedHead(previous, toHead(next)),
-        ...this.#dueChanges(previous, next),
-      ])) === true
+      (await this.#commit(
+        [this.#guardedHead(previous, toHead(next)), ...this.#dueChanges(previous, next)],
+        audit,
+      )) === true
     );
   }
 

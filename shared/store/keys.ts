@@ -13,6 +13,7 @@
  * and the shared secrets naming a role. Each is a name-ordered partition; the counted ones keep a
  * directory of name ranges (listing-index.ts), so a page at any offset costs what it reads. Audit entries are also indexed by day (GSI `byDay`).
  */
+import { createHash } from 'node:crypto';
 import type { Due, SecretMetadata, SecretRef } from '../domain/model.ts';
 import type { Listing } from '../domain/ports.ts';
 
@@ -49,7 +50,19 @@ export function dueKey(due: Due) {
   const pk = secretPk(due.secret);
   let hash = 0;
   for (const char of pk) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return { pk: duePk(hash % DUE_SHARDS), sk: `${due.at}#${due.kind}#${pk}` };
+  return { pk: duePk(hash % DUE_SHARDS), sk: `${due.at}#${due.kind}#${boundedKeyPart(pk)}` };
+}
+
+/**
+ * DynamoDB refuses sort keys over 1,024 bytes, and a secret's key (owner id and name, URI-encoded,
+ * 4-byte characters) can be longer. A sort key that embeds one uses it as is up to this many bytes
+ * and a SHA-256 of it beyond, so every key is bounded by construction. The result stays unique
+ * (a hash never collides with a short key: it has a prefix no short key gets).
+ */
+const KEY_PART_BYTES = 512;
+export function boundedKeyPart(part: string): string {
+  if (Buffer.byteLength(part) <= KEY_PART_BYTES) return part;
+  return `~sha256:${createHash('sha256').update(part).digest('hex')}`;
 }
 
 /**

@@ -11,6 +11,7 @@ import { createSecret } from '../../shared/domain/create-secret.ts';
 import { deleteSecret } from '../../shared/domain/delete-secret.ts';
 import type { Listing } from '../../shared/domain/ports.ts';
 import { restoreSecret } from '../../shared/domain/restore-secret.ts';
+import { DynamoAuditLog } from '../../shared/store/dynamo-audit-log.ts';
 import { DynamoSecretStore } from '../../shared/store/dynamo-secret-store.ts';
 import { entryPk } from '../../shared/store/keys.ts';
 import { ListingIndex } from '../../shared/store/listing-index.ts';
@@ -46,6 +47,7 @@ beforeAll(async () => {
     maxVersions: 5,
     expiryWarningSeconds: 0,
     listingBucketSplitAt: SPLIT_AT,
+    trail: new DynamoAuditLog(db, { tableName: parts.tableName, retentionDays: 1 }),
   });
   index = new ListingIndex(db, parts.tableName, SPLIT_AT);
 });

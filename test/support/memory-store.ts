@@ -1,6 +1,6 @@
 /** In-memory SecretStore for domain unit tests: same contract as the DynamoDB adapter, conditions included. */
 
-import { type AuditRecord, nextRecord } from '../../shared/domain/audit.ts';
+import { type AuditEvent, type AuditRecord, nextRecord } from '../../shared/domain/audit.ts';
 import { DuplicateSecretError, SecretPendingDeletionError } from '../../shared/domain/errors.ts';
 import type {
   Deletion,
@@ -26,6 +26,11 @@ function inListing(secret: StoredSecret, listing: Listing): boolean {
 const byName = (a: SecretMetadata, b: SecretMetadata) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 export class MemorySecretStore implements SecretStore {
+  /** Where writes record themselves, as the DynamoDB store does: in the same step as the write. */
+  readonly trail: MemoryAuditLog;
+  constructor(trail = new MemoryAuditLog()) {
+    this.trail = trail;
+  }
   readonly items = new Map<string, StoredSecret>();
   readonly history = new Map<string, SecretVersion[]>();
   readonly maxVersions = 10;
@@ -50,15 +55,17 @@ export class MemorySecretStore implements SecretStore {
   async versions(ref: SecretRef) {
     return [...(this.history.get(keyOf(ref)) ?? [])].reverse().map(({ sealed: _sealed, ...info }) => info);
   }
-  async create(secret: StoredSecret) {
+  async create(secret: StoredSecret, audit: AuditEvent) {
     const existing = this.items.get(keyOf(secret));
     if (existing?.deletion) throw new SecretPendingDeletionError(secret.name, existing.deletion.purgeAt);
     if (existing) throw new DuplicateSecretError(secret.name);
     this.items.set(keyOf(secret), secret);
     this.history.set(keyOf(secret), [this.#version(secret)]);
+    await this.trail.append(audit);
   }
-  async replace(previous: StoredSecret, next: StoredSecret) {
+  async replace(previous: StoredSecret, next: StoredSecret, audit: AuditEvent) {
     if (!this.#unchanged(previous)) return false;
+    await this.trail.append(audit);
     this.items.set(keyOf(next), this.#bumped(previous, next));
     this.history.set(
       keyOf(next),
@@ -66,20 +73,25 @@ export class MemorySecretStore implements SecretStore {
     );
     return true;
   }
-  async softDelete(previous: StoredSecret, deletion: Deletion) {
+  async softDelete(previous: StoredSecret, deletion: Deletion, audit: AuditEvent) {
     if (!this.#unchanged(previous)) return false;
+    await this.trail.append(audit);
     this.items.set(keyOf(previous), this.#bumped(previous, { ...previous, deletion }));
+    this.rotations.delete(keyOf(previous));
     return true;
   }
-  async restore(previous: StoredSecret) {
+  async restore(previous: StoredSecret, audit: AuditEvent) {
     if (!this.#unchanged(previous)) return false;
+    await this.trail.append(audit);
     this.items.set(keyOf(previous), this.#bumped(previous, { ...previous, deletion: undefined }));
     return true;
   }
-  async purge(previous: StoredSecret) {
+  async purge(previous: StoredSecret, audit: AuditEvent) {
     if (!this.#unchanged(previous)) return false;
+    await this.trail.append(audit);
     this.items.delete(keyOf(previous));
     this.history.delete(keyOf(previous));
+    this.rotations.delete(keyOf(previous));
     return true;
   }
   readonly rotations = new Map<string, RotationState>();
@@ -88,7 +100,10 @@ export class MemorySecretStore implements SecretStore {
   }
   async saveRotation(ref: SecretRef, state: RotationState, expectedToken: string | undefined) {
     const stored = this.rotations.get(keyOf(ref));
-    const ok = expectedToken === undefined ? stored?.status !== 'running' : stored?.token === expectedToken;
+    const ok =
+      expectedToken === undefined
+        ? stored?.status !== 'running' || stored.incarnation !== state.incarnation
+        : stored?.token === expectedToken;
     if (ok) this.rotations.set(keyOf(ref), state);
     return ok;
   }
@@ -105,8 +120,9 @@ export class MemorySecretStore implements SecretStore {
       }))
       .slice(0, limit);
   }
-  async setRotation(previous: StoredSecret, rotation: StoredSecret['rotation']) {
+  async setRotation(previous: StoredSecret, rotation: StoredSecret['rotation'], audit: AuditEvent) {
     if (!this.#unchanged(previous)) return false;
+    await this.trail.append(audit);
     this.items.set(keyOf(previous), { ...previous, rotation, revision: (previous.revision ?? 0) + 1 });
     return true;
   }
@@ -168,10 +184,11 @@ export const bindingCipher: SecretCipher = {
 
 export function memoryDeps(): VaultDeps & { secrets: MemorySecretStore; audit: MemoryAuditLog } {
   let tick = Date.parse('2026-01-02T03:04:05Z');
+  const audit = new MemoryAuditLog();
   return {
-    secrets: new MemorySecretStore(),
+    secrets: new MemorySecretStore(audit),
     cipher: bindingCipher,
-    audit: new MemoryAuditLog(),
+    audit,
 
     clock: {
       now: () => {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { writeAudit } from '../../shared/domain/auditing.ts';
 import { configureRotation } from '../../shared/domain/configure-rotation.ts';
 import { createSecret } from '../../shared/domain/create-secret.ts';
 import { RotationFailedError } from '../../shared/domain/errors.ts';
 import { getSecret } from '../../shared/domain/get-secret.ts';
+import type { RotationState } from '../../shared/domain/model.ts';
 import type { RotationDeps } from '../../shared/domain/ports.ts';
 import { ROTATION_ACTOR, rotateSecret } from '../../shared/domain/rotate-secret.ts';
 import { generatePassword, ROTATION_STEPS, type RotationStep } from '../../shared/domain/rotators.ts';
@@ -122,19 +124,35 @@ describe('rotation protocol', () => {
     const { deps, rotation, rotator } = await setup();
     rotator.plan.failAt = 'testSecret';
     rotator.plan.failures = 99;
+    // What the store held while testSecret ran: as if the process had died right there.
+    let crashed: RotationState | undefined;
+    const original = rotator.invoker.invoke;
+    rotator.invoker.invoke = async (arn, step, context) => {
+      if (step === 'testSecret') crashed ??= await deps.secrets.getRotation(ref);
+      return original(arn, step, context);
+    };
     await rotateSecret(rotation, owner, ref, 'schedule').catch(() => undefined);
-    const failed = (await deps.secrets.getRotation(ref))!;
-    // As if the process had died mid-test: running, and stale.
+    expect(crashed).toMatchObject({ status: 'running', step: 'testSecret' });
     deps.secrets.rotations.set(JSON.stringify([null, ref.name]), {
-      ...failed,
-      status: 'running',
+      ...crashed!,
       updatedAt: '2000-01-01T00:00:00Z',
     });
     rotator.plan.failures = 0;
     rotator.calls.length = 0;
     const outcome = await rotateSecret(rotation, owner, ref, 'schedule');
-    expect(outcome.token).toBe(failed.token);
+    expect(outcome.token).toBe(crashed!.token);
     expect(rotator.calls.map((call) => call.step)).toEqual(['testSecret', 'finishSecret']);
+  });
+
+  it('a failed rotation keeps no sealed pending value: the next one starts afresh', async () => {
+    const { deps, rotation, rotator } = await setup();
+    rotator.plan.failAt = 'testSecret';
+    rotator.plan.failures = 99;
+    await rotateSecret(rotation, owner, ref, 'schedule').catch(() => undefined);
+    const failed = await deps.secrets.getRotation(ref);
+    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed?.pending).toBeUndefined();
+    await expect(getSecret(deps, reader, ref, { stage: 'pending' })).rejects.toThrow('not found');
   });
 
   it('a write during the rotation is not lost: the pending value is promoted after it', async () => {
@@ -158,7 +176,8 @@ describe('rotation protocol', () => {
     const { deps, rotation } = await setup();
     expect(await runDueWork(rotation)).toEqual({ rotated: 0, failed: 0, notices: 0 });
     const secret = (await deps.secrets.get(ref))!;
-    await deps.secrets.setRotation(secret, { ...secret.rotation!, nextAt: '2000-01-01T00:00:00Z' });
+    const overdue = { ...secret.rotation!, nextAt: '2000-01-01T00:00:00Z' };
+    await deps.secrets.setRotation(secret, overdue, writeAudit(deps, ROTATION_ACTOR, 'configure', ref));
     expect(await runDueWork(rotation)).toEqual({ rotated: 1, failed: 0, notices: 0 });
     const rotated = (await deps.secrets.get(ref))!;
     expect(Date.parse(rotated.rotation!.nextAt!)).toBeGreaterThan(

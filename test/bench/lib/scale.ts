@@ -9,6 +9,7 @@ import { ensureTable, LOCAL_AWS } from '../../../infra/local/dynamodb-local.ts';
 import { listSecrets } from '../../../shared/domain/list-secrets.ts';
 import type { VaultDeps } from '../../../shared/domain/ports.ts';
 import { searchSecrets } from '../../../shared/domain/search-secrets.ts';
+import { DynamoAuditLog } from '../../../shared/store/dynamo-audit-log.ts';
 import { DynamoSecretStore } from '../../../shared/store/dynamo-secret-store.ts';
 import { entryPk } from '../../../shared/store/keys.ts';
 import { ListingIndex } from '../../../shared/store/listing-index.ts';
@@ -100,7 +101,12 @@ export async function measureScale(
     await seed(db, table, size);
     seedSeconds += (performance.now() - started) / 1000;
     const deps = {
-      secrets: new DynamoSecretStore(db, { tableName: table, maxVersions: 10, expiryWarningSeconds: 0 }),
+      secrets: new DynamoSecretStore(db, {
+        tableName: table,
+        maxVersions: 10,
+        expiryWarningSeconds: 0,
+        trail: new DynamoAuditLog(db, { tableName: table, retentionDays: 1 }),
+      }),
     } as unknown as VaultDeps;
     const cases: Array<[string, () => Promise<unknown>]> = [
       ['list, first page (manager)', () => listSecrets(deps, manager, { offset: 0, limit: 100 })],
