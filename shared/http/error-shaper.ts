@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import { VaultError } from '../domain/errors.ts';
 import { asProblem, errorBody, internalErrorBody, wantsProblem } from './error-body.ts';
-import { logger } from './logger.ts';
+import { describeError, logger } from './logger.ts';
 import { headersOf, statusOf } from './status.ts';
 import { type ApiEvent, type ApiResult, type StackRequest, traceIdOf, type VaultContext } from './types.ts';
 
@@ -21,7 +21,7 @@ export function errorShaper(): MiddlewareObj<ApiEvent, ApiResult, Error, VaultCo
       logger.error('request failed', {
         trace_id: traceId,
         error_code: known ? error.code : 'GENERAL_ERROR',
-        error: describe(error),
+        error: describeError(error),
       });
     }
     const body = known ? errorBody(error, traceId) : internalErrorBody(traceId);
@@ -38,14 +38,4 @@ export function errorShaper(): MiddlewareObj<ApiEvent, ApiResult, Error, VaultCo
     };
   };
   return { onError: errorShaperOnError };
-}
-
-/** Name, message and cause chain; no stack in production logs' hot path, no event, no body. */
-function describe(error: unknown, depth = 0): unknown {
-  if (!(error instanceof Error) || depth > 3) return String(error);
-  return {
-    name: error.name,
-    message: error.message,
-    ...(error.cause !== undefined && { cause: describe(error.cause, depth + 1) }),
-  };
 }
