@@ -6,18 +6,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Context } from 'aws-lambda';
+import { type ErrorCode, VaultError } from '../../shared/domain/errors.ts';
 import {
   MethodNotAllowedError,
   PayloadTooLargeError,
   RouteNotFoundError,
 } from '../../shared/http/http-errors.ts';
+import { describeError } from '../../shared/http/logger.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { allOperations, type Operation } from '../../shared/operations.ts';
 import type { DevIssuer } from './dev-issuer.ts';
-import { GATEWAY_HEADERS, gatewayError } from './gateway-errors.ts';
+import { gatewayError, rawGatewayError } from './gateway-errors.ts';
 import { matchRoute } from './router.ts';
 import { type ApiClients, handleTokenRequest } from './token-endpoint.ts';
 
@@ -62,15 +65,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   let handlers = new Map<string, LambdaHandler>();
   const server = createServer((req, res) => {
     serve(req, res, handlers, options).catch((error: unknown) => {
-      console.error('local server failure', error);
+      // A request whose framing broke mid-body was answered by `answerClientErrors`.
+      if (refusedSockets.has(req.socket) && !req.complete) return;
+      console.error('local server failure', describeError(error));
       if (!res.headersSent)
         write(res, {
+          ...gatewayError(new VaultError('GENERAL_ERROR', 'Bad gateway'), randomUUID()),
           statusCode: 502,
-          headers: GATEWAY_HEADERS,
-          body: '{"error_code":"GENERAL_ERROR","error_message":"Bad gateway"}',
         });
     });
   });
+  answerClientErrors(server);
   await new Promise<void>((resolve) => server.listen(options.port, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -86,6 +91,68 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       }),
   };
 }
+
+/**
+ * What Node's HTTP parser refuses before any handler runs, mapped as API Gateway would answer.
+ * Fixed messages: nothing of the refused request (a header, a token) is ever echoed.
+ */
+const CLIENT_ERRORS: Record<string, readonly [number, ErrorCode, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'PAYLOAD_TOO_LARGE', 'Request headers are too large'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'PAYLOAD_TOO_LARGE', 'Request chunk extensions are too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'BAD_REQUEST', 'The request was not received in time'],
+  HPE_INVALID_HEADER_TOKEN: [400, 'BAD_REQUEST', 'A request header is not valid'],
+  HPE_INVALID_CHUNK_SIZE: [400, 'BAD_REQUEST', 'The request body is not valid chunked encoding'],
+  HPE_INVALID_TRANSFER_ENCODING: [400, 'BAD_REQUEST', 'The request has conflicting or invalid body framing'],
+  HPE_UNEXPECTED_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'The request has conflicting or invalid body framing'],
+  HPE_INVALID_CONTENT_LENGTH: [400, 'BAD_REQUEST', 'The request has conflicting or invalid body framing'],
+};
+const NOT_HTTP = [400, 'BAD_REQUEST', 'The request is not valid HTTP/1.1'] as const;
+/** After answering, read and drop what the client still sends for this long, so it gets the answer, not a reset. */
+const LINGER_MS = 1000;
+
+/** Connections answered by `answerClientErrors`: the parser may report the same one again. */
+const refusedSockets = new WeakSet<object>();
+
+/**
+ * Requests refused by Node's parser (oversize headers, a control character in a header, bad
+ * chunks, Content-Length beside Transfer-Encoding) get the error shape too, never Node's empty
+ * 400/431: a complete response, `Connection: close`, then the connection ends.
+ */
+function answerClientErrors(server: Server): void {
+  const unfinished = new WeakMap<object, Set<ServerResponse>>();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const responses = unfinished.get(req.socket) ?? new Set<ServerResponse>();
+    unfinished.set(req.socket, responses);
+    responses.add(res);
+    res.once('close', () => responses.delete(res));
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (refusedSockets.has(socket)) return;
+    refusedSockets.add(socket);
+    const pending = [...(unfinished.get(socket) ?? [])];
+    // Responses still owed to earlier pipelined requests go first; a request whose body broke is
+    // answered here, unless its own response has begun (then only closing is honest).
+    const owed = pending.filter((res) => res.req.complete);
+    const started = pending.some((res) => !res.req.complete && res.headersSent);
+    if (error.code === 'ECONNRESET' || started || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const [status, code, message] = CLIENT_ERRORS[error.code ?? ''] ?? NOT_HTTP;
+    const response = rawGatewayError(status, new VaultError(code, message), randomUUID());
+    void Promise.all(owed.map(responseDone)).then(() => {
+      if (!socket.writable) return socket.destroy();
+      socket.end(response);
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    });
+  });
+}
+
+const responseDone = (res: ServerResponse): Promise<void> =>
+  new Promise((resolve) => {
+    res.once('finish', resolve);
+    res.once('close', resolve);
+  });
 
 async function serve(
   req: IncomingMessage,
