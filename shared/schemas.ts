@@ -5,7 +5,8 @@
 import * as z from 'zod';
 import { AUDIT_ACTIONS } from './domain/audit.ts';
 import { ERROR_CODES, type ErrorCode, type Problem } from './domain/errors.ts';
-import { idProblems, secretNameProblems } from './domain/names.ts';
+import { idProblems, normalizeName, secretNameProblems } from './domain/names.ts';
+import { ScheduleError, validateSchedule } from './domain/schedule.ts';
 import { SEARCH_FILTERS } from './domain/search-secrets.ts';
 
 /**
@@ -29,8 +30,12 @@ const withProblems =
     }
   };
 
+/** Names are stored and compared in NFC: the check runs on the normalized name. */
 export const SecretName = /* @__PURE__ */ droppable(() =>
-  z.string({ error: 'name must be a string' }).superRefine(withProblems((v) => secretNameProblems(v))),
+  z
+    .string({ error: 'name must be a string' })
+    .overwrite(normalizeName)
+    .superRefine(withProblems((v) => secretNameProblems(v))),
 );
 export const UserId = /* @__PURE__ */ droppable(() =>
   z.string({ error: 'user id must be a string' }).superRefine(withProblems((v) => idProblems(v, 'user id'))),
@@ -145,7 +150,7 @@ export const CreateSecretBody = /* @__PURE__ */ droppable(() =>
 export const UpdateSecretBody = /* @__PURE__ */ droppable(() =>
   z.object(
     {
-      name: z.string({ error: 'name must be a string' }).nullish(),
+      name: z.string({ error: 'name must be a string' }).overwrite(normalizeName).nullish(),
       data: SecretData.nullish(),
       read_roles: Roles,
       write_roles: Roles,
@@ -166,7 +171,12 @@ export const SearchSecretsBody = /* @__PURE__ */ droppable(() =>
   z
     .object(
       {
-        keywords: z.string({ error: 'keywords must be a string' }).max(1024).nullish(),
+        /** In NFC, as names are: a decomposed keyword finds the name it looks like. */
+        keywords: z
+          .string({ error: 'keywords must be a string' })
+          .max(1024)
+          .overwrite(normalizeName)
+          .nullish(),
         owner_id: z.array(UserId, { error: 'owner_id must be an array of user ids' }).max(50).nullish(),
         filter: z
           .enum(SEARCH_FILTERS, {
@@ -486,7 +496,17 @@ export const RotationBody = /* @__PURE__ */ droppable(() =>
   z.object(
     {
       rotator: RotatorSpecSchema,
-      schedule: z.string({ error: 'schedule must be rate(…) or cron(…)' }).max(256),
+      schedule: z
+        .string({ error: 'schedule must be rate(…) or cron(…)' })
+        .max(256)
+        .superRefine((value, ctx) => {
+          try {
+            validateSchedule(value);
+          } catch (error) {
+            if (!(error instanceof ScheduleError)) throw error;
+            ctx.addIssue({ code: 'custom', message: error.message, params: { code: error.code } });
+          }
+        }),
     },
     { error: 'Request body must be a JSON object' },
   ),

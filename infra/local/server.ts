@@ -4,6 +4,7 @@
  * part (unknown routes, wrong methods, oversized bodies) and serves the dev issuer's JWKS and the
  * PrivX token endpoint.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -256,8 +257,10 @@ function toEvent(
     multiValueQueryStringParameters: hasQuery ? multiValueQuery : null,
     pathParameters,
     stageVariables: null,
-    body: body.length > 0 ? body.toString('utf8') : null,
-    isBase64Encoded: false,
+    // Bytes that are not UTF-8 go as base64, as API Gateway sends a binary media type: decoding
+    // them here would hand the Lambda U+FFFD where the client sent something else.
+    body: body.length === 0 ? null : isUtf8(body) ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: body.length > 0 && !isUtf8(body),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { z } from 'zod';
 import { type ErrorCode, InvalidRequestError, type Problem } from '../domain/errors.ts';
+import { normalizeName } from '../domain/names.ts';
 import type { RequestSchemas } from '../operations.ts';
 import type { ApiEvent, ApiResult, StackRequest, VaultContext } from './types.ts';
 
@@ -42,7 +43,9 @@ export const problemsOf = (error: z.ZodError): Problem[] =>
 
 /**
  * API Gateway REST APIs hand path parameters over still percent-encoded: they are decoded here,
- * exactly once, so `a%2Fb` and `a/b` name the same secret and `a%252F` keeps its `%2F`.
+ * exactly once, so `a%2Fb` and `a/b` name the same secret and `a%252F` keeps its `%2F`. A secret
+ * name is also put in NFC here, so everything that reads the path (the scope check's audit of a
+ * refusal included) sees the one spelling the vault stores.
  */
 export function decodedPathParameters(event: ApiEvent): {
   values: Record<string, string>;
@@ -52,7 +55,8 @@ export function decodedPathParameters(event: ApiEvent): {
   const problems: Problem[] = [];
   for (const [key, raw] of Object.entries(event.pathParameters ?? {})) {
     try {
-      values[key] = decodeURIComponent(raw ?? '');
+      const value = decodeURIComponent(raw ?? '');
+      values[key] = key === 'name' ? normalizeName(value) : value;
     } catch {
       problems.push({
         code: 'VALUE_INCORRECT_FORMAT',
