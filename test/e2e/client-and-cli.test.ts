@@ -377,7 +377,7 @@ describe('secrets CLI', () => {
         process.execPath,
         [
           ...['shared/client/cli.ts', 'put', name, '--data', '{"password":"bobs-secret"}'],
-          ...['--read-role', 'team-b', '--write-role', 'team-b', '--token', await victim()],
+          ...['--token', await victim()],
         ],
         { env: { ...process.env, VAULT_URL: apiUrl('') }, encoding: 'utf8' },
       );
