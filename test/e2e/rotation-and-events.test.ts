@@ -133,7 +133,12 @@ describe('rotation', () => {
       token: ops,
       body: { rotator: { type: 'password', length: 4 }, schedule: 'every day' },
     });
-    expectShapedError(bad, 400, 'VALUE_OUT_OF_BOUNDS');
+    // One response names every problem: the rotator's and the schedule's.
+    expectShapedError(bad, 400, 'INVALID_REQUEST_DATA');
+    expect(bad.json.details).toEqual([
+      expect.objectContaining({ error_code: 'VALUE_OUT_OF_BOUNDS', property: 'rotator.length' }),
+      expect.objectContaining({ error_code: 'VALUE_INCORRECT_FORMAT', property: 'schedule' }),
+    ]);
     const schedule = await call('PUT', `/rotation${path(name)}`, {
       token: ops,
       body: { rotator: { type: 'password' }, schedule: 'rate(1 fortnight)' },
@@ -152,7 +157,7 @@ describe('rotation', () => {
     );
   });
 
-  it('a secret with a 1-minute schedule rotates on its own, and readers never see an error during the cut-over', {
+  it('a secret whose schedule falls due rotates on its own, and readers never see an error during the cut-over', {
     timeout: 120_000,
   }, async () => {
     const name = uniqueName('rotate-scheduled');
@@ -160,10 +165,16 @@ describe('rotation', () => {
       token: ops,
       body: { name, data: { password: 'p0' }, read_roles: [{ id: 'app' }], write_roles: [{ id: 'app' }] },
     });
+    // Runs may not be closer than 4 hours: a daily cron at a minute 30 to 90 seconds from now.
+    const at = new Date(Math.ceil((Date.now() + 30_000) / 60_000) * 60_000);
     const configured = await call('PUT', `/rotation${path(name)}`, {
       token: ops,
-      body: { rotator: { type: 'password', field: 'password', length: 24 }, schedule: 'rate(1 minute)' },
+      body: {
+        rotator: { type: 'password', field: 'password', length: 24 },
+        schedule: `cron(${at.getUTCMinutes()} ${at.getUTCHours()} * * ? *)`,
+      },
     });
+    expect(Date.parse(configured.json.rotation.next_rotation)).toBe(at.getTime());
     const due = Date.parse(configured.json.rotation.next_rotation);
     const statuses = new Map<number, number>();
     let version = 1;
