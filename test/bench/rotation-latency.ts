@@ -71,8 +71,11 @@ console.log(
 );
 
 if (values.scheduled) {
+  // Runs may not be closer than 4 hours: a daily cron at the next minute at least 30 s away.
+  const at = new Date(Math.ceil((Date.now() + 30_000) / 60_000) * 60_000);
+  const schedule = `cron(${at.getUTCMinutes()} ${at.getUTCHours()} * * ? *)`;
   const configured = (await (
-    await api('/rotation/secrets/db', 'PUT', { rotator: { type: 'password' }, schedule: 'rate(1 minute)' })
+    await api('/rotation/secrets/db', 'PUT', { rotator: { type: 'password' }, schedule })
   ).json()) as {
     rotation: { next_rotation: string };
   };
@@ -87,7 +90,7 @@ if (values.scheduled) {
     else await new Promise((done) => setTimeout(done, 250));
   }
   console.log(
-    `scheduled rotation (rate(1 minute), sweeper every 1 s locally): ran ${Date.parse(rotated) - due} ms after it was due`,
+    `scheduled rotation (${schedule}, sweeper every 1 s locally): ran ${Date.parse(rotated) - due} ms after it was due`,
   );
 }
 await runtime.close();
