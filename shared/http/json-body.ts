@@ -27,13 +27,19 @@ class Unkeepable {
 
 const NUMBER_TOKEN = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 
-/** A decimal number as `<sign><digits>e<exponent>` without spare zeros: one spelling per number. */
+/**
+ * A decimal number as `<sign><digits>e<exponent>` without spare zeros: one spelling per number.
+ * Linear in the token's length (a `/0+$/` would be quadratic on a 256 KiB run of zeros).
+ */
 function canonicalDecimal(text: string): string {
   const [, sign = '', whole = '', fraction = '', exponent = '0'] = NUMBER_TOKEN.exec(text) ?? [];
-  const digits = (whole + fraction).replace(/^0+/, '');
-  if (digits === '') return '0';
-  const significant = digits.replace(/0+$/, '');
-  return `${sign}${significant}e${Number(exponent) - fraction.length + digits.length - significant.length}`;
+  const digits = whole + fraction;
+  let first = 0;
+  while (first < digits.length && digits[first] === '0') first++;
+  if (first === digits.length) return '0';
+  let end = digits.length;
+  while (digits[end - 1] === '0') end--;
+  return `${sign}${digits.slice(first, end)}e${Number(exponent) - fraction.length + digits.length - end}`;
 }
 
 const INTEGER_TOKEN = /^-?\d+$/;
