@@ -83,6 +83,8 @@ export interface StoreConfig {
   listingBucketSplitAt: number;
   /** Audit entries expire (DynamoDB TTL) this many days after they were written. */
   auditRetentionDays: number;
+  /** Denials one caller may add to audit trails per hour; beyond it they are only counted. */
+  auditDenialsPerHour: number;
   /** How long before a secret's `expires` the `Secret Near Expiry` event comes. */
   expiryWarningSeconds: number;
   /** Tries per rotation step (with backoff) before the rotation fails. */
@@ -106,6 +108,7 @@ export function loadStoreConfig(): StoreConfig {
     maxVersions: bounded('MAX_VERSIONS', 10, 1, 50),
     listingBucketSplitAt: bounded('LISTING_BUCKET_SPLIT_AT', 512, 4, 10_000),
     auditRetentionDays: bounded('AUDIT_RETENTION_DAYS', 365, 1, 3650),
+    auditDenialsPerHour: bounded('AUDIT_DENIALS_PER_HOUR', 100, 0, 100_000),
     expiryWarningSeconds: integer('EXPIRY_WARNING_SECONDS', 7 * 86_400),
     rotationStepAttempts: bounded('ROTATION_STEP_ATTEMPTS', 3, 1, 10),
     rotationRetrySeconds: integer('ROTATION_RETRY_SECONDS', 300),

@@ -11,7 +11,12 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Operation } from '../../shared/operations.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../shared/store/idempotency.ts';
-import { AUDIT_KEY_PREFIX, COUNTER_KEY_PREFIX, ENTRY_KEY_PREFIX } from '../../shared/store/keys.ts';
+import {
+  AUDIT_KEY_PREFIX,
+  COUNTER_KEY_PREFIX,
+  DENIAL_KEY_PREFIX,
+  ENTRY_KEY_PREFIX,
+} from '../../shared/store/keys.ts';
 import { AUDIT_INDEX } from '../../shared/store/table.ts';
 import type { VaultData } from './vault-data.ts';
 import { VaultFunction } from './vault-function.ts';
@@ -27,12 +32,21 @@ export const kindOf = (operation: Operation): 'shared' | 'personal' =>
  */
 function auditStatements(operation: Operation, data: VaultData): PolicyStatement[] {
   const auditKeys = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_KEY_PREFIX}*`] } };
+  const denialCounters = {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${DENIAL_KEY_PREFIX}*`] },
+  };
   if (operation.audit === 'append') {
     return [
       new PolicyStatement({
         actions: ['dynamodb:Query', 'dynamodb:PutItem'],
         resources: [data.table.tableArn],
         conditions: auditKeys,
+      }),
+      // The per-caller denial counters are the only audit items an appender may update.
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [data.table.tableArn],
+        conditions: denialCounters,
       }),
     ];
   }

@@ -6,11 +6,7 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.batchGetSecrets,
-  async ({ caller, body }) => {
-    const refs = [...new Set(body.names)].map((name) => ({ name }));
-    return batchJson(await batchGetSecrets(deps, caller, refs));
-  },
-  deps,
-);
+export const handler = vaultHandler(operations.batchGetSecrets, async ({ caller, body }) => {
+  const refs = [...new Set(body.names)].map((name) => ({ name }));
+  return batchJson(await batchGetSecrets(deps, caller, refs));
+});

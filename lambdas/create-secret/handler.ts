@@ -7,22 +7,18 @@ import { idempotentDeps } from '../../shared/store/idempotent-deps.ts';
 
 const deps = idempotentDeps();
 
-export const handler = vaultHandler(
-  operations.createSecret,
-  async ({ caller, headers, body }) => {
-    const ref = { name: body.name };
-    assertBodyMatches(ref, body);
-    const { readRoles = [], writeRoles = [], ...fields } = patchOf(body);
-    const input = {
-      ref,
-      ...fields,
-      data: body.data,
-      readRoles,
-      writeRoles,
-      onlyIfAbsent: headers['if-none-match'] === '*',
-      idempotencyKey: headers['idempotency-key'],
-    };
-    return createdReply(await createSecret(deps, caller, input));
-  },
-  deps,
-);
+export const handler = vaultHandler(operations.createSecret, async ({ caller, headers, body }) => {
+  const ref = { name: body.name };
+  assertBodyMatches(ref, body);
+  const { readRoles = [], writeRoles = [], ...fields } = patchOf(body);
+  const input = {
+    ref,
+    ...fields,
+    data: body.data,
+    readRoles,
+    writeRoles,
+    onlyIfAbsent: headers['if-none-match'] === '*',
+    idempotencyKey: headers['idempotency-key'],
+  };
+  return createdReply(await createSecret(deps, caller, input));
+});

@@ -7,9 +7,6 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.deleteRotation,
-  async ({ caller, path }) =>
-    rotationReply(path, await configureRotation(deps, caller, secretRef(path), undefined)),
-  deps,
+export const handler = vaultHandler(operations.deleteRotation, async ({ caller, path }) =>
+  rotationReply(path, await configureRotation(deps, caller, secretRef(path), undefined)),
 );

@@ -7,15 +7,11 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.deleteSecret,
-  async ({ caller, path, query, headers }) => {
-    const options = {
-      recoveryDays: query.recovery_window_days,
-      force: query.force,
-      expectedVersion: headers['if-match'],
-    };
-    return writtenReply(await deleteSecret(deps, caller, secretRef(path), options));
-  },
-  deps,
-);
+export const handler = vaultHandler(operations.deleteSecret, async ({ caller, path, query, headers }) => {
+  const options = {
+    recoveryDays: query.recovery_window_days,
+    force: query.force,
+    expectedVersion: headers['if-match'],
+  };
+  return writtenReply(await deleteSecret(deps, caller, secretRef(path), options));
+});

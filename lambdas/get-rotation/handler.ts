@@ -7,11 +7,7 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.getRotation,
-  async ({ caller, path }) => {
-    const { rotation, state } = await getRotation(deps, caller, secretRef(path));
-    return rotationReply(path, rotation, state);
-  },
-  deps,
-);
+export const handler = vaultHandler(operations.getRotation, async ({ caller, path }) => {
+  const { rotation, state } = await getRotation(deps, caller, secretRef(path));
+  return rotationReply(path, rotation, state);
+});

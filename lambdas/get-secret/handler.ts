@@ -7,8 +7,6 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.getSecret,
-  async ({ caller, path, query }) => secretReply(await getSecret(deps, caller, secretRef(path), query)),
-  deps,
+export const handler = vaultHandler(operations.getSecret, async ({ caller, path, query }) =>
+  secretReply(await getSecret(deps, caller, secretRef(path), query)),
 );

@@ -7,8 +7,6 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.getUserSecretMetadata,
-  async ({ caller, path }) => secretReply(await getSecretMetadata(deps, caller, secretRef(path))),
-  deps,
+export const handler = vaultHandler(operations.getUserSecretMetadata, async ({ caller, path }) =>
+  secretReply(await getSecretMetadata(deps, caller, secretRef(path))),
 );

@@ -7,8 +7,6 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.listSecretVersions,
-  async ({ caller, path, query }) => versionsJson(await listVersions(deps, caller, secretRef(path), query)),
-  deps,
+export const handler = vaultHandler(operations.listSecretVersions, async ({ caller, path, query }) =>
+  versionsJson(await listVersions(deps, caller, secretRef(path), query)),
 );

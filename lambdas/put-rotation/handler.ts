@@ -7,9 +7,6 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.putRotation,
-  async ({ caller, path, body }) =>
-    rotationReply(path, await configureRotation(deps, caller, secretRef(path), body)),
-  deps,
+export const handler = vaultHandler(operations.putRotation, async ({ caller, path, body }) =>
+  rotationReply(path, await configureRotation(deps, caller, secretRef(path), body)),
 );

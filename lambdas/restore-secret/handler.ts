@@ -7,8 +7,6 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.restoreSecret,
-  async ({ caller, path }) => writtenReply(await restoreSecret(deps, caller, secretRef(path))),
-  deps,
+export const handler = vaultHandler(operations.restoreSecret, async ({ caller, path }) =>
+  writtenReply(await restoreSecret(deps, caller, secretRef(path))),
 );

@@ -7,8 +7,6 @@ import { rotationDeps } from '../../shared/rotation/deps.ts';
 
 const deps = rotationDeps();
 
-export const handler = vaultHandler(
-  operations.rotateSecret,
-  async ({ caller, path }) => writtenReply(await rotateSecret(deps, caller, secretRef(path), 'on-demand')),
-  deps,
+export const handler = vaultHandler(operations.rotateSecret, async ({ caller, path }) =>
+  writtenReply(await rotateSecret(deps, caller, secretRef(path), 'on-demand')),
 );

@@ -7,12 +7,8 @@ import * as operations from '../../shared/operations.ts';
 
 const deps = vaultDeps();
 
-export const handler = vaultHandler(
-  operations.updateSecret,
-  async ({ caller, path, headers, body }) => {
-    const ref = secretRef(path);
-    assertBodyMatches(ref, body);
-    return writtenReply(await updateSecret(deps, caller, ref, patchOf(body), headers['if-match']));
-  },
-  deps,
-);
+export const handler = vaultHandler(operations.updateSecret, async ({ caller, path, headers, body }) => {
+  const ref = secretRef(path);
+  assertBodyMatches(ref, body);
+  return writtenReply(await updateSecret(deps, caller, ref, patchOf(body), headers['if-match']));
+});

@@ -55,7 +55,10 @@ export const writeAudit = (
     ...(reason !== undefined && { reason }),
   });
 
-/** Records a refused attempt, then hands back the error to throw: a denial is never silent. */
+/**
+ * Records a refused attempt (within the caller's denial budget), then hands back the error to
+ * throw: a denial is never silent.
+ */
 export async function denied<E extends VaultError>(
   deps: Pick<VaultDeps, 'audit' | 'clock'>,
   caller: Caller,
@@ -63,6 +66,8 @@ export async function denied<E extends VaultError>(
   secret: SecretRef,
   error: E,
 ): Promise<E> {
-  await recordAudit(deps, caller, { action, outcome: 'denied', secret, reason: error.message });
+  await deps.audit.appendDenial(
+    auditEvent(deps, caller, { action, outcome: 'denied', secret, reason: error.message }),
+  );
   return error;
 }

@@ -1,7 +1,7 @@
 import { accessOf, managesVault } from './access.ts';
 import { denied, writeAudit } from './auditing.ts';
-import { PermissionDeniedError, SecretNotFoundError, VersionConflictError } from './errors.ts';
-import { assertMayActFor, assertVersion, MAX_WRITE_ATTEMPTS } from './guards.ts';
+import { PermissionDeniedError, VersionConflictError } from './errors.ts';
+import { assertMayActFor, assertVersion, MAX_WRITE_ATTEMPTS, notFound } from './guards.ts';
 import type { Caller, SecretRef } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 
@@ -34,13 +34,12 @@ export async function deleteSecret(
   }
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await deps.secrets.get(ref);
-    if (current === undefined || (current.deletion !== undefined && !options.force))
-      throw new SecretNotFoundError();
-    const access = accessOf(caller, current);
-    if (!access.delete) {
-      const refusal = access.see
-        ? new PermissionDeniedError('Deleting a secret needs the admin or vaultManage scope')
-        : new SecretNotFoundError();
+    const access = current && accessOf(caller, current);
+    const hidden = !access?.see && !access?.delete;
+    if (current === undefined || (current.deletion !== undefined && !options.force) || hidden)
+      throw await notFound(deps, caller, 'delete', ref);
+    if (!access?.delete) {
+      const refusal = new PermissionDeniedError('Deleting a secret needs the admin or vaultManage scope');
       throw await denied(deps, caller, 'delete', ref, refusal);
     }
     assertVersion(current, options.expectedVersion);

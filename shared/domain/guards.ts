@@ -24,8 +24,15 @@ export async function assertMayActFor(
 }
 
 /**
+ * The 404 for a name the caller may not see or that does not exist: both are recorded as the
+ * same denied attempt, so they take the same work and time, and a probe leaves a trace.
+ */
+export const notFound = (deps: VaultDeps, caller: Caller, action: AuditAction, ref: SecretRef) =>
+  denied(deps, caller, action, ref, new SecretNotFoundError());
+
+/**
  * Loads a live secret the caller may see. Missing, soft-deleted and hidden secrets all give the
- * same 404, so existence does not leak; a hidden one is still recorded as a denied attempt.
+ * same 404, recorded the same way, so existence leaks neither by answer nor by time.
  */
 export async function loadVisible(
   deps: VaultDeps,
@@ -35,8 +42,8 @@ export async function loadVisible(
 ): Promise<StoredSecret> {
   await assertMayActFor(deps, caller, ref, action);
   const secret = await deps.secrets.get(ref);
-  if (secret === undefined || secret.deletion !== undefined) throw new SecretNotFoundError();
-  if (!accessOf(caller, secret).see) throw await denied(deps, caller, action, ref, new SecretNotFoundError());
+  if (secret === undefined || secret.deletion !== undefined || !accessOf(caller, secret).see)
+    throw await notFound(deps, caller, action, ref);
   return secret;
 }
 

@@ -89,6 +89,13 @@ export interface Clock {
 /** Append-only, hash-chained per secret. */
 export interface AuditLog {
   append(event: AuditEvent): Promise<void>;
+  /**
+   * A refused attempt (or a probe of a name that does not exist): always counted for its actor,
+   * appended to the secret's trail only while the actor's hourly budget of recorded denials
+   * lasts, so no caller can make the vault store without bound. Hidden and missing names cost the
+   * same work, so the time a refusal takes does not tell them apart.
+   */
+  appendDenial(event: AuditEvent): Promise<void>;
   /** Newest first. */
   query(query: AuditQuery): Promise<Page<AuditRecord>>;
 }

@@ -1,19 +1,15 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { type AuthConfig, loadAuthConfig } from '../config.ts';
-import { recordAudit } from '../domain/auditing.ts';
 import { DependencyUnavailableError } from '../domain/errors.ts';
-import type { VaultDeps } from '../domain/ports.ts';
 import type { Operation } from '../operations.ts';
-
-type AuditDeps = Pick<VaultDeps, 'audit' | 'clock'>;
 
 import { errorShaper } from './error-shaper.ts';
 import { jsonBody } from './json-body.ts';
 import { createTokenVerifier, jwtAuth, type TokenVerifier } from './jwt-auth.ts';
 import { logger } from './logger.ts';
 import { respond } from './respond.ts';
-import { type DenialRecorder, scopeCheck } from './scope-check.ts';
+import { scopeCheck } from './scope-check.ts';
 import { securityHeaders, standardHeaders } from './standard-headers.ts';
 import {
   type ApiEvent,
@@ -74,23 +70,11 @@ function accessLog(operation: Operation): Middleware {
   return { after: accessLogEnd, onError: accessLogEnd };
 }
 
-/** Scope refusals on audited operations are recorded in the secret's audit trail. */
-function denialRecorder(operation: Operation, deps: AuditDeps | undefined): DenialRecorder | undefined {
-  if (operation.audit !== 'append' || !deps) return undefined;
-  return (caller, secret) =>
-    recordAudit(deps, caller, {
-      action: 'access',
-      outcome: 'denied',
-      secret,
-      reason: `missing scope for ${operation.id}`,
-    });
-}
-
 /**
  * The middleware order, defined once. Middy runs `onError` in reverse: the shaper sees every error
  * first, then the access log records the shaped status, then the headers wrap the response.
  */
-export function httpStack(operation: Operation, deps?: AuditDeps): Middleware[] {
+export function httpStack(operation: Operation): Middleware[] {
   const protectedOperation = operation.scopes.length > 0;
   const { config, verifier } = protectedOperation
     ? authRuntime()
@@ -102,9 +86,7 @@ export function httpStack(operation: Operation, deps?: AuditDeps): Middleware[] 
     accessLog(operation),
     errorShaper(),
     httpHeaderNormalizer() as Middleware,
-    ...(config && verifier
-      ? [jwtAuth(verifier, config), scopeCheck(operation, denialRecorder(operation, deps))]
-      : []),
+    ...(config && verifier ? [jwtAuth(verifier, config), scopeCheck(operation)] : []),
     ...(operation.request.body ? [jsonBody()] : []),
     validateRequest(operation.request),
     respond(operation),
@@ -112,10 +94,9 @@ export function httpStack(operation: Operation, deps?: AuditDeps): Middleware[] 
 }
 
 /**
- * A Lambda handler for one operation: the shared stack around one route function. Operations that
- * keep an audit trail pass their deps, so refusals at the edge are recorded too.
+ * A Lambda handler for one operation: the shared stack around one route function.
  */
-export function vaultHandler<Op extends Operation>(operation: Op, route: Route<Op>, deps?: AuditDeps) {
+export function vaultHandler<Op extends Operation>(operation: Op, route: Route<Op>) {
   return middy<ApiEvent, ApiResult, Error, VaultContext>({
     // Just before the Lambda (or API Gateway) would cut the request off: a shaped, retryable answer.
     timeoutEarlyInMillis: 500,
@@ -123,6 +104,6 @@ export function vaultHandler<Op extends Operation>(operation: Op, route: Route<O
       throw new DependencyUnavailableError('DATABASE_ERROR', { cause: new Error('request ran out of time') });
     },
   })
-    .use(httpStack(operation, deps))
+    .use(httpStack(operation))
     .handler(async (event, context) => route(context.vault as VaultRequest<Op['request']>, event) as never);
 }

@@ -5,13 +5,18 @@
  * (TTL).
  */
 import { randomInt } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  PutCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type AuditEvent, type AuditQuery, type AuditRecord, nextRecord } from '../domain/audit.ts';
 import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { Page } from '../domain/model.ts';
 import type { AuditLog } from '../domain/ports.ts';
-import { type Item, queryAll, sleep, type TransactItem, translate } from './dynamo-support.ts';
-import { AUDIT_LANES, auditPk, auditSk, boundedKeyPart } from './keys.ts';
+import { call, type Item, queryAll, sleep, type TransactItem, translate } from './dynamo-support.ts';
+import { AUDIT_LANES, auditPk, auditSk, boundedKeyPart, denialCounterKey } from './keys.ts';
 import { AUDIT_INDEX, TTL_ATTRIBUTE } from './table.ts';
 
 /**
@@ -19,6 +24,9 @@ import { AUDIT_INDEX, TTL_ATTRIBUTE } from './table.ts';
  * read and one conditional put, and the loser tries again on a lane picked afresh.
  */
 export const APPEND_ATTEMPTS = 50;
+
+/** Denials one caller may add to trails per hour (AUDIT_DENIALS_PER_HOUR); the rest are only counted. */
+export const DEFAULT_DENIALS_PER_HOUR = 100;
 
 /** What a writer needs of the trail: the entry to commit with its write. */
 export interface AuditEntries {
@@ -29,11 +37,39 @@ export class DynamoAuditLog implements AuditLog, AuditEntries {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #retentionSeconds: number;
+  readonly #denialsPerHour: number;
 
-  constructor(db: DynamoDBDocumentClient, options: { tableName: string; retentionDays: number }) {
+  constructor(
+    db: DynamoDBDocumentClient,
+    options: { tableName: string; retentionDays: number; denialsPerHour?: number | undefined },
+  ) {
     this.#db = db;
     this.#table = options.tableName;
     this.#retentionSeconds = options.retentionDays * 86_400;
+    this.#denialsPerHour = options.denialsPerHour ?? DEFAULT_DENIALS_PER_HOUR;
+  }
+
+  /**
+   * Counts the denial on its actor's hourly counter (kept as long as the trail), then appends it
+   * while the count is within the budget. Beyond it, the counter alone says how many more came.
+   */
+  async appendDenial(event: AuditEvent): Promise<void> {
+    const counted = await call(() =>
+      this.#db.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: denialCounterKey(event.actor, event.at),
+          UpdateExpression: 'ADD n :one SET #ttl = if_not_exists(#ttl, :ttl)',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':ttl': Math.floor(Date.parse(event.at) / 1000) + this.#retentionSeconds,
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      ),
+    );
+    if (Number(counted.Attributes?.n ?? 0) <= this.#denialsPerHour) await this.append(event);
   }
 
   /**

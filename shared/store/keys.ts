@@ -75,6 +75,17 @@ export const auditPk = (ref: SecretRef, lane: number) =>
   `${AUDIT_KEY_PREFIX}${namespaceOf(ref)}#${lane}#${ref.name}`;
 export const auditSk = (seq: number) => `e#${String(seq).padStart(12, '0')}`;
 
+/**
+ * One caller's denials in one hour (pk A#denials#<actor>, sk h#<yyyy-mm-ddThh>): a counter beside
+ * the trail, under the audit prefix (no secret's pk starts `A#denials#`: theirs go on with
+ * `shared#` or `o:`). Audit appenders may update these items and no other.
+ */
+export const DENIAL_KEY_PREFIX = `${AUDIT_KEY_PREFIX}denials#`;
+export const denialCounterKey = (actor: string, at: string) => ({
+  pk: `${DENIAL_KEY_PREFIX}${enc(actor)}`,
+  sk: `h#${at.slice(0, 13)}`,
+});
+
 export function listingId(listing: Listing): string {
   switch (listing.kind) {
     case 'shared':

@@ -166,8 +166,15 @@ describe('least privilege per function', () => {
         JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["IDEM#*"]');
       const onListingKeys = (s: Statement) =>
         JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["C#*","L#*"]');
+      const onDenialCounters = (s: Statement) =>
+        JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["A#denials#*"]');
       const general = statements.filter(
-        (s) => !onAuditKeys(s) && !onIndex(s) && !onIdempotencyKeys(s) && !onListingKeys(s),
+        (s) =>
+          !onAuditKeys(s) && !onIndex(s) && !onIdempotencyKeys(s) && !onListingKeys(s) && !onDenialCounters(s),
+      );
+      // Appenders may update their callers' denial counters, and no other audit item.
+      expect(statements.filter(onDenialCounters).flatMap(actionsOf)).toEqual(
+        operation.audit === 'append' ? ['dynamodb:UpdateItem'] : [],
       );
       expect(statements.filter(onIdempotencyKeys).length).toBe(operation.idempotency ? 1 : 0);
       // Writers that move listing membership read only listing keys beyond their own actions.

@@ -38,6 +38,7 @@ export async function localParts(cache = { maxKeys: 100, ttlSeconds: 60 }): Prom
     // Tiny buckets, so that every suite splits and merges listing buckets as it goes.
     listingBucketSplitAt: 4,
     auditRetentionDays: 30,
+    auditDenialsPerHour: 100,
     expiryWarningSeconds: 3600,
     rotationStepAttempts: 2,
     rotationRetrySeconds: 60,

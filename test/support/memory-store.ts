@@ -151,6 +151,15 @@ export class MemorySecretStore implements SecretStore {
 /** Every chain in memory, keyed by secret. */
 export class MemoryAuditLog implements AuditLog {
   readonly chains = new Map<string, AuditRecord[]>();
+  /** Denials per actor and hour, as the DynamoDB log counts them; the budget as its default. */
+  readonly denials = new Map<string, number>();
+  denialsPerHour = 100;
+  async appendDenial(event: Parameters<AuditLog['append']>[0]) {
+    const key = `${event.actor}@${event.at.slice(0, 13)}`;
+    const n = (this.denials.get(key) ?? 0) + 1;
+    this.denials.set(key, n);
+    if (n <= this.denialsPerHour) await this.append(event);
+  }
   async append(event: Parameters<AuditLog['append']>[0]) {
     const chain = this.chains.get(keyOf(event.secret)) ?? [];
     chain.push(nextRecord(event, chain.at(-1)));
