@@ -14,6 +14,8 @@ export interface Fault {
   kind: FaultKind;
   /** How many matching calls fail; Infinity until cleared. */
   count: number;
+  /** How many matching calls pass before the failures start (default 0). */
+  after?: number;
 }
 
 const BODIES: Record<Exclude<FaultKind, 'timeout'>, { status: number; type: string }> = {
@@ -43,7 +45,9 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const server = createServer(async (req, res) => {
     const body = await readAll(req);
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
-    const fault = faults.find((f) => f.count > 0 && (f.operation === '*' || f.operation === operation));
+    const matching = faults.find((f) => f.count > 0 && (f.operation === '*' || f.operation === operation));
+    const fault = matching && (matching.after ?? 0) > 0 ? undefined : matching;
+    if (matching && matching !== fault) matching.after = (matching.after ?? 0) - 1;
     if (fault) {
       fault.count--;
       injected++;
