@@ -29,6 +29,8 @@ export interface FaultProxy {
   clear(): void;
   /** Calls that were failed or hung so far. */
   injected(): number;
+  /** The operation of every call seen so far, in order (failed ones included). */
+  calls(): readonly string[];
   close(): Promise<void>;
 }
 
@@ -41,10 +43,12 @@ const readAll = async (req: IncomingMessage) => {
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let faults: Fault[] = [];
   let injected = 0;
+  const seen: string[] = [];
   const target = new URL(upstream);
   const server = createServer(async (req, res) => {
     const body = await readAll(req);
     const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
+    seen.push(operation);
     const matching = faults.find((f) => f.count > 0 && (f.operation === '*' || f.operation === operation));
     const fault = matching && (matching.after ?? 0) > 0 ? undefined : matching;
     if (matching && matching !== fault) matching.after = (matching.after ?? 0) - 1;
@@ -80,6 +84,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       faults = [];
     },
     injected: () => injected,
+    calls: () => seen,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
