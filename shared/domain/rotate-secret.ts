@@ -71,6 +71,7 @@ export async function rotateSecret(
   const open = async (sealed: Uint8Array, version: number) =>
     decodeData(await deps.cipher.open(sealed, { ...ref, version }));
   const current = await open(secret.sealed, secret.sealedVersion);
+  let promoted = false;
 
   for (const step of ROTATION_STEPS.slice(ROTATION_STEPS.indexOf(state.step))) {
     const token = state.token;
@@ -91,7 +92,8 @@ export async function rotateSecret(
             rotatedFields: fieldsChanged(current, created as SecretData),
           };
         } else if (step === 'finishSecret') {
-          state = await promote(deps, caller, ref, state, seal, open);
+          if (!promoted) state = await promote(deps, caller, ref, state, seal, open);
+          promoted = true;
           await rotator.run(step, context);
           next = { ...state, status: 'succeeded', pending: undefined };
         } else {
@@ -101,6 +103,20 @@ export async function rotateSecret(
         state = await save(deps, ref, { ...next, updatedAt: deps.clock.now().toISOString() }, token);
         break;
       } catch (error) {
+        const lastTry = error instanceof VersionConflictError || attempt >= deps.settings.stepAttempts;
+        // Once promoted (and audited, in the same transaction), the rotation has happened: a failing
+        // finish hook or bookkeeping write cannot undo it, so it is not reported as a failure. A
+        // state left running is resumed later, sees the promotion done and only tidies up.
+        if (promoted && lastTry) {
+          const done = {
+            ...state,
+            status: 'succeeded' as const,
+            pending: undefined,
+            error: failure(step, error),
+          };
+          await deps.secrets.saveRotation(ref, done, state.token).catch(() => false);
+          break;
+        }
         if (error instanceof VersionConflictError) throw error;
         if (attempt >= deps.settings.stepAttempts) throw await fail(deps, caller, ref, state, step, error);
         await sleep(100 * 2 ** attempt * (0.5 + Math.random()));
@@ -243,6 +259,17 @@ async function promote(
   throw new VersionConflictError('The secret kept changing during its rotation');
 }
 
+/**
+ * What a failed step is recorded as: the step and the error's class name only, never its message
+ * (a rotator's message may quote the credentials it was handed), and a class name only if it looks
+ * like one (a rotator names its own errors).
+ */
+function failure(step: RotationStep, cause: unknown): string {
+  const name =
+    cause instanceof Error && /^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(cause.name) ? cause.name : 'Error';
+  return `${step} failed (${name})`;
+}
+
 /** Records the failure (state, schedule bookkeeping, audit) and returns the error to throw. */
 async function fail(
   deps: RotationDeps,
@@ -252,8 +279,7 @@ async function fail(
   step: RotationStep,
   cause: unknown,
 ): Promise<RotationFailedError> {
-  // Only the error's class name: a rotator's message may quote the credentials it was handed.
-  const reason = `${step} failed (${cause instanceof Error ? cause.name : 'error'})`;
+  const reason = failure(step, cause);
   const now = deps.clock.now();
   // A failed rotation is never resumed (the next one starts afresh), so its sealed pending value goes.
   await deps.secrets.saveRotation(
@@ -261,7 +287,7 @@ async function fail(
     { ...state, status: 'failed', step, error: reason, pending: undefined, updatedAt: now.toISOString() },
     state.token,
   );
-  const failure = { action: 'rotate', outcome: 'failed', secret: ref, reason } as const;
+  const failed = { action: 'rotate', outcome: 'failed', secret: ref, reason } as const;
   const head = await deps.secrets.get(ref);
   const recorded =
     head?.rotation !== undefined &&
@@ -273,8 +299,8 @@ async function fail(
         lastError: reason,
         nextAt: new Date(now.getTime() + deps.settings.retryAfterFailureSeconds * 1000).toISOString(),
       },
-      auditEvent(deps, caller, failure),
+      auditEvent(deps, caller, failed),
     ));
-  if (!recorded) await recordAudit(deps, caller, failure);
+  if (!recorded) await recordAudit(deps, caller, failed);
   return new RotationFailedError(`Rotation failed: ${reason}; the current version is unchanged`, { cause });
 }

@@ -81,7 +81,24 @@ describe('rotation protocol', () => {
     expect(current.rotation).toMatchObject({ lastStatus: 'succeeded', schedule: 'rate(1 day)' });
   });
 
-  it.each(ROTATION_STEPS)(
+  it('a finish hook failing after the promotion does not undo or deny the rotation: it succeeded, the hook failure is noted', async () => {
+    const { deps, rotation, rotator } = await setup();
+    rotator.plan.failAt = 'finishSecret';
+    rotator.plan.failures = 99;
+    const outcome = await rotateSecret(rotation, owner, ref, 'schedule');
+    expect(outcome.version).toBe(2);
+    const current = await getSecret(deps, reader, ref);
+    expect(current).toMatchObject({ version: 2, rotation: { lastStatus: 'succeeded' } });
+    expect(current.data?.password).not.toBe('first');
+    expect(await deps.secrets.getRotation(ref)).toMatchObject({
+      status: 'succeeded',
+      error: 'finishSecret failed (Error)',
+    });
+    const rotations = deps.audit.of(ref).filter((entry) => entry.action === 'rotate');
+    expect(rotations.map((entry) => entry.outcome)).toEqual(['success']);
+  });
+
+  it.each(ROTATION_STEPS.filter((step) => step !== 'finishSecret'))(
     'a rotator failing at %s leaves the current version readable, records the failure, and a retry completes',
     async (step) => {
       const { deps, rotation, rotator } = await setup();
@@ -93,12 +110,7 @@ describe('rotation protocol', () => {
       // The failure names the step and the error class, never the value the rotator was handed.
       expect(error.message).not.toContain('first');
       const afterFailure = await getSecret(deps, reader, ref);
-      if (step === 'finishSecret') {
-        // The promotion happened before the finish step's own hook failed: the new value is already current.
-        expect(afterFailure.version).toBe(2);
-      } else {
-        expect(afterFailure).toMatchObject({ version: 1, data: { password: 'first' } });
-      }
+      expect(afterFailure).toMatchObject({ version: 1, data: { password: 'first' } });
       const state = await deps.secrets.getRotation(ref);
       expect(state).toMatchObject({ status: 'failed', error: `${step} failed (Error)` });
       expect(afterFailure.rotation).toMatchObject({
@@ -169,6 +181,39 @@ describe('rotation protocol', () => {
       version: 3,
       description: 'changed meanwhile',
       data: { password: 'next-1' },
+    });
+  });
+
+  it('a write of the data during the rotation is not lost: the rotated field goes on top of it', async () => {
+    const { deps, rotation, rotator } = await setup();
+    const original = rotator.invoker.invoke;
+    let written: number | undefined;
+    rotator.invoker.invoke = async (arn, step, context) => {
+      if (step === 'testSecret')
+        written = (await updateSecret(deps, owner, ref, { data: { user: 'changed', password: 'x' } }))
+          .version;
+      return original(arn, step, context);
+    };
+    const outcome = await rotateSecret(rotation, owner, ref, 'on-demand');
+    expect(written).toBe(2);
+    expect(outcome.version).toBe(3);
+    // The write's own fields stay; the rotated one (the target system already has it) goes on top.
+    expect(await getSecret(deps, reader, ref)).toMatchObject({
+      version: 3,
+      data: { user: 'changed', password: 'next-1' },
+    });
+    // The write is in the history, right below the promotion, as it was acknowledged.
+    expect((await getSecret(deps, reader, ref, { version: 2 })).data).toEqual({
+      user: 'changed',
+      password: 'x',
+    });
+    expect((await getSecret(deps, reader, ref, { stage: 'previous' })).data).toEqual({
+      user: 'changed',
+      password: 'x',
+    });
+    expect((await getSecret(deps, reader, ref, { version: 1 })).data).toEqual({
+      user: 'app',
+      password: 'first',
     });
   });
 
