@@ -5,20 +5,23 @@ import { createdReply } from '../../shared/http/wire.ts';
 import * as operations from '../../shared/operations.ts';
 import { idempotentDeps } from '../../shared/store/idempotent-deps.ts';
 
-const deps = idempotentDeps();
+const depsFor = idempotentDeps();
 
-export const handler = vaultHandler(operations.createUserSecret, async ({ caller, path, headers, body }) => {
-  const ref = { name: body.name, ownerId: path.user_id };
-  assertBodyMatches(ref, body);
-  const { readRoles = [], writeRoles = [], ...fields } = patchOf(body);
-  const input = {
-    ref,
-    ...fields,
-    data: body.data,
-    readRoles,
-    writeRoles,
-    onlyIfAbsent: headers['if-none-match'] === '*',
-    idempotencyKey: headers['idempotency-key'],
-  };
-  return createdReply(await createSecret(deps, caller, input));
-});
+export const handler = vaultHandler(
+  operations.createUserSecret,
+  async ({ caller, path, headers, body }, _event, context) => {
+    const ref = { name: body.name, ownerId: path.user_id };
+    assertBodyMatches(ref, body);
+    const { readRoles = [], writeRoles = [], ...fields } = patchOf(body);
+    const input = {
+      ref,
+      ...fields,
+      data: body.data,
+      readRoles,
+      writeRoles,
+      onlyIfAbsent: headers['if-none-match'] === '*',
+      idempotencyKey: headers['idempotency-key'],
+    };
+    return createdReply(await createSecret(depsFor(context), caller, input));
+  },
+);

@@ -83,6 +83,11 @@ export interface StoredSecret extends SecretMetadata, SealedData {
   lastTraceId?: string | undefined;
   /** Bumped by the store on every head write, versioned or not: what conditional writes compare. */
   revision?: number | undefined;
+  /**
+   * For a secret created with an Idempotency-Key: a hash of the caller, the key and the request
+   * (its data left out), so a retry of that create finds the secret it made. Never the raw key.
+   */
+  createRequest?: string | undefined;
 }
 
 /** One rotation in progress (or the last one that failed), its pending value sealed. */

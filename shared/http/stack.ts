@@ -105,5 +105,7 @@ export function vaultHandler<Op extends Operation>(operation: Op, route: Route<O
     },
   })
     .use(httpStack(operation))
-    .handler(async (event, context) => route(context.vault as VaultRequest<Op['request']>, event) as never);
+    .handler(
+      async (event, context) => route(context.vault as VaultRequest<Op['request']>, event, context) as never,
+    );
 }

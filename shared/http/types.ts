@@ -24,8 +24,15 @@ export type VaultContext = Context & { vault: VaultRequest };
 
 export type StackRequest = Request<ApiEvent, ApiResult, Error, VaultContext>;
 
-/** A route sees the parsed request; the raw event only for what describes the API itself (its URL). */
-export type Route<Op extends Operation> = (request: VaultRequest<Op['request']>, event: ApiEvent) => unknown;
+/**
+ * A route sees the parsed request; the raw event only for what describes the API itself (its URL),
+ * the Lambda context only for how long the invocation may still run.
+ */
+export type Route<Op extends Operation> = (
+  request: VaultRequest<Op['request']>,
+  event: ApiEvent,
+  context: Context,
+) => unknown;
 
 /** The request id API Gateway also puts in its own responses and access logs. */
 export const traceIdOf = (request: StackRequest): string =>

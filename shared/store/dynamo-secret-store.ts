@@ -589,6 +589,7 @@ function toHead(secret: StoredSecret): Item {
     previousVersion: secret.previousVersion,
     expiryNotice: secret.expiryNotice,
     lastTraceId: secret.lastTraceId,
+    createRequest: secret.createRequest,
   };
 }
 
@@ -621,6 +622,7 @@ function fromHead(item: Item): StoredSecret {
       expiryNotice: item.expiryNotice as StoredSecret['expiryNotice'],
     }),
     ...(typeof item.lastTraceId === 'string' && { lastTraceId: item.lastTraceId }),
+    ...(typeof item.createRequest === 'string' && { createRequest: item.createRequest }),
     revision: typeof item.revision === 'number' ? item.revision : 0,
   };
 }

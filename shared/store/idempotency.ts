@@ -7,19 +7,26 @@
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
+  IdempotencyPersistenceLayerError,
   IdempotencyValidationError,
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { RuleViolationError, VersionConflictError } from '../domain/errors.ts';
+import type { Context } from 'aws-lambda';
+import { DependencyUnavailableError, RuleViolationError, VersionConflictError } from '../domain/errors.ts';
 import type { OnceRunner } from '../domain/ports.ts';
+import { translate } from './dynamo-support.ts';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from './table.ts';
 
 export const IDEMPOTENCY_KEY_PREFIX = 'IDEM#';
 
+/** What Powertools needs of the Lambda context: when the invocation will be cut off. */
+export type Invocation = Pick<Context, 'getRemainingTimeInMillis'>;
+
 export class PowertoolsOnceRunner implements OnceRunner {
   readonly #store: DynamoDBPersistenceLayer;
+  readonly #expiresAfterSeconds: number;
   readonly #config: IdempotencyConfig;
 
   constructor(client: DynamoDBClient, options: { tableName: string; expiresAfterSeconds: number }) {
@@ -31,24 +38,64 @@ export class PowertoolsOnceRunner implements OnceRunner {
       staticPkValue: `${IDEMPOTENCY_KEY_PREFIX}create`,
       expiryAttr: TTL_ATTRIBUTE,
     });
-    this.#config = new IdempotencyConfig({
+    this.#expiresAfterSeconds = options.expiresAfterSeconds;
+    this.#config = this.#configFor(undefined);
+  }
+
+  /**
+   * The runner for one invocation: its key's "in progress" mark expires when the invocation would
+   * be cut off, so a timed-out try holds the key no longer than it could still run (without it,
+   * the mark lasts as long as the key). A config per invocation, as the local server runs
+   * invocations side by side in one process.
+   */
+  forInvocation(context: Invocation): OnceRunner {
+    const config = this.#configFor(context);
+    return { run: (key, fingerprint, work) => this.#run(config, key, fingerprint, work) };
+  }
+
+  run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T> {
+    return this.#run(this.#config, key, fingerprint, work);
+  }
+
+  #configFor(context: Invocation | undefined): IdempotencyConfig {
+    return new IdempotencyConfig({
       eventKeyJmesPath: 'key',
       payloadValidationJmesPath: 'fingerprint',
-      expiresAfterSeconds: options.expiresAfterSeconds,
+      expiresAfterSeconds: this.#expiresAfterSeconds,
       hashFunction: 'sha256',
       throwOnNoIdempotencyKey: true,
+      ...(context && { lambdaContext: context as Context }),
     });
   }
 
-  async run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T> {
-    const once = makeIdempotent(async (_request: { key: string; fingerprint: unknown }) => work(), {
-      persistenceStore: this.#store,
-      config: this.#config,
-      keyPrefix: 'create',
-    });
+  async #run<T extends object>(
+    config: IdempotencyConfig,
+    key: string,
+    fingerprint: unknown,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    // What the work itself did, whatever Powertools then failed to record about it.
+    let outcome: { result: T } | { error: unknown } | undefined;
+    const once = makeIdempotent(
+      async (_request: { key: string; fingerprint: unknown }) => {
+        try {
+          outcome = { result: await work() };
+          return outcome.result;
+        } catch (error) {
+          outcome = { error };
+          throw error;
+        }
+      },
+      { persistenceStore: this.#store, config, keyPrefix: 'create' },
+    );
     try {
       return await once({ key, fingerprint });
     } catch (error) {
+      // The work's own answer stands when only its record could not be saved or released: a
+      // committed create is a 201, not a 5xx; the key stays "in progress" until the invocation's
+      // time is up, and its retries meanwhile find the secret by its marker.
+      if (outcome && 'result' in outcome) return outcome.result;
+      if (outcome) throw outcome.error;
       if (error instanceof IdempotencyValidationError) {
         throw new RuleViolationError('This Idempotency-Key was already used with a different request', {
           property: 'Idempotency-Key',
@@ -59,7 +106,17 @@ export class PowertoolsOnceRunner implements OnceRunner {
           'A request with this Idempotency-Key is still in progress; retry shortly',
         );
       }
-      throw error;
+      throw unavailable(error) ?? error;
     }
   }
+}
+
+/**
+ * Powertools wraps the SDK's failures on the key's record (or, reading it, passes them raw):
+ * DynamoDB throttled or down is the vault's retryable 503, as for any other DynamoDB call.
+ */
+function unavailable(error: unknown): DependencyUnavailableError | undefined {
+  const cause = error instanceof IdempotencyPersistenceLayerError ? error.cause : error;
+  const translated = translate(cause);
+  return translated instanceof DependencyUnavailableError ? translated : undefined;
 }

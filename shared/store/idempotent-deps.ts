@@ -2,21 +2,21 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadStoreConfig } from '../config.ts';
 import { requestHandler, vaultDeps } from '../deps.ts';
 import type { VaultDeps } from '../domain/ports.ts';
-import { PowertoolsOnceRunner } from './idempotency.ts';
+import { type Invocation, PowertoolsOnceRunner } from './idempotency.ts';
 
 /**
- * The create functions' deps: the vault's plus Idempotency-Key records. Kept apart so that no
- * other function bundles the idempotency utility.
+ * The create functions' deps, per invocation: the vault's plus Idempotency-Key records, whose
+ * "in progress" mark lasts no longer than the invocation. Kept apart so that no other function
+ * bundles the idempotency utility.
  */
-export function idempotentDeps(): VaultDeps {
+export function idempotentDeps(): (invocation: Invocation) => VaultDeps {
   const config = loadStoreConfig();
   const client = new DynamoDBClient({
     requestHandler,
     ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
   });
   // A day, as Stripe: long enough for any client's retries, short enough to free the key.
-  return {
-    ...vaultDeps(),
-    once: new PowertoolsOnceRunner(client, { tableName: config.tableName, expiresAfterSeconds: 86_400 }),
-  };
+  const once = new PowertoolsOnceRunner(client, { tableName: config.tableName, expiresAfterSeconds: 86_400 });
+  const deps = vaultDeps();
+  return (invocation) => ({ ...deps, once: once.forInvocation(invocation) });
 }
