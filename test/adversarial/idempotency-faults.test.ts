@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
 import { LOCAL_TABLE } from '../../infra/local/runtime.ts';
 import { expectShapedError } from '../support/error-shape.ts';
-import { type FaultKind, type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
+import { type Fault, type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
 
 const CALLER = 'idem-bot';
@@ -132,38 +132,47 @@ describe('idempotent create under DynamoDB faults', () => {
     expect(calls).toContain('PutItem');
     expect(calls).toContain('UpdateItem');
 
+    // DynamoDB fails from the k-th call of the request on, until it recovers; or from the k-th call
+    // on, calls still reach it (a write commits) but their answers are lost; or just one is.
+    const faults = (k: number): { label: string; fault: Fault }[] => [
+      {
+        label: 'down',
+        fault: { operation: '*', kind: k % 2 ? 'throttle' : 'internal', count: Infinity, after: k - 1 },
+      },
+      { label: 'lost', fault: { operation: '*', kind: 'lost', count: Infinity, after: k - 1 } },
+      { label: 'lost-once', fault: { operation: '*', kind: 'lost', count: 1, after: k - 1 } },
+    ];
     const outcomes: string[] = [];
     for (let k = 1; k <= calls.length; k++) {
-      const kind: FaultKind = k % 2 === 0 ? 'internal' : 'throttle';
-      const name = uniqueName(`k${k}`);
-      const key = `key-${name}`;
-      // DynamoDB fails from the k-th call of this request on, until it recovers.
-      proxy.inject({ operation: '*', kind, count: Number.POSITIVE_INFINITY, after: k - 1 });
-      const started = Date.now();
-      const first = await create(name, key);
-      proxy.clear();
-      outcomes.push(`${k}:${calls[k - 1]}:${first.status}`);
-      if (first.status === 201) expectFirstResult(first, name);
-      else {
-        expectShapedError(first, 503, 'DATABASE_ERROR');
-        expect(Number(first.headers.get('retry-after'))).toBeGreaterThan(0);
-      }
-      expectFirstResult(await create(name, key), name);
-      expectFirstResult(await create(name, key), name);
-      await expectCreatedOnce(name);
-      // The key holds the first result, or is "in progress" no longer than the failed invocation ran.
-      const left = await record(key);
-      if (left?.status !== 'COMPLETED') {
-        expect(left?.status, `k=${k}`).toBe('INPROGRESS');
-        expect(left?.in_progress_expiration, `k=${k}`).toBeLessThanOrEqual(
-          started + LAMBDA_TIMEOUT_MS + 1000,
-        );
+      for (const { label, fault } of faults(k)) {
+        const name = uniqueName(`k${k}-${label}`);
+        const key = `key-${name}`;
+        const where = `k=${k} (${calls[k - 1]}) ${label}`;
+        proxy.inject(fault);
+        const started = Date.now();
+        const first = await create(name, key);
+        proxy.clear();
+        outcomes.push(`${k}:${calls[k - 1]}:${label}:${first.status}`);
+        if (first.status === 201) expectFirstResult(first, name);
+        else {
+          expectShapedError(first, 503, 'DATABASE_ERROR');
+          expect(Number(first.headers.get('retry-after')), where).toBeGreaterThan(0);
+        }
+        expectFirstResult(await create(name, key), name);
+        expectFirstResult(await create(name, key), name);
+        await expectCreatedOnce(name);
+        // The key holds the first result, or is "in progress" no longer than the failed invocation ran.
+        const left = await record(key);
+        if (left?.status !== 'COMPLETED') {
+          expect(left?.status, where).toBe('INPROGRESS');
+          expect(left?.in_progress_expiration, where).toBeLessThanOrEqual(started + LAMBDA_TIMEOUT_MS + 1000);
+        }
       }
     }
     console.log(
-      `create with a key, DynamoDB failing from call k on (k:call:first answer): ${outcomes.join(' ')}`,
+      `create with a key, DynamoDB failing at call k (k:call:fault:first answer): ${outcomes.join(' ')}`,
     );
-  }, 120_000);
+  }, 300_000);
 
   it('an in-progress record expires with the invocation, not with the key', async () => {
     const name = uniqueName('expiry');

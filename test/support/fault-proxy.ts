@@ -6,7 +6,8 @@
 import { createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FaultKind = 'throttle' | 'internal' | 'timeout';
+/** `lost`: the call reaches DynamoDB (a write commits) but its answer is an internal error. */
+export type FaultKind = 'throttle' | 'internal' | 'timeout' | 'lost';
 
 export interface Fault {
   /** DynamoDB operation, e.g. GetItem or TransactWriteItems; `*` for any. */
@@ -21,6 +22,7 @@ export interface Fault {
 const BODIES: Record<Exclude<FaultKind, 'timeout'>, { status: number; type: string }> = {
   throttle: { status: 400, type: 'ProvisionedThroughputExceededException' },
   internal: { status: 500, type: 'InternalServerError' },
+  lost: { status: 500, type: 'InternalServerError' },
 };
 
 export interface FaultProxy {
@@ -40,6 +42,18 @@ const readAll = async (req: IncomingMessage) => {
   return Buffer.concat(chunks);
 };
 
+/** Sends a call to DynamoDB and waits for its answer, which is then dropped. */
+function passThrough(target: URL, req: IncomingMessage, body: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const call = request(
+      { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+      (upstreamRes) => upstreamRes.resume().on('end', resolve).on('error', reject),
+    );
+    call.on('error', reject);
+    call.end(body);
+  });
+}
+
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   let faults: Fault[] = [];
   let injected = 0;
@@ -56,6 +70,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       fault.count--;
       injected++;
       if (fault.kind === 'timeout') return; // never answers: the client's timeout must fire
+      if (fault.kind === 'lost') await passThrough(target, req, body).catch(() => undefined);
       const { status, type } = BODIES[fault.kind];
       res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.0' });
       res.end(
