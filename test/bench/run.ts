@@ -3,6 +3,8 @@
  * same run, and writes test/bench/REPORT.md with a chart (test/bench/cost-chart.svg). A benchmark,
  * not a test: it prints figures and never fails on them.
  *   npm run bench [-- --quick]     (--quick: fewer iterations and no 100k table, for a smoke run)
+ *   npm run bench -- --only denials [--quick] [--flood-rate 100]
+ *                                  (section 7 alone, written into the REPORT.md that is there)
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem } from 'node:os';
@@ -14,19 +16,35 @@ import { AUDIT_LANES } from '../../shared/store/keys.ts';
 import { barChartSvg } from './lib/chart.ts';
 import { measureColdStart } from './lib/cold-start.ts';
 import { ASSUMPTIONS, CALLS, PRICES, perMillion, secretsManager, storagePerMonth } from './lib/cost.ts';
+import { denialsSection, measureDenials } from './lib/denials.ts';
 import { measureHandlers } from './lib/handlers.ts';
 import { measureScale } from './lib/scale.ts';
 import { ms, ratio } from './lib/stats.ts';
 import { measureThroughput } from './lib/throughput.ts';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'flood-rate': { type: 'string', default: '100' },
+  },
+});
 const quick = values.quick;
+const SECTIONS = ['denials'];
+if (values.only !== undefined && !SECTIONS.includes(values.only)) {
+  console.error(`--only takes one of: ${SECTIONS.join(', ')}`);
+  process.exit(2);
+}
+const REPORT = join(import.meta.dirname, 'REPORT.md');
+const DENIALS_HEADING = '## 7. Denials: timing and flooding';
 const ROOT = join(import.meta.dirname, '..', '..');
 const started = performance.now();
 const log = (message: string) =>
   console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${message}`);
 
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+// The shared logger was built when the local server's module loaded, before the line above.
+(await import('../../shared/http/logger.ts')).logger.setLogLevel('ERROR');
 const runtime = await startLocalRuntime({
   port: 0,
   stateDir: mkdtempSync(join(tmpdir(), 'vault-bench-')),
@@ -36,9 +54,37 @@ const runtime = await startLocalRuntime({
 const issuer = await devIssuer(runtime.stateDir);
 const token = await issuer.mint({ sub: 'bench', scopes: ['user', 'vaultAdd'], roles: ['app'] });
 const managerToken = await issuer.mint({ sub: 'manager', scopes: ['vaultManage'] });
+const denialOptions = {
+  pairs: quick ? 100 : 400,
+  readerSamples: quick ? 100 : 300,
+  floodRate: Number(values['flood-rate']),
+  floodSeconds: quick ? 10 : 20,
+};
+
+if (values.only === 'denials') {
+  log('denials: timing and flooding (alone)');
+  const denials = await measureDenials(runtime, token, issuer.mint, denialOptions);
+  await runtime.close();
+  const section = `${denialsSection(denials, DENIALS_HEADING)}
+(Section written alone by \`npm run bench -- --only denials${quick ? ' --quick' : ''}\` on ${new Date().toISOString()}.)
+`;
+  const report = readFileSync(REPORT, 'utf8');
+  const at = report.indexOf(DENIALS_HEADING);
+  const end = at < 0 ? -1 : report.indexOf('\n## ', at + DENIALS_HEADING.length);
+  const spliced =
+    at < 0
+      ? `${report.trimEnd()}\n\n${section}`
+      : `${report.slice(0, at)}${section}${end < 0 ? '' : report.slice(end)}`;
+  writeFileSync(REPORT, spliced);
+  console.log(section);
+  log('section 7 written into test/bench/REPORT.md');
+  process.exit(0);
+}
 
 log('handler overhead and KMS calls');
 const handlers = await measureHandlers(runtime, token, managerToken, quick ? 100 : 400);
+log('denials: timing and flooding');
+const denials = await measureDenials(runtime, token, issuer.mint, denialOptions);
 log('throughput');
 const throughput = await measureThroughput(runtime, token, quick ? 3 : 8, 10);
 log('scale');
@@ -240,7 +286,8 @@ ${table(
 10,000 secrets stored, per month: DynamoDB storage ${money(storage.dynamo)} + fixed (2 KMS keys, dashboard, ${ASSUMPTIONS.alarms} alarms) ${money(storage.fixed)} = **${money(storage.total)}**, against AWS Secrets Manager's ${money(secretsManager.perMonth(10_000))} (${money(PRICES.secretsManagerSecretMonth)} per secret).
 
 ![cost comparison](cost-chart.svg)
-`;
-writeFileSync(join(import.meta.dirname, 'REPORT.md'), report);
+
+${denialsSection(denials, DENIALS_HEADING)}`;
+writeFileSync(REPORT, report);
 log(`report written: test/bench/REPORT.md (largest bundle ${largest.lambda} ${kb(largest.bytes)})`);
 process.exit(0);
