@@ -11,6 +11,7 @@ import {
   KMSClient,
   NotFoundException,
 } from '@aws-sdk/client-kms';
+import { describeError } from '../../shared/http/logger.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_ROLES_CLAIM, devIssuer } from './dev-issuer.ts';
 import { ensureTable, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
 import { startLocalKms } from './kms-server.ts';
@@ -111,13 +112,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       intervalMs: 250,
       fromStart: options.inMemory,
       onRecords: (records) => publishChanges({ Records: records }),
-      onError: (error) => console.error('stream poller:', error),
+      onError: (error) => console.error('stream poller:', JSON.stringify(describeError(error))),
     });
     closers.push(poller.stop);
     const { handler: sweep } = await import('../../lambdas/rotation-sweeper/handler.ts');
     const sweeper = setInterval(
       () => {
-        sweep().catch((error: unknown) => console.error('sweeper:', error));
+        sweep().catch((error: unknown) => console.error('sweeper:', JSON.stringify(describeError(error))));
       },
       (options.sweepSeconds ?? 10) * 1000,
     );

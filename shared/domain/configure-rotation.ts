@@ -5,7 +5,7 @@ import { loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretRef } from './model.ts';
 import type { VaultDeps } from './ports.ts';
 import type { RotationConfig, RotatorSpec } from './rotators.ts';
-import { nextRun, parseSchedule, ScheduleError } from './schedule.ts';
+import { nextRun, ScheduleError, validateSchedule } from './schedule.ts';
 
 /** Sets (or, with `undefined`, removes) a secret's rotation; the first run is due per the schedule. */
 export async function configureRotation(
@@ -17,11 +17,12 @@ export async function configureRotation(
   let next: Date | undefined;
   if (settings) {
     try {
-      next = nextRun(parseSchedule(settings.schedule), deps.clock.now());
+      // The domain holds the bounds itself, whoever calls it (the HTTP schema checks them too).
+      next = nextRun(validateSchedule(settings.schedule), deps.clock.now());
     } catch (error) {
       if (!(error instanceof ScheduleError)) throw error;
       throw InvalidRequestError.fromProblems([
-        { code: 'VALUE_INCORRECT_FORMAT', message: error.message, property: 'schedule' },
+        { code: error.code, message: error.message, property: 'schedule' },
       ]);
     }
   }

@@ -220,8 +220,14 @@ export class DynamoSecretStore implements SecretStore {
       Array.from({ length: DUE_SHARDS }, (_, shard) =>
         this.#queryAll(
           {
-            KeyConditionExpression: 'pk = :pk AND sk <= :now',
-            ExpressionAttributeValues: { ':pk': duePk(shard), ':now': `${now.toISOString()}~` },
+            // From '0': an item whose date a bug once wrote with a signed year (+050000-…) sorts
+            // before every digit and is never taken for due.
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :now',
+            ExpressionAttributeValues: {
+              ':pk': duePk(shard),
+              ':first': '0',
+              ':now': `${now.toISOString()}~`,
+            },
           },
           limit,
         ),
@@ -234,7 +240,7 @@ export class DynamoSecretStore implements SecretStore {
         kind: item.kind as Due['kind'],
         at: item.at as string,
       }))
-      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
       .slice(0, limit);
   }
 

@@ -93,7 +93,7 @@ describe('rotation residue', () => {
     const head = (
       await db.send(new GetCommand({ TableName: LOCAL_TABLE, Key: { pk: pk(name), sk: 'head' } }))
     ).Item!;
-    const crashed = {
+    const crashed: Record<string, unknown> = {
       ...(await rotationItem(name)),
       status: 'running',
       step: 'finishSecret',
