@@ -28,6 +28,7 @@ export function createDeps(config: StoreConfig): VaultDeps {
   const audit = new DynamoAuditLog(db, {
     tableName: config.tableName,
     retentionDays: config.auditRetentionDays,
+    denialsPerHour: config.auditDenialsPerHour,
   });
   return {
     secrets: new DynamoSecretStore(db, {
