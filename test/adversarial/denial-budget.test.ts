@@ -24,14 +24,8 @@ beforeAll(async () => {
 
 afterAll(() => vault.close());
 
-async function get(token: string, method = 'GET', path = '/secrets/budget%2Fhidden', body?: unknown) {
-  const response = await fetch(`${vault.runtime.apiUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, text: await response.text() };
-}
+const get = (token: string, method = 'GET', path = '/secrets/budget%2Fhidden', body?: unknown) =>
+  vault.call(token, method, path, body);
 
 type Item = { pk: string; sk: string; actor?: string; n?: number };
 const items = async () =>

@@ -45,20 +45,7 @@ afterAll(async () => {
   await vault.close();
 });
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${vault.runtime.apiUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    json: text ? JSON.parse(text) : undefined,
-  };
-};
+const api = (method: string, path: string, body?: unknown) => vault.call(token, method, path, body);
 
 let counter = 0;
 async function secret(): Promise<string> {

@@ -17,7 +17,7 @@ import { MAX_ROLES, MAX_TAGS } from '../../shared/schemas.ts';
 import { AUDIT_INDEX } from '../../shared/store/table.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
 
-const RUNS = Number(process.env.KEY_SIZE_RUNS ?? 3);
+const RUNS = Number(process.env.KEY_SIZE_RUNS ?? 1);
 const SEED = Number(process.env.KEY_SIZE_SEED ?? 20261202);
 const MAX_TAG_KEY = 128;
 const MAX_TAG_VALUE = 256;

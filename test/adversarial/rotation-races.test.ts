@@ -14,7 +14,7 @@ import { LOCAL_TABLE } from '../../infra/local/runtime.ts';
 import { rotationKey } from '../../shared/store/keys.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
 
-const ROUNDS = Number(process.env.ROTATION_RACE_ROUNDS ?? 12);
+const ROUNDS = Number(process.env.ROTATION_RACE_ROUNDS ?? 8);
 const NAME = 'races/db';
 const PATH = encodeURIComponent(NAME);
 const ROTATOR = 'rotator';

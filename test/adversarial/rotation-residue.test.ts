@@ -40,15 +40,8 @@ afterAll(async () => {
   await vault.close();
 });
 
-const api = async (token: string, method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${vault.runtime.apiUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, text, json: text ? JSON.parse(text) : {} };
-};
+const api = (token: string, method: string, path: string, body?: unknown) =>
+  vault.call(token, method, path, body);
 const at = (name: string) => `/secrets/${encodeURIComponent(name)}`;
 const pk = (name: string) => `S#shared#${name}`;
 const rotationItem = async (name: string) =>

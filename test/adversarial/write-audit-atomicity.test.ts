@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectShapedError } from '../support/error-shape.ts';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
+import type { Reply } from '../support/http.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
 
 let vault: InProcessVault;
@@ -41,15 +42,7 @@ afterAll(async () => {
   await vault.close();
 });
 
-const api = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${vault.runtime.apiUrl}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : {} };
-};
+const api = (method: string, path: string, body?: unknown) => vault.call(token, method, path, body);
 
 const at = (name: string) => `/secrets/${encodeURIComponent(name)}`;
 const ok = async (reply: Promise<{ status: number; text: string }>) => {
@@ -69,7 +62,7 @@ const rotation = { rotator: { type: 'password', field: 'password' }, schedule: '
 interface WriteCase {
   action: string;
   setup(name: string): Promise<void>;
-  run(name: string): Promise<{ status: number; text: string; json: Record<string, unknown> }>;
+  run(name: string): Promise<Reply>;
 }
 
 const CASES: Record<string, WriteCase> = {
@@ -167,7 +160,7 @@ describe('a write and its audit entry are one fact', () => {
         if (reply.status < 300) expect(changed, `${label}: a success changed nothing`).toBe(true);
         else {
           // A stopped write is a shaped, retryable 503, and it did not happen.
-          expectShapedError(reply as never, 503, 'DATABASE_ERROR');
+          expectShapedError(reply, 503, 'DATABASE_ERROR');
           expect(changed, `${label}: answered ${reply.status} for a write that happened`).toBe(false);
           if (action === 'create') {
             const retried = await create(name);

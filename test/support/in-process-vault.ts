@@ -16,10 +16,19 @@ import {
   type LocalRuntimeOptions,
   startLocalRuntime,
 } from '../../infra/local/runtime.ts';
+import type { Reply } from './http.ts';
 
 export interface InProcessVault {
   runtime: LocalRuntime;
   issuer: DevIssuer;
+  /** One API request as `token`, JSON in and out, answered as a client would see it. */
+  call(
+    token: string,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Reply>;
   /**
    * Every item of the table, sorted: compare two to prove a request changed nothing. With
    * `{ trail: false }` the audit items (A#…) are left out: a refusal is recorded there by design.
@@ -46,6 +55,20 @@ export async function startInProcessVault(
   return {
     runtime,
     issuer,
+    async call(token, method, path, body, headers = {}) {
+      const response = await fetch(`${runtime.apiUrl}${path}`, {
+        method,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', ...headers },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        json: text ? JSON.parse(text) : undefined,
+      };
+    },
     async snapshot({ trail = true } = {}) {
       const items: unknown[] = [];
       let start: Record<string, unknown> | undefined;
