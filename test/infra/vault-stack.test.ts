@@ -170,7 +170,11 @@ describe('least privilege per function', () => {
         JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["A#denials#*"]');
       const general = statements.filter(
         (s) =>
-          !onAuditKeys(s) && !onIndex(s) && !onIdempotencyKeys(s) && !onListingKeys(s) && !onDenialCounters(s),
+          !onAuditKeys(s) &&
+          !onIndex(s) &&
+          !onIdempotencyKeys(s) &&
+          !onListingKeys(s) &&
+          !onDenialCounters(s),
       );
       // Appenders may update their callers' denial counters, and no other audit item.
       expect(statements.filter(onDenialCounters).flatMap(actionsOf)).toEqual(
