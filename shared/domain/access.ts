@@ -49,6 +49,16 @@ export function accessOf(caller: Caller, secret: SecretMetadata): Access {
   };
 }
 
+/**
+ * Whether the caller's identity (its roles, or ownership) reads the secret, whatever scopes this
+ * token carries: the same identity may hold another token with the `user` scope. Rules against
+ * widening one's own access judge by this, not by the token at hand.
+ */
+export function identityReads(caller: Caller, secret: SecretMetadata): boolean {
+  if (secret.ownerId !== undefined) return caller.userId === secret.ownerId;
+  return holdsAny(caller, secret.readRoles);
+}
+
 /** Personal secrets of `ownerId` are the caller's business if they are its own or it manages the vault. */
 export const mayActForOwner = (caller: Caller, ownerId: string): boolean =>
   caller.userId === ownerId || managesVault(caller);

@@ -1,4 +1,4 @@
-import { accessOf } from './access.ts';
+import { accessOf, identityReads } from './access.ts';
 import { denied, writeAudit } from './auditing.ts';
 import { PermissionDeniedError, VersionConflictError } from './errors.ts';
 import { assertVersion, encodeData, loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
@@ -23,13 +23,15 @@ const keepOr = <T>(given: T | undefined, current: T | undefined): T | undefined 
   given === undefined ? current : given === '' ? undefined : given;
 
 /**
- * Nobody widens their own access: a change that would let its author read what it could not read
- * before (a manager or writer adding a read role it holds) is refused. Roles it does not hold, it
- * may grant; reads it has, it may give up. Since a version is readable exactly when the secret is,
- * this also keeps every past version out of reach.
+ * Nobody widens their own access: a change that would let its author's identity read what it could
+ * not read before (a manager or writer adding a read role it holds) is refused. It is judged by the
+ * identity's roles, not by this token's scopes: a manager whose token lacks `user` could otherwise
+ * add its role and read with another token. Roles it does not hold, it may grant; reads it has, it
+ * may give up. Since a version is readable exactly when the secret is, this also keeps every past
+ * version out of reach.
  */
 export const grantsItselfRead = (caller: Caller, before: StoredSecret, after: StoredSecret): boolean =>
-  !accessOf(caller, before).read && accessOf(caller, after).read;
+  !identityReads(caller, before) && identityReads(caller, after);
 
 /**
  * Applies the patch as a new version. Concurrent writers never overwrite each other blindly: each

@@ -16,23 +16,31 @@ const ATTACKERS = {
   writer: { sub: 'walt', scopes: ['user'], roles: ['writers'] },
   admin: { sub: 'ada', scopes: ['user', 'admin'], roles: ['adm'] },
   'manager and writer': { sub: 'max', scopes: ['user', 'vaultManage'], roles: ['mgr', 'writers'] },
+  // Acts with a vaultManage-only token, reads with a user-only token of the same identity.
+  'manager splitting its scopes over two tokens': { sub: 'mona', scopes: ['vaultManage'], roles: ['mgr'] },
 } as const;
+/** A second token of the same identity: what the attacker reads with, besides its acting token. */
+const READS_WITH: Partial<Record<keyof typeof ATTACKERS, { scopes: string[] }>> = {
+  'manager splitting its scopes over two tokens': { scopes: ['user'] },
+};
 
 let vault: InProcessVault;
 let owner: string;
 let auditor: string;
 const tokens: Record<string, string> = {};
+const readTokens: Record<string, string[]> = {};
 
 beforeAll(async () => {
   vault = await startInProcessVault();
   owner = await vault.issuer.mint({ sub: 'olga', scopes: ['user', 'vaultAdd'], roles: ['owners'] });
   auditor = await vault.issuer.mint({ sub: 'audrey', scopes: ['admin'] });
-  for (const [label, claims] of Object.entries(ATTACKERS))
-    tokens[label] = await vault.issuer.mint({
-      ...claims,
-      scopes: [...claims.scopes],
-      roles: [...claims.roles],
-    });
+  for (const [label, claims] of Object.entries(ATTACKERS)) {
+    const mint = (scopes: readonly string[]) =>
+      vault.issuer.mint({ ...claims, scopes: [...scopes], roles: [...claims.roles] });
+    tokens[label] = await mint(claims.scopes);
+    const other = READS_WITH[label as keyof typeof ATTACKERS];
+    readTokens[label] = [tokens[label]!, ...(other ? [await mint(other.scopes)] : [])];
+  }
 });
 
 afterAll(() => vault.close());
@@ -60,7 +68,11 @@ async function victim(): Promise<string> {
 }
 
 /** Every way to read data; none may carry it. */
-async function expectNoData(token: string, name: string, step: string) {
+async function expectNoData(tokens: readonly string[], name: string, step: string) {
+  for (const token of tokens) await expectNoDataFor(token, name, step);
+}
+
+async function expectNoDataFor(token: string, name: string, step: string) {
   const replies = await Promise.all([
     api(token, 'GET', at(name)),
     api(token, 'GET', `${at(name)}?version=1`),
@@ -110,17 +122,25 @@ describe('nobody widens their own access', () => {
       await fc.assert(
         fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 3 }), async (steps) => {
           const name = await victim();
-          await expectNoData(token, name, 'nothing');
+          await expectNoData(readTokens[label]!, name, 'nothing');
           for (const step of steps) {
             for (const reply of await perform(token, name, step))
               expect(reply.status, `${step.kind}: ${reply.text}`).toBeLessThan(500);
-            await expectNoData(token, name, JSON.stringify(step));
+            await expectNoData(readTokens[label]!, name, JSON.stringify(step));
           }
         }),
         { numRuns: 6, seed: 1313 },
       );
     },
   );
+
+  it('a vaultManage-only token adding a role its identity holds is refused, though this token could not read', async () => {
+    const name = await victim();
+    const refused = await api(tokens['manager splitting its scopes over two tokens']!, 'PUT', at(name), {
+      read_roles: roles(['owners', 'mgr']),
+    });
+    expect(refused.status, refused.text).toBe(403);
+  });
 
   it('a manager adding its own role to read_roles is refused with 403, changes nothing and is audited', async () => {
     const name = await victim();
