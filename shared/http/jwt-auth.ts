@@ -7,6 +7,7 @@ import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 import type { AuthConfig } from '../config.ts';
 import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { Caller } from '../domain/model.ts';
+import { idProblems } from '../domain/names.ts';
 import { UnauthenticatedError } from './http-errors.ts';
 import type { ApiEvent, ApiResult, StackRequest, VaultContext } from './types.ts';
 
@@ -76,6 +77,10 @@ export function createTokenVerifier(config: AuthConfig): TokenVerifier {
         if (issuedAt > Date.now() / 1000 + CLOCK_SKEW_SECONDS)
           throw new Error('token is issued in the future');
         if (typeof payload.sub !== 'string' || payload.sub === '') throw new Error('token has no subject');
+        // The subject names personal secrets, listings and denial counters in stored keys: it
+        // must be an id the vault can keep (bounded, printable), like every other id it accepts.
+        if (idProblems(payload.sub, 'sub').length > 0)
+          throw new Error('token subject is not a valid user id');
         // A claim of an unexpected type is a malformed token, not an empty grant.
         if (payload.scope !== undefined && typeof payload.scope !== 'string')
           throw new Error('scope must be a string');

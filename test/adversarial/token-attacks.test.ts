@@ -187,6 +187,20 @@ const attacks: Array<[string, () => Promise<string>]> = [
     async () => vault.issuer.signClaims({ ...goodClaims(), token_use: 'refresh' }),
   ],
   ['oversized token', async () => vault.issuer.signClaims({ ...goodClaims(), padding: 'x'.repeat(9000) })],
+  // A subject names stored keys (personal secrets, listings, denial counters): one the vault cannot
+  // keep was a 500 on every request that recorded a denial.
+  [
+    'subject past the id length',
+    async () => vault.issuer.signClaims({ ...goodClaims(), sub: '中'.repeat(700) }),
+  ],
+  [
+    'subject with a control character',
+    async () => vault.issuer.signClaims({ ...goodClaims(), sub: 'a\u0000b' }),
+  ],
+  [
+    'subject with a bidi override',
+    async () => vault.issuer.signClaims({ ...goodClaims(), sub: 'adm\u202Enim' }),
+  ],
   ['not a JWT at all', async () => 'hello'],
   ['empty bearer', async () => ''],
 ];
