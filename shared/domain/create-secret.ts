@@ -1,6 +1,11 @@
-import { createHash } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { writeAudit } from './auditing.ts';
-import { DuplicateSecretError, PreconditionFailedError, VersionConflictError } from './errors.ts';
+import {
+  DuplicateSecretError,
+  PreconditionFailedError,
+  RuleViolationError,
+  VersionConflictError,
+} from './errors.ts';
 import { assertMayActFor, encodeData } from './guards.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
 import type { VaultDeps } from './ports.ts';
@@ -22,12 +27,26 @@ export interface CreateSecretInput {
 type Created = SecretRef & { version: number };
 
 /**
+ * What a OnceRunner may tell of its keys: how long one lives. The marker on a secret stands for
+ * its key no longer than that; a runner that does not say has its markers never honoured.
+ */
+export interface KeyLifetime {
+  readonly keyLifetimeSeconds: number;
+}
+
+/**
  * Creates version 1 of a secret, at most once per idempotency key. The key's fingerprint leaves
  * out the data, so nothing derived from a secret value is ever stored beside the key.
  *
  * With a key the create is idempotent by itself, whatever became of the key's record: the secret
  * carries a hash of the request that made it, and a retry that finds the name taken by its own
- * request answers the first result (201, version 1) instead of a 409.
+ * request, while the key lives, answers the first result (201, version 1) instead of a 409.
+ *
+ * A replay (the first result answered without this request's work having created the secret: a
+ * result stored under the key, or the secret found by its marker) is confirmed against the data
+ * itself: version 1 is opened and must hold exactly the bytes this request would have stored. Any
+ * other data is a 422, as any other request under the key; so is a replay that cannot be
+ * confirmed because version 1 is no longer kept. Only replays pay for it (reads and a decrypt).
  */
 export async function createSecret(
   deps: VaultDeps,
@@ -37,9 +56,17 @@ export async function createSecret(
   if (input.idempotencyKey === undefined || deps.once === undefined) return createOnce(deps, caller, input);
   const { data: _data, idempotencyKey, ...fingerprint } = input;
   const marker = requestMarker(caller, idempotencyKey, fingerprint);
-  const work = () => createOnce(deps, caller, input, marker);
+  const own: OwnCreate = { marker, lifetimeSeconds: keyLifetimeOf(deps.once) };
+  let ran = false;
+  const work = () => {
+    ran = true;
+    return createOnce(deps, caller, input, own);
+  };
   try {
-    return await deps.once.run(`${caller.userId}\u0000${idempotencyKey}`, fingerprint, work);
+    const result = await deps.once.run(`${caller.userId}\u0000${idempotencyKey}`, fingerprint, work);
+    // A result stored under the key: the data was left out of its fingerprint, so check it here.
+    if (!ran) await confirmReplay(deps, input, marker);
+    return result;
   } catch (error) {
     // The key is "in progress": a try is still running, or one failed while DynamoDB could not
     // release the key (it does so when that invocation's time is up). Waiting would turn a retry
@@ -48,6 +75,47 @@ export async function createSecret(
     if (error instanceof VersionConflictError) return work();
     throw error;
   }
+}
+
+/** The marker a create with a key leaves on its secret, and how long it stands for the key. */
+interface OwnCreate {
+  marker: string;
+  lifetimeSeconds: number | undefined;
+}
+
+function keyLifetimeOf(once: object): number | undefined {
+  const seconds = (once as Partial<KeyLifetime>).keyLifetimeSeconds;
+  return typeof seconds === 'number' && seconds > 0 ? seconds : undefined;
+}
+
+const otherRequest = (why = '') =>
+  new RuleViolationError(`This Idempotency-Key was already used with a different request${why}`, {
+    property: 'Idempotency-Key',
+  });
+
+/**
+ * The replay is answered only if the secret is still the one this request made (its marker) and
+ * its version 1 holds exactly this request's data: the bytes the vault stores (the data encoded in
+ * the order it was sent), so the same data with its keys in another order is another request.
+ */
+async function confirmReplay(
+  deps: VaultDeps,
+  input: CreateSecretInput,
+  marker: string,
+  head?: StoredSecret,
+): Promise<void> {
+  const [current, first] = await Promise.all([
+    head ?? deps.secrets.get(input.ref),
+    deps.secrets.getVersion(input.ref, 1),
+  ]);
+  if (current?.createRequest !== marker || first === undefined) {
+    throw otherRequest(
+      ': version 1 of the secret it created is no longer kept, so this request cannot be confirmed to be the same; use a new key',
+    );
+  }
+  const stored = await deps.cipher.open(first.sealed, { ...input.ref, version: first.sealedVersion });
+  const sent = encodeData(input.data);
+  if (stored.length !== sent.length || !timingSafeEqual(stored, sent)) throw otherRequest();
 }
 
 /** Same caller, same key, same request (data aside) hash alike: object keys sorted, as the key's fingerprint. */
@@ -60,11 +128,18 @@ function requestMarker(caller: Caller, idempotencyKey: string, fingerprint: obje
   return createHash('sha256').update(canonical).digest('base64url');
 }
 
+/** Made by this request (its marker) while its key still lives; past the key's lifetime the name is just taken. */
+function isOwnLiveCreate(head: StoredSecret, own: OwnCreate, now: string): boolean {
+  if (head.createRequest !== own.marker || own.lifetimeSeconds === undefined) return false;
+  // (A head stamped a little ahead of this clock is young, not invalid.)
+  return Date.parse(now) - Date.parse(head.created) < own.lifetimeSeconds * 1000;
+}
+
 async function createOnce(
   deps: VaultDeps,
   caller: Caller,
   input: CreateSecretInput,
-  marker?: string,
+  own?: OwnCreate,
 ): Promise<Created> {
   await assertMayActFor(deps, caller, input.ref, 'create');
   const now = deps.clock.now().toISOString();
@@ -83,15 +158,20 @@ async function createOnce(
     expires: input.expires || undefined,
     sealedVersion: version,
     lastTraceId: caller.traceId,
-    createRequest: marker,
+    createRequest: own?.marker,
     sealed: await deps.cipher.seal(encodeData(input.data), { ...input.ref, version }),
   };
   try {
     await deps.secrets.create(secret, writeAudit(deps, caller, 'create', input.ref, version));
   } catch (error) {
-    // An earlier try of this very request committed and its answer was lost: answer it again.
-    if (error instanceof DuplicateSecretError && marker !== undefined) {
-      if ((await deps.secrets.get(input.ref))?.createRequest === marker) return { ...input.ref, version };
+    // An earlier try of this very request committed and its answer was lost: answer it again,
+    // if its key still lives and the secret holds this request's data.
+    if (error instanceof DuplicateSecretError && own !== undefined) {
+      const head = await deps.secrets.get(input.ref);
+      if (head !== undefined && isOwnLiveCreate(head, own, now)) {
+        await confirmReplay(deps, input, own.marker, head);
+        return { ...input.ref, version };
+      }
     }
     if (input.onlyIfAbsent && error instanceof DuplicateSecretError) {
       throw new PreconditionFailedError(`If-None-Match: * failed: ${error.message}`);

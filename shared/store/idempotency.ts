@@ -14,6 +14,7 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
+import type { KeyLifetime } from '../domain/create-secret.ts';
 import { DependencyUnavailableError, RuleViolationError, VersionConflictError } from '../domain/errors.ts';
 import type { OnceRunner } from '../domain/ports.ts';
 import { translate } from './dynamo-support.ts';
@@ -24,10 +25,12 @@ export const IDEMPOTENCY_KEY_PREFIX = 'IDEM#';
 /** What Powertools needs of the Lambda context: when the invocation will be cut off. */
 export type Invocation = Pick<Context, 'getRemainingTimeInMillis'>;
 
-export class PowertoolsOnceRunner implements OnceRunner {
+export class PowertoolsOnceRunner implements OnceRunner, KeyLifetime {
   readonly #store: DynamoDBPersistenceLayer;
   readonly #expiresAfterSeconds: number;
   readonly #config: IdempotencyConfig;
+  /** How long a key lives: its record, and the marker a create leaves on its secret. */
+  readonly keyLifetimeSeconds: number;
 
   constructor(client: DynamoDBClient, options: { tableName: string; expiresAfterSeconds: number }) {
     this.#store = new DynamoDBPersistenceLayer({
@@ -39,6 +42,7 @@ export class PowertoolsOnceRunner implements OnceRunner {
       expiryAttr: TTL_ATTRIBUTE,
     });
     this.#expiresAfterSeconds = options.expiresAfterSeconds;
+    this.keyLifetimeSeconds = options.expiresAfterSeconds;
     this.#config = this.#configFor(undefined);
   }
 
@@ -48,9 +52,12 @@ export class PowertoolsOnceRunner implements OnceRunner {
    * the mark lasts as long as the key). A config per invocation, as the local server runs
    * invocations side by side in one process.
    */
-  forInvocation(context: Invocation): OnceRunner {
+  forInvocation(context: Invocation): OnceRunner & KeyLifetime {
     const config = this.#configFor(context);
-    return { run: (key, fingerprint, work) => this.#run(config, key, fingerprint, work) };
+    return {
+      run: (key, fingerprint, work) => this.#run(config, key, fingerprint, work),
+      keyLifetimeSeconds: this.keyLifetimeSeconds,
+    };
   }
 
   run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T> {
