@@ -104,10 +104,15 @@ export async function rotateSecret(
         break;
       } catch (error) {
         const lastTry = error instanceof VersionConflictError || attempt >= deps.settings.stepAttempts;
+        if (!lastTry) {
+          await sleep(100 * 2 ** attempt * (0.5 + Math.random()));
+          continue;
+        }
         // Once promoted (and audited, in the same transaction), the rotation has happened: a failing
-        // finish hook or bookkeeping write cannot undo it, so it is not reported as a failure. A
-        // state left running is resumed later, sees the promotion done and only tidies up.
-        if (promoted && lastTry) {
+        // finish hook or bookkeeping write cannot undo it, so it is not reported as a failure. The
+        // committed head decides, not this run's memory: a promotion whose answer was lost counts.
+        // A state left running is resumed later, sees the promotion done and only tidies up.
+        if (promoted || (step === 'finishSecret' && (await promotedBy(deps, ref, state.token)))) {
           const done = {
             ...state,
             status: 'succeeded' as const,
@@ -118,13 +123,16 @@ export async function rotateSecret(
           break;
         }
         if (error instanceof VersionConflictError) throw error;
-        if (attempt >= deps.settings.stepAttempts) throw await fail(deps, caller, ref, state, step, error);
-        await sleep(100 * 2 ** attempt * (0.5 + Math.random()));
+        throw await fail(deps, caller, ref, state, step, error);
       }
     }
   }
   return { ...ref, version: state.basedOn + 1, token: state.token };
 }
+
+/** Whether the head records this rotation's promotion (read afresh: an answer may have been lost). */
+const promotedBy = async (deps: RotationDeps, ref: SecretRef, token: string): Promise<boolean> =>
+  (await deps.secrets.get(ref))?.rotation?.lastToken === token;
 
 /** Top-level fields whose value differs between the two, or that only one of them has. */
 export function fieldsChanged(before: SecretData, after: SecretData): string[] {
@@ -154,7 +162,10 @@ export function onTopOf(
   return merged;
 }
 
-/** Starts a rotation, resumes our own crashed one, or refuses while another runs. */
+/**
+ * Starts a rotation, resumes our own crashed one or a failed one whose pending value may already be
+ * in the target system (it failed at or after setSecret), or refuses while another runs.
+ */
 async function begin(
   deps: RotationDeps,
   caller: Caller,
@@ -169,6 +180,18 @@ async function begin(
       throw new VersionConflictError('A rotation of this secret is already running');
     }
     return existing;
+  }
+  if (existing?.status === 'failed' && existing.pending) {
+    // Same token, same pending value, from the step that failed: the target may already hold it.
+    const resumed: RotationState = {
+      ...existing,
+      status: 'running',
+      error: undefined,
+      updatedAt: now.toISOString(),
+    };
+    if (!(await deps.secrets.saveRotation(ref, resumed, undefined)))
+      throw new VersionConflictError('A rotation of this secret is already running');
+    return resumed;
   }
   const state: RotationState = {
     token: randomUUID(),
@@ -233,7 +256,9 @@ async function promote(
       current = await save(deps, ref, { ...current, updatedAt: deps.clock.now().toISOString() }, state.token);
     }
     const now = deps.clock.now();
-    const config = head.rotation!;
+    // Settings removed during the rotation: it still finishes (the target has the new value), and
+    // nothing more is scheduled.
+    const config = head.rotation;
     const next: StoredSecret = {
       ...head,
       version: head.version + 1,
@@ -243,7 +268,7 @@ async function promote(
       updatedBy: caller.userId,
       updated: now.toISOString(),
       lastTraceId: caller.traceId,
-      rotation: {
+      rotation: config && {
         ...config,
         lastRotatedAt: now.toISOString(),
         lastStatus: 'succeeded',
@@ -281,10 +306,13 @@ async function fail(
 ): Promise<RotationFailedError> {
   const reason = failure(step, cause);
   const now = deps.clock.now();
-  // A failed rotation is never resumed (the next one starts afresh), so its sealed pending value goes.
+  // From setSecret on, the target system may already hold the pending value: it stays (sealed, bound
+  // to this incarnation, gone with the secret) and the next run resumes this rotation with it. A
+  // failure at createSecret set nothing anywhere: its pending value, if any, goes.
+  const pending = step === 'createSecret' ? undefined : state.pending;
   await deps.secrets.saveRotation(
     ref,
-    { ...state, status: 'failed', step, error: reason, pending: undefined, updatedAt: now.toISOString() },
+    { ...state, status: 'failed', step, error: reason, pending, updatedAt: now.toISOString() },
     state.token,
   );
   const failed = { action: 'rotate', outcome: 'failed', secret: ref, reason } as const;

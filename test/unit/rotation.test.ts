@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { writeAudit } from '../../shared/domain/auditing.ts';
 import { configureRotation } from '../../shared/domain/configure-rotation.ts';
 import { createSecret } from '../../shared/domain/create-secret.ts';
-import { RotationFailedError } from '../../shared/domain/errors.ts';
+import { DependencyUnavailableError, RotationFailedError } from '../../shared/domain/errors.ts';
 import { getSecret } from '../../shared/domain/get-secret.ts';
 import type { RotationState } from '../../shared/domain/model.ts';
 import type { RotationDeps } from '../../shared/domain/ports.ts';
@@ -156,15 +156,86 @@ describe('rotation protocol', () => {
     expect(rotator.calls.map((call) => call.step)).toEqual(['testSecret', 'finishSecret']);
   });
 
-  it('a failed rotation keeps no sealed pending value: the next one starts afresh', async () => {
+  it('a rotation failing at createSecret keeps no sealed pending value: the next one starts afresh', async () => {
     const { deps, rotation, rotator } = await setup();
-    rotator.plan.failAt = 'testSecret';
+    rotator.plan.failAt = 'createSecret';
     rotator.plan.failures = 99;
     await rotateSecret(rotation, owner, ref, 'schedule').catch(() => undefined);
     const failed = await deps.secrets.getRotation(ref);
-    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed).toMatchObject({ status: 'failed', step: 'createSecret' });
     expect(failed?.pending).toBeUndefined();
     await expect(getSecret(deps, reader, ref, { stage: 'pending' })).rejects.toThrow('not found');
+    rotator.plan.failures = 0;
+    expect((await rotateSecret(rotation, owner, ref, 'schedule')).token).not.toBe(failed?.token);
+  });
+
+  it('a rotation failing after setSecret keeps its pending value and the next run resumes it: the value the target got is the one promoted', async () => {
+    const { deps, rotation, rotator } = await setup();
+    const setInTarget: unknown[] = [];
+    const original = rotator.invoker.invoke;
+    rotator.invoker.invoke = async (arn, step, context) => {
+      if (step === 'setSecret')
+        setInTarget.push((context as { pending?: { password?: unknown } }).pending?.password);
+      return original(arn, step, context);
+    };
+    rotator.plan.failAt = 'testSecret';
+    rotator.plan.failures = 99;
+    await expect(rotateSecret(rotation, owner, ref, 'schedule')).rejects.toBeInstanceOf(RotationFailedError);
+    const failed = await deps.secrets.getRotation(ref);
+    expect(failed).toMatchObject({ status: 'failed', step: 'testSecret' });
+    expect(failed?.pending).toBeDefined();
+
+    rotator.plan.failures = 0;
+    rotator.calls.length = 0;
+    const outcome = await rotateSecret(rotation, owner, ref, 'schedule');
+    expect(outcome.token).toBe(failed?.token);
+    expect(rotator.calls.map((call) => call.step)).toEqual(['testSecret', 'finishSecret']);
+    expect(setInTarget).toHaveLength(1);
+    expect((await getSecret(deps, reader, ref)).data?.password).toBe(setInTarget[0]);
+  });
+
+  it('a promotion whose answer was lost is a success, not a failure recorded after it', async () => {
+    const { deps, rotation } = await setup();
+    // The promotion commits but its answer is lost, and the next read fails too (the step's last try).
+    const replace = deps.secrets.replace.bind(deps.secrets);
+    const get = deps.secrets.get.bind(deps.secrets);
+    let lose = true;
+    let failReads = 0;
+    deps.secrets.replace = async (...args) => {
+      const committed = await replace(...args);
+      if (lose) {
+        lose = false;
+        failReads = 1;
+        throw new DependencyUnavailableError('DATABASE_ERROR');
+      }
+      return committed;
+    };
+    deps.secrets.get = async (...args) => {
+      if (failReads-- > 0) throw new DependencyUnavailableError('DATABASE_ERROR');
+      return get(...args);
+    };
+    const outcome = await rotateSecret(rotation, owner, ref, 'schedule');
+    expect(outcome.version).toBe(2);
+    const current = await getSecret(deps, reader, ref);
+    expect(current).toMatchObject({ version: 2, rotation: { lastStatus: 'succeeded' } });
+    const outcomes = deps.audit
+      .of(ref)
+      .filter((entry) => entry.action === 'rotate')
+      .map((e) => e.outcome);
+    expect(outcomes).toEqual(['success']);
+  });
+
+  it('settings removed during a rotation: it still finishes, and nothing more is scheduled', async () => {
+    const { deps, rotation, rotator } = await setup();
+    const original = rotator.invoker.invoke;
+    rotator.invoker.invoke = async (arn, step, context) => {
+      if (step === 'testSecret') await configureRotation(deps, owner, ref, undefined);
+      return original(arn, step, context);
+    };
+    await rotateSecret(rotation, owner, ref, 'on-demand');
+    const current = await getSecret(deps, reader, ref);
+    expect(current.data?.password).not.toBe('first');
+    expect(current.rotation).toBeUndefined();
   });
 
   it('a write during the rotation is not lost: the pending value is promoted after it', async () => {
