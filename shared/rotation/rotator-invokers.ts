@@ -6,8 +6,12 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { VaultError } from '../domain/errors.ts';
+import type { SecretData } from '../domain/model.ts';
 import type { RotatorInvoker } from '../domain/ports.ts';
 import type { RotationContext, RotationStep } from '../domain/rotators.ts';
+import { parseExactJson } from '../http/exact-json.ts';
+import { SecretData as SecretDataSchema } from '../schemas.ts';
 
 export interface RotatorEvent {
   Step: RotationStep;
@@ -36,6 +40,46 @@ export class RotatorError extends Error {
   override name = 'RotatorError';
 }
 
+// Fatal: a reply that is not UTF-8 is refused, never read with U+FFFD in place of its bytes.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** What a refusal says: the problems and the properties they sit at, never a value. */
+function problemsIn(error: unknown): string {
+  if (error instanceof VaultError) {
+    return error.details?.length ? error.details.map((detail) => detail.message).join('; ') : error.message;
+  }
+  return 'not JSON';
+}
+
+/**
+ * The value a rotator's reply (its JSON text) hands the vault, held to the rules an API write
+ * meets: exact JSON (no number a double would change, no negative zero, no lone surrogate, no
+ * member name twice) and, for `createSecret`, a `Pending` value that is valid secret data (an
+ * object of at most 64 KiB, nested at most 32 levels: the schema of a PUT's `data`). Other steps
+ * need no answer: theirs is only checked to be exact JSON. A refusal is a RotatorError whose
+ * message names the problem, never the value (no cause is kept: a JSON SyntaxError quotes the text).
+ */
+export function pendingFromReply(step: RotationStep, text: string | undefined): SecretData | undefined {
+  if (text === undefined || text === '') return undefined;
+  let reply: unknown;
+  try {
+    reply = parseExactJson(text, 'rotator reply');
+  } catch (error) {
+    throw new RotatorError(`rotator reply at ${step} refused: ${problemsIn(error)}`);
+  }
+  if (step !== 'createSecret' || reply === null || typeof reply !== 'object') return undefined;
+  const pending = (reply as RotatorResult).Pending;
+  if (pending === undefined || pending === null) return undefined;
+  const checked = SecretDataSchema.safeParse(pending);
+  if (!checked.success) {
+    const problems = checked.error.issues
+      .map((issue) => issue.message.replace(/^data /, 'Pending '))
+      .join('; ');
+    throw new RotatorError(`rotator reply at ${step} refused: ${problems}`);
+  }
+  return pending;
+}
+
 export class LambdaRotatorInvoker implements RotatorInvoker {
   readonly #lambda: LambdaClient;
   constructor(lambda: LambdaClient) {
@@ -50,16 +94,20 @@ export class LambdaRotatorInvoker implements RotatorInvoker {
       }),
     );
     if (reply.FunctionError) throw new RotatorError(`rotator failed at ${step}`);
-    const result = reply.Payload?.length
-      ? (JSON.parse(new TextDecoder().decode(reply.Payload)) as RotatorResult | null)
-      : null;
-    return result?.Pending;
+    let text: string | undefined;
+    try {
+      text = reply.Payload?.length ? UTF8.decode(reply.Payload) : undefined;
+    } catch {
+      throw new RotatorError(`rotator reply at ${step} refused: not valid UTF-8`);
+    }
+    return pendingFromReply(step, text);
   }
 }
 
 /**
  * Locally, `local:<name>` runs `<dir>/<name>.ts`'s exported `handler` in process, the same
- * contract as a rotator Lambda; anything else goes to the fallback.
+ * contract as a rotator Lambda (its answer is serialized as the Lambda runtime would, then read
+ * under the same rules); anything else goes to the fallback.
  */
 export class ModuleRotatorInvoker implements RotatorInvoker {
   readonly #dir: string;
@@ -74,6 +122,13 @@ export class ModuleRotatorInvoker implements RotatorInvoker {
     const module = (await import(pathToFileURL(join(this.#dir, `${local[1]}.ts`)).href)) as {
       handler: (event: RotatorEvent) => Promise<RotatorResult | undefined>;
     };
-    return (await module.handler(rotatorEvent(step, context)))?.Pending;
+    const result = await module.handler(rotatorEvent(step, context));
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(result);
+    } catch {
+      throw new RotatorError(`rotator reply at ${step} refused: not JSON`);
+    }
+    return pendingFromReply(step, text);
   }
 }

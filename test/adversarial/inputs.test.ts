@@ -126,6 +126,22 @@ describe('values are kept exactly or refused (item 10)', () => {
       'VALUE_INCORRECT_FORMAT',
     ],
     ['a lone surrogate in a key', '{"a": {"\\ud800": 1}}', 'data.a', 'VALUE_INCORRECT_FORMAT'],
+    ['negative zero (read back as 0)', '{"z": -0}', 'data.z', 'VALUE_INCORRECT_FORMAT'],
+    ['negative zero written as a fraction', '{"z": [1, -0.0]}', 'data.z[1]', 'VALUE_INCORRECT_FORMAT'],
+    ['negative zero written with an exponent', '{"z": {"e": -0e3}}', 'data.z.e', 'VALUE_INCORRECT_FORMAT'],
+    [
+      'a member name given twice (the last would win)',
+      '{"password": "A", "password": "B"}',
+      'data.password',
+      'VALUE_INCORRECT_FORMAT',
+    ],
+    ['a member name given twice, once escaped', '{"a": 1, "\\u0061": 2}', 'data.a', 'VALUE_INCORRECT_FORMAT'],
+    [
+      'a member name given twice deep in arrays',
+      '{"a": [[{"b": {"c": 1, "c": 1}}]]}',
+      'data.a[0][0].b.c',
+      'VALUE_INCORRECT_FORMAT',
+    ],
   ])('refuses %s with a 400 naming the property, storing nothing', async (_what, data, property, code) => {
     const body = `{"name":"exact/refused","data":${data},"read_roles":[{"id":"app"}]}`;
     await expectRefused(() => send('POST', '/secrets', body), property, code);
@@ -145,6 +161,37 @@ describe('values are kept exactly or refused (item 10)', () => {
     ]);
   });
 
+  it('the F7 body (duplicated data member, duplicated read_roles, -0) is refused naming each, storing nothing', async () => {
+    const body =
+      '{"name":"exact/f7","data":{"password":"A","password":"B","z":-0},' +
+      '"read_roles":[{"id":"app"}],"read_roles":[{"id":"nobody"}]}';
+    const reply = await expectRefused(
+      () => send('POST', '/secrets', body),
+      undefined,
+      'INVALID_REQUEST_DATA',
+    );
+    expect(reply.json.details.map((detail: { property: string }) => detail.property)).toEqual([
+      'data.password',
+      'read_roles',
+      'data.z',
+    ]);
+    expect((await send('GET', secretPath('exact/f7'))).status).toBe(404);
+  });
+
+  it('an update naming data twice is refused and the stored value stays as it was', async () => {
+    const name = 'exact/update-twice';
+    expect(
+      (await send('POST', '/secrets', { name, data: { n: 1 }, read_roles: [{ id: 'app' }] })).status,
+    ).toBe(201);
+    await expectRefused(
+      () => send('PUT', secretPath(name), '{"data":{"n":2},"data":{"n":3}}'),
+      'data',
+      'VALUE_INCORRECT_FORMAT',
+    );
+    const stored = await send('GET', secretPath(name), undefined, reader);
+    expect(stored.json).toMatchObject({ version: 1, data: { n: 1 } });
+  });
+
   it('an update with an altered number is refused and the stored value stays as it was', async () => {
     const name = 'exact/update';
     expect(
@@ -159,7 +206,7 @@ describe('values are kept exactly or refused (item 10)', () => {
     const name = 'exact/kept';
     const body =
       '{"name":"exact/kept","read_roles":[{"id":"app"}],"data":{"max":9007199254740991,"min":-9007199254740991,' +
-      '"tenth":0.1,"small":-1.5e-7,"avogadro":6.02e23,"big":1.5e300,"one":1.0,"frac":2.50,"exp":12E-1,"zero":-0,"s":"😀 ok"}}';
+      '"tenth":0.1,"small":-1.5e-7,"avogadro":6.02e23,"big":1.5e300,"one":1.0,"frac":2.50,"exp":12E-1,"zero":0.0,"s":"😀 ok"}}';
     expect((await send('POST', '/secrets', body)).status).toBe(201);
     const stored = await send('GET', secretPath(name), undefined, reader);
     expect(stored.json.data).toEqual({
