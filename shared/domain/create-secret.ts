@@ -8,7 +8,7 @@ import {
 } from './errors.ts';
 import { assertMayActFor, encodeData } from './guards.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
-import type { VaultDeps } from './ports.ts';
+import type { OnceRunner, VaultDeps } from './ports.ts';
 
 export interface CreateSecretInput {
   ref: SecretRef;
@@ -25,14 +25,6 @@ export interface CreateSecretInput {
 }
 
 type Created = SecretRef & { version: number };
-
-/**
- * What a OnceRunner may tell of its keys: how long one lives. The marker on a secret stands for
- * its key no longer than that; a runner that does not say has its markers never honoured.
- */
-export interface KeyLifetime {
-  readonly keyLifetimeSeconds: number;
-}
 
 /**
  * Creates version 1 of a secret, at most once per idempotency key. The key's fingerprint leaves
@@ -83,10 +75,8 @@ interface OwnCreate {
   lifetimeSeconds: number | undefined;
 }
 
-function keyLifetimeOf(once: object): number | undefined {
-  const seconds = (once as Partial<KeyLifetime>).keyLifetimeSeconds;
-  return typeof seconds === 'number' && seconds > 0 ? seconds : undefined;
-}
+const keyLifetimeOf = (once: OnceRunner): number | undefined =>
+  once.keyLifetimeSeconds > 0 ? once.keyLifetimeSeconds : undefined;
 
 const otherRequest = (why = '') =>
   new RuleViolationError(`This Idempotency-Key was already used with a different request${why}`, {

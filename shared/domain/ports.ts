@@ -106,6 +106,8 @@ export interface AuditLog {
  */
 export interface OnceRunner {
   run<T extends object>(key: string, fingerprint: unknown, work: () => Promise<T>): Promise<T>;
+  /** How long a key lives: the request marker a create leaves on its secret stands for it no longer. */
+  readonly keyLifetimeSeconds: number;
 }
 
 export interface VaultDeps {

@@ -14,7 +14,6 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import type { KeyLifetime } from '../domain/create-secret.ts';
 import { DependencyUnavailableError, RuleViolationError, VersionConflictError } from '../domain/errors.ts';
 import type { OnceRunner } from '../domain/ports.ts';
 import { translate } from './dynamo-support.ts';
@@ -25,7 +24,7 @@ export const IDEMPOTENCY_KEY_PREFIX = 'IDEM#';
 /** What Powertools needs of the Lambda context: when the invocation will be cut off. */
 export type Invocation = Pick<Context, 'getRemainingTimeInMillis'>;
 
-export class PowertoolsOnceRunner implements OnceRunner, KeyLifetime {
+export class PowertoolsOnceRunner implements OnceRunner {
   readonly #store: DynamoDBPersistenceLayer;
   readonly #expiresAfterSeconds: number;
   readonly #config: IdempotencyConfig;
@@ -52,7 +51,7 @@ export class PowertoolsOnceRunner implements OnceRunner, KeyLifetime {
    * the mark lasts as long as the key). A config per invocation, as the local server runs
    * invocations side by side in one process.
    */
-  forInvocation(context: Invocation): OnceRunner & KeyLifetime {
+  forInvocation(context: Invocation): OnceRunner {
     const config = this.#configFor(context);
     return {
       run: (key, fingerprint, work) => this.#run(config, key, fingerprint, work),
