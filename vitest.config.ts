@@ -26,6 +26,7 @@ export default defineConfig({
         test: {
           name: 'adversarial',
           include: ['test/adversarial/**/*.test.ts'],
+          globalSetup: ['test/support/local-parts.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 90_000,
         },

@@ -31,6 +31,13 @@ export interface LocalRuntimeOptions {
   sweepSeconds?: number;
   /** Tests only: route the handlers' DynamoDB traffic through a fault-injecting proxy. */
   dynamoProxy?: (endpoint: string) => Promise<string>;
+  /**
+   * Tests only: a DynamoDB Local already running (shared by several runtimes, each on its own
+   * table), instead of starting one; it is left running on close.
+   */
+  dynamoEndpoint?: string;
+  /** The table (default `vault-local`). */
+  tableName?: string;
 }
 
 export interface LocalRuntime {
@@ -40,6 +47,7 @@ export interface LocalRuntime {
   eventsFile: string;
   dynamoEndpoint: string;
   kmsEndpoint: string;
+  tableName: string;
   close(): Promise<void>;
 }
 
@@ -66,11 +74,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
-    const dynamo = await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(stateDir, 'dynamodb') });
+    const tableName = options.tableName ?? LOCAL_TABLE;
+    const dynamo = options.dynamoEndpoint
+      ? { endpoint: options.dynamoEndpoint, close: async () => {} }
+      : await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(stateDir, 'dynamodb') });
     closers.push(dynamo.close);
     const kms = await startLocalKms(options.inMemory ? {} : { statePath: join(stateDir, 'kms.json') });
     closers.push(kms.close);
-    await ensureTable(dynamo.endpoint, LOCAL_TABLE);
+    await ensureTable(dynamo.endpoint, tableName);
     const keyArn = await ensureKey(kms.url);
     const issuer = await devIssuer(stateDir);
     const eventsFile = join(stateDir, 'events.jsonl');
@@ -81,7 +92,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_REGION: LOCAL_AWS.region,
       AWS_ACCESS_KEY_ID: LOCAL_AWS.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
-      TABLE_NAME: LOCAL_TABLE,
+      TABLE_NAME: tableName,
       KMS_KEY_ID: keyArn,
       DYNAMODB_ENDPOINT: options.dynamoProxy ? await options.dynamoProxy(dynamo.endpoint) : dynamo.endpoint,
       KMS_ENDPOINT: kms.url,
@@ -108,7 +119,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const { publishChanges } = await import('../../lambdas/publish-events/handler.ts');
     const poller = await startStreamPoller({
       endpoint: dynamo.endpoint,
-      tableName: LOCAL_TABLE,
+      tableName,
       intervalMs: 250,
       fromStart: options.inMemory,
       onRecords: (records) => publishChanges({ Records: records }),
@@ -130,6 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       eventsFile,
       dynamoEndpoint: dynamo.endpoint,
       kmsEndpoint: kms.url,
+      tableName,
       close,
     };
   } catch (error) {

@@ -9,7 +9,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
-import { LOCAL_TABLE } from '../../infra/local/runtime.ts';
 import { expectShapedError } from '../support/error-shape.ts';
 import { type Fault, type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
@@ -107,7 +106,11 @@ function recordKey(key: string) {
   return { pk: 'IDEM#create', sk: `create#${hashed}` };
 }
 const record = async (key: string) =>
-  (await db.send(new GetCommand({ TableName: LOCAL_TABLE, Key: recordKey(key), ConsistentRead: true }))).Item;
+  (
+    await db.send(
+      new GetCommand({ TableName: vault.runtime.tableName, Key: recordKey(key), ConsistentRead: true }),
+    )
+  ).Item;
 
 describe('idempotent create under DynamoDB faults', () => {
   it('with DynamoDB throttled, a create with an Idempotency-Key is a shaped 503 with Retry-After, as without a key', async () => {
@@ -208,7 +211,7 @@ describe('idempotent create under DynamoDB faults', () => {
     // ...and its time ran out: the in-progress timestamp has passed.
     await db.send(
       new UpdateCommand({
-        TableName: LOCAL_TABLE,
+        TableName: vault.runtime.tableName,
         Key: recordKey(key),
         UpdateExpression: 'SET in_progress_expiration = :past',
         ExpressionAttributeValues: { ':past': Date.now() - 1000 },

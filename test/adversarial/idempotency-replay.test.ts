@@ -17,7 +17,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
-import { LOCAL_TABLE } from '../../infra/local/runtime.ts';
 import { headKey, versionKey, versionsOf } from '../../shared/store/keys.ts';
 import { expectShapedError } from '../support/error-shape.ts';
 import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
@@ -98,10 +97,14 @@ function recordKey(key: string) {
   return { pk: 'IDEM#create', sk: `create#${hashed}` };
 }
 const record = async (key: string) =>
-  (await db.send(new GetCommand({ TableName: LOCAL_TABLE, Key: recordKey(key), ConsistentRead: true }))).Item;
+  (
+    await db.send(
+      new GetCommand({ TableName: vault.runtime.tableName, Key: recordKey(key), ConsistentRead: true }),
+    )
+  ).Item;
 /** The key's record is gone (expired, or never saved): only the marker on the secret is left. */
 const forgetKey = (key: string) =>
-  db.send(new DeleteCommand({ TableName: LOCAL_TABLE, Key: recordKey(key) }));
+  db.send(new DeleteCommand({ TableName: vault.runtime.tableName, Key: recordKey(key) }));
 
 describe('a replay of an idempotent create is confirmed against the data it stored', () => {
   it('the same key with other data is a 422 and the stored data is unchanged (F4 repro)', async () => {
@@ -161,7 +164,7 @@ describe('a replay of an idempotent create is confirmed against the data it stor
     expectFirstResult(await create(name, key, { password: 'FIRST' }), name);
     expect((await call('PUT', path(name), { data: { password: 'NEWER' } })).status).toBe(200);
     // Pruned, as the store prunes the oldest versions beyond the kept number.
-    await db.send(new DeleteCommand({ TableName: LOCAL_TABLE, Key: versionKey({ name }, 1) }));
+    await db.send(new DeleteCommand({ TableName: vault.runtime.tableName, Key: versionKey({ name }, 1) }));
     const replay = await create(name, key, { password: 'FIRST' });
     expectOtherRequest(replay);
     expect(replay.text).toMatch(/cannot be confirmed/);
@@ -197,12 +200,14 @@ describe('a replay of an idempotent create is confirmed against the data it stor
 async function backdate(name: string, ms: number) {
   const ref = { name };
   const head = (
-    await db.send(new GetCommand({ TableName: LOCAL_TABLE, Key: headKey(ref), ConsistentRead: true }))
+    await db.send(
+      new GetCommand({ TableName: vault.runtime.tableName, Key: headKey(ref), ConsistentRead: true }),
+    )
   ).Item;
   const created = new Date(Date.parse(head?.created as string) - ms).toISOString();
   await db.send(
     new UpdateCommand({
-      TableName: LOCAL_TABLE,
+      TableName: vault.runtime.tableName,
       Key: headKey(ref),
       UpdateExpression: 'SET created = :created',
       ExpressionAttributeValues: { ':created': created },
@@ -210,7 +215,7 @@ async function backdate(name: string, ms: number) {
   );
   const versions = await db.send(
     new QueryCommand({
-      TableName: LOCAL_TABLE,
+      TableName: vault.runtime.tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
       ExpressionAttributeValues: { ':pk': versionsOf(ref), ':v': 'v#' },
       ConsistentRead: true,
@@ -219,7 +224,7 @@ async function backdate(name: string, ms: number) {
   for (const item of versions.Items ?? []) {
     await db.send(
       new UpdateCommand({
-        TableName: LOCAL_TABLE,
+        TableName: vault.runtime.tableName,
         Key: { pk: item.pk, sk: item.sk },
         UpdateExpression: 'SET incarnation = :created',
         ExpressionAttributeValues: { ':created': created },

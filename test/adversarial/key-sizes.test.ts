@@ -11,7 +11,6 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
-import { LOCAL_TABLE } from '../../infra/local/runtime.ts';
 import { MAX_ID_LENGTH, MAX_NAME_LENGTH } from '../../shared/domain/names.ts';
 import { MAX_ROLES, MAX_TAGS } from '../../shared/schemas.ts';
 import { AUDIT_INDEX } from '../../shared/store/table.ts';
@@ -158,7 +157,11 @@ async function checkKeySizes(ids: Ids): Promise<void> {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await db.send(
-        new ScanCommand({ TableName: LOCAL_TABLE, ExclusiveStartKey: start, ConsistentRead: true }),
+        new ScanCommand({
+          TableName: vault.runtime.tableName,
+          ExclusiveStartKey: start,
+          ConsistentRead: true,
+        }),
       );
       for (const item of page.Items ?? []) {
         const text = JSON.stringify(item);

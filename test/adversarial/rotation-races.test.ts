@@ -10,7 +10,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
-import { LOCAL_TABLE } from '../../infra/local/runtime.ts';
 import { rotationKey } from '../../shared/store/keys.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
 
@@ -80,7 +79,11 @@ async function versionsAbove(after: number): Promise<Version[]> {
 /** When the round's rotation began (its state item stays behind, marked succeeded). */
 async function rotationStartedAt(): Promise<string> {
   const { Item } = await db.send(
-    new GetCommand({ TableName: LOCAL_TABLE, Key: rotationKey({ name: NAME }), ConsistentRead: true }),
+    new GetCommand({
+      TableName: vault.runtime.tableName,
+      Key: rotationKey({ name: NAME }),
+      ConsistentRead: true,
+    }),
   );
   return String(Item?.startedAt);
 }

@@ -13,7 +13,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
-import { LOCAL_TABLE } from '../../infra/local/runtime.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
 
 let vault: InProcessVault;
@@ -45,7 +44,11 @@ const api = (token: string, method: string, path: string, body?: unknown) =>
 const at = (name: string) => `/secrets/${encodeURIComponent(name)}`;
 const pk = (name: string) => `S#shared#${name}`;
 const rotationItem = async (name: string) =>
-  (await db.send(new GetCommand({ TableName: LOCAL_TABLE, Key: { pk: pk(name), sk: 'rotation' } }))).Item;
+  (
+    await db.send(
+      new GetCommand({ TableName: vault.runtime.tableName, Key: { pk: pk(name), sk: 'rotation' } }),
+    )
+  ).Item;
 
 /** A secret whose demo-database rotator fails at testSecret, after it sealed a pending value. */
 async function failedRotation(name: string, data: Record<string, unknown>) {
@@ -85,7 +88,7 @@ describe('rotation residue', () => {
     // Its pending value: the old secret's data, sealed under the binding (name, version 1) that
     // the new secret's version 1 has too, so it would open for the new secret's readers.
     const head = (
-      await db.send(new GetCommand({ TableName: LOCAL_TABLE, Key: { pk: pk(name), sk: 'head' } }))
+      await db.send(new GetCommand({ TableName: vault.runtime.tableName, Key: { pk: pk(name), sk: 'head' } }))
     ).Item!;
     const crashed: Record<string, unknown> = {
       ...(await rotationItem(name)),
@@ -98,10 +101,10 @@ describe('rotation residue', () => {
 
     expect((await api(manager, 'DELETE', `${at(name)}?force=true`)).status).toBe(200);
     // As if the item had survived (a store that forgot it, an older version of the vault).
-    await db.send(new PutCommand({ TableName: LOCAL_TABLE, Item: crashed }));
+    await db.send(new PutCommand({ TableName: vault.runtime.tableName, Item: crashed }));
     const versions = await db.send(
       new QueryCommand({
-        TableName: LOCAL_TABLE,
+        TableName: vault.runtime.tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': pk(name) },
       }),
@@ -130,6 +133,8 @@ describe('rotation residue', () => {
     const current = await api(reader, 'GET', at(name));
     expect(current.json.data.user).toBe('new-incarnation');
     expect(current.text).not.toContain('old-incarnation');
-    await db.send(new DeleteCommand({ TableName: LOCAL_TABLE, Key: { pk: pk(name), sk: 'rotation' } }));
+    await db.send(
+      new DeleteCommand({ TableName: vault.runtime.tableName, Key: { pk: pk(name), sk: 'rotation' } }),
+    );
   });
 });

@@ -3,19 +3,16 @@
  * inject faults, read the table directly). Each test file runs in its own process, so the
  * environment the handlers read is its own.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { inject } from 'vitest';
 import { type DevIssuer, devIssuer } from '../../infra/local/dev-issuer.ts';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
-import {
-  LOCAL_TABLE,
-  type LocalRuntime,
-  type LocalRuntimeOptions,
-  startLocalRuntime,
-} from '../../infra/local/runtime.ts';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/runtime.ts';
 import type { Reply } from './http.ts';
 
 export interface InProcessVault {
@@ -37,6 +34,20 @@ export interface InProcessVault {
   close(): Promise<void>;
 }
 
+/**
+ * The tier's one DynamoDB Local (test/support/local-parts.setup.ts), each file on a table of its
+ * own: starting a JVM per file cost more than the tests. Outside a tier that provides one, none.
+ */
+function sharedDynamo(): Partial<LocalRuntimeOptions> {
+  let endpoint: string | undefined;
+  try {
+    endpoint = inject('dynamoEndpoint');
+  } catch {
+    return {};
+  }
+  return endpoint ? { dynamoEndpoint: endpoint, tableName: `vault-${randomUUID()}` } : {};
+}
+
 export async function startInProcessVault(
   options: Partial<LocalRuntimeOptions> = {},
 ): Promise<InProcessVault> {
@@ -46,6 +57,7 @@ export async function startInProcessVault(
     stateDir: mkdtempSync(join(tmpdir(), 'vault-adv-')),
     inMemory: true,
     sweepSeconds: 3600,
+    ...sharedDynamo(),
     ...options,
   });
   const issuer = await devIssuer(runtime.stateDir);
@@ -74,7 +86,7 @@ export async function startInProcessVault(
       let start: Record<string, unknown> | undefined;
       do {
         const page = await db.send(
-          new ScanCommand({ TableName: LOCAL_TABLE, ConsistentRead: true, ExclusiveStartKey: start }),
+          new ScanCommand({ TableName: runtime.tableName, ConsistentRead: true, ExclusiveStartKey: start }),
         );
         items.push(...(page.Items ?? []));
         start = page.LastEvaluatedKey;
