@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/http/logger.ts';
 import { expectShapedError } from '../support/error-shape.ts';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
-import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
+import type { FaultProxy } from '../support/fault-proxy.ts';
+import { type InProcessVault, startFaultyVault } from '../support/in-process-vault.ts';
 
 const MARKER = 'fault-marker-value-7f3a';
 
-let vault: InProcessVault;
+let vault: InProcessVault & { proxy: FaultProxy };
 let proxy: FaultProxy;
 let token: string;
 let kmsFaults = 0;
@@ -25,12 +25,8 @@ beforeAll(async () => {
       (original as (...a: unknown[]) => void)(...args);
     });
   }
-  vault = await startInProcessVault({
-    dynamoProxy: async (endpoint) => {
-      proxy = await startFaultProxy(endpoint);
-      return proxy.url;
-    },
-  });
+  vault = await startFaultyVault();
+  proxy = vault.proxy;
   token = await vault.issuer.mint({
     sub: 'ops',
     scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'],
@@ -41,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   vi.restoreAllMocks();
   console.log(`dependency faults injected: DynamoDB ${proxy.injected()}, KMS ${kmsFaults}`);
-  await proxy.close();
   await vault.close();
 });
 

@@ -5,39 +5,29 @@
  * progress" by a failed or timed-out invocation never blocks it.
  */
 import { createHash } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
 import { expectShapedError } from '../support/error-shape.ts';
-import { type Fault, type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
-import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
+import type { Fault, FaultProxy } from '../support/fault-proxy.ts';
+import { type InProcessVault, startFaultyVault } from '../support/in-process-vault.ts';
 
 const CALLER = 'idem-bot';
 /** API Gateway's integration timeout, which the local server gives each invocation. */
 const LAMBDA_TIMEOUT_MS = 29_000;
 
-let vault: InProcessVault;
+let vault: InProcessVault & { proxy: FaultProxy };
 let proxy: FaultProxy;
 let db: DynamoDBDocumentClient;
 let token: string;
 
 beforeAll(async () => {
-  vault = await startInProcessVault({
-    dynamoProxy: async (endpoint) => {
-      proxy = await startFaultProxy(endpoint);
-      return proxy.url;
-    },
-  });
+  vault = await startFaultyVault();
+  proxy = vault.proxy;
   token = await vault.issuer.mint({ sub: CALLER, scopes: ['vaultAdd', 'user', 'admin'], roles: ['app'] });
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...LOCAL_AWS, endpoint: vault.runtime.dynamoEndpoint }),
-  );
+  db = vault.db;
 });
 
 afterAll(async () => {
-  db?.destroy();
-  await proxy?.close();
   await vault?.close();
 });
 

@@ -7,46 +7,36 @@
  * the marker counts only while the key lives (24 h); beyond, the name is taken: 409.
  */
 import { createHash } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
 import { headKey, versionKey, versionsOf } from '../../shared/store/keys.ts';
 import { expectShapedError } from '../support/error-shape.ts';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
-import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
+import type { FaultProxy } from '../support/fault-proxy.ts';
+import { type InProcessVault, startFaultyVault } from '../support/in-process-vault.ts';
 
 const CALLER = 'idem-replay-bot';
 /** The key's lifetime, as idempotent-deps.ts configures it. */
 const KEY_LIFETIME_MS = 86_400_000;
 
-let vault: InProcessVault;
+let vault: InProcessVault & { proxy: FaultProxy };
 let proxy: FaultProxy;
 let db: DynamoDBDocumentClient;
 let token: string;
 
 beforeAll(async () => {
-  vault = await startInProcessVault({
-    dynamoProxy: async (endpoint) => {
-      proxy = await startFaultProxy(endpoint);
-      return proxy.url;
-    },
-  });
+  vault = await startFaultyVault();
+  proxy = vault.proxy;
   token = await vault.issuer.mint({ sub: CALLER, scopes: ['vaultAdd', 'user', 'admin'], roles: ['app'] });
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ ...LOCAL_AWS, endpoint: vault.runtime.dynamoEndpoint }),
-  );
+  db = vault.db;
 });
 
 afterAll(async () => {
-  db?.destroy();
-  await proxy?.close();
   await vault?.close();
 });
 

@@ -10,11 +10,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectShapedError } from '../support/error-shape.ts';
-import { type FaultProxy, startFaultProxy } from '../support/fault-proxy.ts';
+import type { FaultProxy } from '../support/fault-proxy.ts';
 import type { Reply } from '../support/http.ts';
-import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
+import { type InProcessVault, startFaultyVault } from '../support/in-process-vault.ts';
 
-let vault: InProcessVault;
+let vault: InProcessVault & { proxy: FaultProxy };
 let proxy: FaultProxy;
 let token: string;
 
@@ -24,12 +24,8 @@ beforeAll(async () => {
   process.env.AWS_MAX_ATTEMPTS = '1';
   process.env.ROTATION_STEP_ATTEMPTS = '1';
   process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
-  vault = await startInProcessVault({
-    dynamoProxy: async (endpoint) => {
-      proxy = await startFaultProxy(endpoint);
-      return proxy.url;
-    },
-  });
+  vault = await startFaultyVault();
+  proxy = vault.proxy;
   token = await vault.issuer.mint({
     sub: 'ops',
     scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'],
@@ -38,7 +34,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await proxy.close();
   await vault.close();
 });
 

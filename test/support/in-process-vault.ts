@@ -13,11 +13,14 @@ import { inject } from 'vitest';
 import { type DevIssuer, devIssuer } from '../../infra/local/dev-issuer.ts';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '../../infra/local/runtime.ts';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.ts';
 import type { Reply } from './http.ts';
 
 export interface InProcessVault {
   runtime: LocalRuntime;
   issuer: DevIssuer;
+  /** A client on the vault's table, straight to DynamoDB Local (never through a fault proxy). */
+  db: DynamoDBDocumentClient;
   /** One API request as `token`, JSON in and out, answered as a client would see it. */
   call(
     token: string,
@@ -67,6 +70,7 @@ export async function startInProcessVault(
   return {
     runtime,
     issuer,
+    db,
     async call(token, method, path, body, headers = {}) {
       const response = await fetch(`${runtime.apiUrl}${path}`, {
         method,
@@ -104,6 +108,29 @@ export async function startInProcessVault(
     close: async () => {
       db.destroy();
       await runtime.close();
+    },
+  };
+}
+
+/**
+ * An in-process vault whose handlers reach DynamoDB through a fault proxy (faults DynamoDB Local
+ * cannot produce on demand: test/support/fault-proxy.ts); closing the vault closes the proxy.
+ */
+export async function startFaultyVault(): Promise<InProcessVault & { proxy: FaultProxy }> {
+  let proxy: FaultProxy | undefined;
+  const vault = await startInProcessVault({
+    dynamoProxy: async (endpoint) => {
+      proxy = await startFaultProxy(endpoint);
+      return proxy.url;
+    },
+  });
+  const faults = proxy!;
+  return {
+    ...vault,
+    proxy: faults,
+    close: async () => {
+      await faults.close();
+      await vault.close();
     },
   };
 }
