@@ -39,7 +39,9 @@ const ERRORS: Record<string, { description: string; codes: string[] }> = {
     ],
   },
   '401': {
-    description: 'No, invalid or expired bearer token (see WWW-Authenticate)',
+    description:
+      'No, invalid or expired bearer token (see WWW-Authenticate); `details` names the reason: ' +
+      'TOKEN_MISSING, AUTHORIZATION_MALFORMED (not "Bearer <token>"), TOKEN_INVALID or TOKEN_EXPIRED',
     codes: ['UNAUTHENTICATED'],
   },
   '403': { description: 'The token lacks the scope, or the caller the role', codes: ['PERMISSION_DENIED'] },

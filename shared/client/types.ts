@@ -27,7 +27,11 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'RULE_VIOLATION'
   | 'DATA_INTEGRITY_ERROR'
-  | 'OBJECT_EXPIRED';
+  | 'OBJECT_EXPIRED'
+  | 'TOKEN_MISSING'
+  | 'AUTHORIZATION_MALFORMED'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED';
 export type SearchBody = {
   keywords?: string | null;
   owner_id?: string[] | null;

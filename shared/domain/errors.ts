@@ -33,6 +33,11 @@ export const ERROR_CODES = [
   'RULE_VIOLATION',
   'DATA_INTEGRITY_ERROR',
   'OBJECT_EXPIRED',
+  // Only in a 401's `details`: which reason applies, beside the one UNAUTHENTICATED code.
+  'TOKEN_MISSING',
+  'AUTHORIZATION_MALFORMED',
+  'TOKEN_INVALID',
+  'TOKEN_EXPIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

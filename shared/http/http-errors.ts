@@ -4,11 +4,30 @@ import { PermissionDeniedError, VaultError } from '../domain/errors.ts';
 /** RFC 6750 error codes for `WWW-Authenticate`. */
 export type BearerError = 'invalid_request' | 'invalid_token';
 
+/** Why a request is unauthenticated: the `details` code of its 401 (the top-level code stays one). */
+export type UnauthenticatedReason =
+  | 'TOKEN_MISSING'
+  | 'AUTHORIZATION_MALFORMED'
+  | 'TOKEN_INVALID'
+  | 'TOKEN_EXPIRED';
+
+/** RFC 6750 §3.1: no error attribute when no credentials were sent; the header's syntax, or the token. */
+const BEARER_ERRORS: Record<UnauthenticatedReason, BearerError | undefined> = {
+  TOKEN_MISSING: undefined,
+  AUTHORIZATION_MALFORMED: 'invalid_request',
+  TOKEN_INVALID: 'invalid_token',
+  TOKEN_EXPIRED: 'invalid_token',
+};
+
 export class UnauthenticatedError extends VaultError {
+  readonly reason: UnauthenticatedReason;
   readonly bearerError: BearerError | undefined;
-  constructor(message: string, bearerError?: BearerError, cause?: unknown) {
-    super('UNAUTHENTICATED', message, { cause });
-    this.bearerError = bearerError;
+  constructor(reason: UnauthenticatedReason, message: string, cause?: unknown) {
+    // The reason rides in `details`, as WWW-Authenticate carries it: one code for clients that
+    // only branch on UNAUTHENTICATED, the reason for those that want to say "log in again".
+    super('UNAUTHENTICATED', message, { cause, details: [{ code: reason, message }] });
+    this.reason = reason;
+    this.bearerError = BEARER_ERRORS[reason];
   }
 }
 

@@ -135,12 +135,15 @@ export function jwtAuth(
 ): MiddlewareObj<ApiEvent, ApiResult, Error, VaultContext> {
   const jwtAuthBefore = async (request: StackRequest): Promise<void> => {
     const header = request.event.headers?.authorization;
-    if (!header) throw new UnauthenticatedError('A bearer token is required');
+    if (!header) throw new UnauthenticatedError('TOKEN_MISSING', 'A bearer token is required');
     const match = /^Bearer +([A-Za-z0-9_.~+/=-]+)$/i.exec(header.trim());
     if (!match?.[1])
-      throw new UnauthenticatedError('The Authorization header must be "Bearer <token>"', 'invalid_request');
+      throw new UnauthenticatedError(
+        'AUTHORIZATION_MALFORMED',
+        'The Authorization header must be "Bearer <token>"',
+      );
     if (match[1].length > MAX_TOKEN_LENGTH)
-      throw new UnauthenticatedError('The bearer token is too large', 'invalid_token');
+      throw new UnauthenticatedError('TOKEN_INVALID', 'The bearer token is too large');
     let payload: JwtPayload;
     try {
       payload = await verifier.verify(match[1]);
@@ -148,11 +151,9 @@ export function jwtAuth(
       // The JWKS could not be fetched: our dependency failed, not the caller's token.
       if (error instanceof FetchError)
         throw new DependencyUnavailableError('INTRA_SERVICE_COMMUNICATION_ERROR', { cause: error });
-      throw new UnauthenticatedError(
-        error instanceof JwtExpiredError ? 'The bearer token has expired' : 'The bearer token is not valid',
-        'invalid_token',
-        error,
-      );
+      if (error instanceof JwtExpiredError)
+        throw new UnauthenticatedError('TOKEN_EXPIRED', 'The bearer token has expired', error);
+      throw new UnauthenticatedError('TOKEN_INVALID', 'The bearer token is not valid', error);
     }
     const sourceIp = request.event.requestContext?.identity?.sourceIp;
     request.context.vault.caller = {

@@ -93,3 +93,41 @@ describe('token checks beyond the signature', () => {
     expectShapedError(reply, 401, 'UNAUTHENTICATED');
   });
 });
+
+describe('401 reasons (seed 001): one UNAUTHENTICATED code, the reason in details', () => {
+  const reasonOf = async (headers: Record<string, string>) => {
+    const reply = await call('GET', '/secrets', { headers });
+    expectShapedError(reply, 401, 'UNAUTHENTICATED');
+    expect(reply.json.details).toEqual([
+      { error_code: expect.any(String), error_message: reply.json.error_message },
+    ]);
+    return { reason: reply.json.details[0].error_code, challenge: reply.headers.get('www-authenticate') };
+  };
+
+  it('no Authorization header: TOKEN_MISSING, and a challenge without an error attribute', async () => {
+    const { reason, challenge } = await reasonOf({});
+    expect(reason).toBe('TOKEN_MISSING');
+    expect(challenge).toBe('Bearer realm="vault"');
+  });
+
+  it('a header that is not "Bearer <token>": AUTHORIZATION_MALFORMED, invalid_request', async () => {
+    for (const value of ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer two tokens']) {
+      const { reason, challenge } = await reasonOf({ Authorization: value });
+      expect(reason).toBe('AUTHORIZATION_MALFORMED');
+      expect(challenge).toContain('error="invalid_request"');
+    }
+  });
+
+  it('a forged or unreadable token: TOKEN_INVALID, invalid_token', async () => {
+    const { reason, challenge } = await reasonOf({ Authorization: 'Bearer not.a.jwt' });
+    expect(reason).toBe('TOKEN_INVALID');
+    expect(challenge).toContain('error="invalid_token"');
+  });
+
+  it('an expired token: TOKEN_EXPIRED, invalid_token', async () => {
+    const expired = await token({ sub: 'ed', scopes: ['user'], ttlSeconds: -120 });
+    const { reason, challenge } = await reasonOf({ Authorization: `Bearer ${expired}` });
+    expect(reason).toBe('TOKEN_EXPIRED');
+    expect(challenge).toContain('error="invalid_token"');
+  });
+});
