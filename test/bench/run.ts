@@ -3,7 +3,7 @@
  * same run, and writes test/bench/REPORT.md with a chart (test/bench/cost-chart.svg). A benchmark,
  * not a test: it prints figures and never fails on them.
  *   npm run bench [-- --quick]     (--quick: fewer iterations and no 100k table, for a smoke run)
- *   npm run bench -- --only denials [--quick] [--flood-rate 100]
+ *   npm run bench -- --only denials [--quick] [--flood-rate 25] [--reader-rate 25] [--rounds 2]
  *                                  (section 7 alone, written into the REPORT.md that is there)
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -26,7 +26,9 @@ const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
-    'flood-rate': { type: 'string', default: '100' },
+    'flood-rate': { type: 'string', default: '25' },
+    'reader-rate': { type: 'string', default: '25' },
+    rounds: { type: 'string' },
   },
 });
 const quick = values.quick;
@@ -57,14 +59,18 @@ const managerToken = await issuer.mint({ sub: 'manager', scopes: ['vaultManage']
 const denialOptions = {
   pairs: quick ? 100 : 400,
   readerSamples: quick ? 100 : 300,
+  readerRate: Number(values['reader-rate']),
   floodRate: Number(values['flood-rate']),
   floodSeconds: quick ? 10 : 20,
+  rounds: Number(values.rounds ?? (quick ? 1 : 2)),
 };
 
 if (values.only === 'denials') {
   log('denials: timing and flooding (alone)');
-  const denials = await measureDenials(runtime, token, issuer.mint, denialOptions);
-  await runtime.close();
+  // Closed on failure too: DynamoDB Local is a JVM of its own that would outlive this process.
+  const denials = await measureDenials(runtime, token, issuer.mint, denialOptions).finally(() =>
+    runtime.close(),
+  );
   const section = `${denialsSection(denials, DENIALS_HEADING)}
 (Section written alone by \`npm run bench -- --only denials${quick ? ' --quick' : ''}\` on ${new Date().toISOString()}.)
 `;
