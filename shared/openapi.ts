@@ -4,7 +4,14 @@
  * each failure it can produce.
  */
 import * as z from 'zod';
-import { API_BASE, allOperations, type Operation } from './operations.ts';
+import {
+  API_BASE,
+  API_VERSIONS,
+  allOperations,
+  DEFAULT_API_VERSION,
+  type Operation,
+  versionsOf,
+} from './operations.ts';
 import { ErrorResponse, ProblemResponse } from './schemas.ts';
 
 type Json = Record<string, unknown>;
@@ -28,7 +35,10 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
 /** The error responses, each with the codes clients should expect (ERRORS.md). */
 const ERRORS: Record<string, { description: string; codes: string[] }> = {
   '400': {
-    description: 'Invalid request: every problem is listed in `details`',
+    description:
+      'Invalid request: every problem is listed in `details`; or Vault-Version names no known version ' +
+      '(INVALID_VERSION), one this operation is not served in (UNSUPPORTED_VERSION) or one past its sunset ' +
+      '(DEPRECATED_VERSION)',
     codes: [
       'BAD_REQUEST',
       'INVALID_REQUEST_DATA',
@@ -36,6 +46,9 @@ const ERRORS: Record<string, { description: string; codes: string[] }> = {
       'VALUE_OUT_OF_BOUNDS',
       'VALUE_INCORRECT_TYPE',
       'VALUE_INCORRECT_FORMAT',
+      'INVALID_VERSION',
+      'UNSUPPORTED_VERSION',
+      'DEPRECATED_VERSION',
     ],
   },
   '401': {
@@ -88,8 +101,22 @@ const HEADERS: Record<string, Json> = {
   'WWW-Authenticate': { description: 'The Bearer challenge (RFC 6750)', schema: { type: 'string' } },
   Allow: { description: 'The methods this path allows', schema: { type: 'string' } },
   'X-Request-Id': { description: 'The trace id, also in the error body', schema: { type: 'string' } },
+  'Vault-Version': {
+    description: 'The API version the request was served in (absent when the version itself was refused)',
+    schema: { type: 'string', enum: API_VERSIONS.map((version) => version.name) },
+  },
+  Deprecation: {
+    description: 'RFC 9745: the version served is deprecated since this time (`@` and Unix seconds)',
+    schema: { type: 'string', pattern: '^@-?\\d+$' },
+  },
+  Sunset: {
+    description: 'RFC 8594: the version served is refused from this HTTP date on (400 DEPRECATED_VERSION)',
+    schema: { type: 'string' },
+  },
 };
+const VERSION_HEADERS = ['Vault-Version', 'Deprecation', 'Sunset'];
 const ERROR_HEADERS: Record<string, string[]> = {
+  '400': VERSION_HEADERS,
   '401': ['WWW-Authenticate'],
   '405': ['Allow'],
   '429': ['Retry-After'],
@@ -144,6 +171,13 @@ function parameters(operation: Operation): Json[] {
   // Typed as the vault parses them, so generated clients send integers, enums and booleans.
   for (const [name, schema] of Object.entries(shapeOf(operation.request.query)))
     params.push({ name, in: 'query', required: false, schema: schemaOf(schema, 'input') });
+  params.push({
+    name: 'Vault-Version',
+    in: 'header',
+    required: false,
+    description: `The API version to serve the request in; absent: ${DEFAULT_API_VERSION}`,
+    schema: { type: 'string', enum: versionsOf(operation).map((version) => version.name) },
+  });
   for (const [name, schema] of Object.entries(shapeOf(operation.request.headers))) {
     params.push({
       name: name.replace(/(^|-)(\w)/g, (m) => m.toUpperCase()),
@@ -182,10 +216,12 @@ export function openApiDocument(serverUrl = API_BASE): Json {
         [String(operation.successStatus)]: {
           description: 'Success',
           headers: headerRefs(
-            ['X-Request-Id', ...(operation.successHeaders ?? [])],
+            ['X-Request-Id', ...(operation.successHeaders ?? []), ...VERSION_HEADERS],
             // A write that removed the secret has no version, so no ETag; reads and creates always have one.
             (name) =>
-              name !== 'X-Request-Id' && (operation.method === 'GET' || operation.successStatus === 201),
+              name === 'Vault-Version' ||
+              ((operation.successHeaders as readonly string[] | undefined)?.includes(name) === true &&
+                (operation.method === 'GET' || operation.successStatus === 201)),
           ),
           content: { 'application/json': { schema: schemaOf(operation.response, 'output') } },
         },
@@ -201,8 +237,15 @@ export function openApiDocument(serverUrl = API_BASE): Json {
       title: 'Vault API (PrivX-compatible)',
       version: '1.0.0',
       description:
-        'Secrets API compatible with the PrivX vault API, with versions, soft delete, rotation and an audit trail.',
+        'Secrets API compatible with the PrivX vault API, with versions, soft delete, rotation and an audit trail. ' +
+        `API versions: send \`Vault-Version\` (absent: ${DEFAULT_API_VERSION}); the versions are listed in ` +
+        '`x-vault-versions`. Only the path version /vault/api/v1 is served: any other (/vault/api/v2/...) ' +
+        'answers 404 UNSUPPORTED_VERSION.',
     },
+    'x-vault-versions': API_VERSIONS.map((version) => ({
+      ...version,
+      ...(version.name === DEFAULT_API_VERSION && { default: true }),
+    })),
     servers: [{ url: serverUrl }],
     paths,
     components: {
@@ -225,7 +268,10 @@ export function openApiDocument(serverUrl = API_BASE): Json {
           `E${status}`,
           {
             description: `${description}. error_code: ${codes.join(', ')}`,
-            headers: headerRefs(['X-Request-Id', ...(ERROR_HEADERS[status] ?? [])]),
+            headers: headerRefs([
+              'X-Request-Id',
+              ...new Set(['Vault-Version', ...(ERROR_HEADERS[status] ?? [])]),
+            ]),
             // The shape, narrowed to the codes this status carries (a 3.1 $ref may have siblings).
             content: {
               'application/json': { schema: withCodes('Error', codes) },

@@ -10,6 +10,27 @@ import * as s from './schemas.ts';
 export const API_BASE = '/vault/api/v1';
 
 /**
+ * An API version a client may name in the `Vault-Version` header (seed 004: dated, as the Scale
+ * API's). Within one path version (`/vault/api/v1`), a version changes shapes, never the paths.
+ */
+export interface ApiVersion {
+  /** What clients send in `Vault-Version` and the vault answers with. */
+  name: string;
+  /** RFC 3339: from then on the version answers `Deprecation` (RFC 9745) and `Sunset` (RFC 8594). */
+  deprecated?: string;
+  /** RFC 3339: from then on the version is refused (400 DEPRECATED_VERSION); needs `deprecated`. */
+  sunset?: string;
+}
+
+/**
+ * Every version the vault serves, oldest first. Adding one is a row here; an operation that does
+ * not serve every version says which it does in its `versions`.
+ */
+export const API_VERSIONS: readonly ApiVersion[] = [{ name: '2026-12-01' }];
+/** Served when a request names none, so PrivX clients (which send no Vault-Version) need nothing. */
+export const DEFAULT_API_VERSION = '2026-12-01';
+
+/**
  * DynamoDB and KMS actions an operation's function may call, and nothing else. Transactions are
  * authorized per contained action, so writers list the item actions their transactions use.
  */
@@ -57,7 +78,13 @@ export interface Operation {
   movesListings?: true;
   /** Runs rotations: may invoke rotator Lambdas (only those tagged for the vault). */
   invokesRotators?: true;
+  /** The API versions (names in API_VERSIONS) this operation serves; absent: every one. */
+  versions?: readonly string[];
 }
+
+/** The versions an operation serves, as declared by its row. */
+export const versionsOf = (operation: Operation): readonly ApiVersion[] =>
+  API_VERSIONS.filter((version) => operation.versions?.includes(version.name) ?? true);
 
 const READ: readonly TableAction[] = ['GetItem'];
 const LIST: readonly TableAction[] = ['GetItem', 'Query'];

@@ -15,7 +15,12 @@ interface CompiledRoute {
 export type RouteMatch =
   | { kind: 'found'; operation: Operation; resource: string; pathParameters: Record<string, string> | null }
   | { kind: 'method-not-allowed'; allowed: string[] }
+  | { kind: 'version-not-served' }
   | { kind: 'not-found' };
+
+/** `/vault/api/v2/...`: a path version beside the one served, told apart from a mistyped route. */
+const API_ROOT = API_BASE.slice(0, API_BASE.lastIndexOf('/') + 1);
+const PATH_VERSION = new RegExp(`^${API_ROOT.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(v\\d+)(?:/|$)`);
 
 function compile(operation: Operation): CompiledRoute {
   const resource = `${API_BASE}${operation.path}`;
@@ -55,7 +60,9 @@ export function matchRoute(method: string, rawPath: string): RouteMatch {
       pathParameters: route.params.length > 0 ? pathParameters : null,
     };
   }
-  return allowed.length > 0
-    ? { kind: 'method-not-allowed', allowed: [...new Set(allowed)] }
+  if (allowed.length > 0) return { kind: 'method-not-allowed', allowed: [...new Set(allowed)] };
+  const pathVersion = PATH_VERSION.exec(rawPath)?.[1];
+  return pathVersion !== undefined && `${API_ROOT}${pathVersion}` !== API_BASE
+    ? { kind: 'version-not-served' }
     : { kind: 'not-found' };
 }

@@ -14,12 +14,13 @@ import type { Context } from 'aws-lambda';
 import { type ErrorCode, VaultError } from '../../shared/domain/errors.ts';
 import {
   MethodNotAllowedError,
+  PathVersionNotServedError,
   PayloadTooLargeError,
   RouteNotFoundError,
 } from '../../shared/http/http-errors.ts';
 import { describeError } from '../../shared/http/logger.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
-import { allOperations, type Operation } from '../../shared/operations.ts';
+import { API_BASE, allOperations, type Operation } from '../../shared/operations.ts';
 import type { DevIssuer } from './dev-issuer.ts';
 import { gatewayError, rawGatewayError } from './gateway-errors.ts';
 import { matchRoute } from './router.ts';
@@ -205,6 +206,8 @@ async function serve(
       return write(res, gatewayError(new RouteNotFoundError(method, safePath(rawPath)), traceId));
     case 'method-not-allowed':
       return write(res, gatewayError(new MethodNotAllowedError(method, route.allowed), traceId));
+    case 'version-not-served':
+      return write(res, gatewayError(new PathVersionNotServedError(API_BASE), traceId));
   }
   const handler = handlers.get(route.operation.id)!;
   const event = toEvent(req, url, body, route.operation, route.resource, route.pathParameters, traceId);

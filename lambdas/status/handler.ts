@@ -6,4 +6,6 @@ import * as operations from '../../shared/operations.ts';
 const { version } = loadServiceConfig();
 const startedAt = new Date();
 
-export const handler = vaultHandler(operations.status, () => serviceStatus(version, startedAt));
+const apiVersions = { versions: operations.API_VERSIONS, defaultVersion: operations.DEFAULT_API_VERSION };
+
+export const handler = vaultHandler(operations.status, () => serviceStatus(version, startedAt, apiVersions));

@@ -31,7 +31,10 @@ export type ErrorCode =
   | 'TOKEN_MISSING'
   | 'AUTHORIZATION_MALFORMED'
   | 'TOKEN_INVALID'
-  | 'TOKEN_EXPIRED';
+  | 'TOKEN_EXPIRED'
+  | 'INVALID_VERSION'
+  | 'UNSUPPORTED_VERSION'
+  | 'DEPRECATED_VERSION';
 export type SearchBody = {
   keywords?: string | null;
   owner_id?: string[] | null;

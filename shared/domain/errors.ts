@@ -38,6 +38,10 @@ export const ERROR_CODES = [
   'AUTHORIZATION_MALFORMED',
   'TOKEN_INVALID',
   'TOKEN_EXPIRED',
+  // API versions (seed 004): the Vault-Version header or the path names one the vault does not serve.
+  'INVALID_VERSION',
+  'UNSUPPORTED_VERSION',
+  'DEPRECATED_VERSION',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -70,3 +70,49 @@ export class MalformedBodyError extends VaultError {
     super('BAD_REQUEST', message, { cause });
   }
 }
+
+/** `Vault-Version` names no version the vault knows (or names several). */
+export class InvalidVersionError extends VaultError {
+  constructor(known: readonly string[]) {
+    super(
+      'INVALID_VERSION',
+      `Vault-Version names no version this API knows; known versions: ${known.join(', ')}`,
+      {
+        property: 'Vault-Version',
+      },
+    );
+  }
+}
+
+/** A version the vault knows, which this operation is not served in. */
+export class UnsupportedVersionError extends VaultError {
+  constructor(version: string, served: readonly string[]) {
+    super(
+      'UNSUPPORTED_VERSION',
+      `This operation is not served in version ${version}; it is served in: ${served.join(', ') || 'none'}`,
+      { property: 'Vault-Version' },
+    );
+  }
+}
+
+/** A deprecated version past its sunset: refused, naming when it ended (RFC 8594). */
+export class DeprecatedVersionError extends VaultError {
+  readonly deprecated: Date;
+  readonly sunset: Date;
+  constructor(version: string, deprecated: Date, sunset: Date, current: string) {
+    super(
+      'DEPRECATED_VERSION',
+      `Version ${version} was retired at ${sunset.toISOString()}; use version ${current}`,
+      { property: 'Vault-Version' },
+    );
+    this.deprecated = deprecated;
+    this.sunset = sunset;
+  }
+}
+
+/** A path version (`/vault/api/v2/...`) the vault does not serve: not a mere unknown route. */
+export class PathVersionNotServedError extends VaultError {
+  constructor(served: string) {
+    super('UNSUPPORTED_VERSION', `This API version is not served; the API is served under ${served}`);
+  }
+}

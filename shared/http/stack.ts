@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import { type AuthConfig, loadAuthConfig } from '../config.ts';
 import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { Operation } from '../operations.ts';
-
+import { apiVersion } from './api-version.ts';
 import { errorShaper } from './error-shaper.ts';
 import { jsonBody } from './json-body.ts';
 import { createTokenVerifier, jwtAuth, type TokenVerifier } from './jwt-auth.ts';
@@ -83,6 +83,8 @@ export function httpStack(operation: Operation): Middleware[] {
     startRequest(),
     securityHeaders(),
     standardHeaders(),
+    // Before the token: a version the operation is not served in is refused like any bad request.
+    apiVersion(operation),
     accessLog(operation),
     errorShaper(),
     httpHeaderNormalizer() as Middleware,

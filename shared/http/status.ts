@@ -14,23 +14,31 @@ import {
   VersionConflictError,
 } from '../domain/errors.ts';
 import {
+  DeprecatedVersionError,
+  InvalidVersionError,
   MalformedBodyError,
   MethodNotAllowedError,
   MissingScopeError,
+  PathVersionNotServedError,
   PayloadTooLargeError,
   RouteNotFoundError,
   UnauthenticatedError,
   UnsupportedMediaTypeError,
+  UnsupportedVersionError,
 } from './http-errors.ts';
 
 /** The only place error classes meet HTTP statuses; first match wins, so subclasses come first. */
 const STATUS: ReadonlyArray<[abstract new (...args: never[]) => VaultError, number]> = [
   [InvalidRequestError, 400],
   [MalformedBodyError, 400],
+  [InvalidVersionError, 400],
+  [UnsupportedVersionError, 400],
+  [DeprecatedVersionError, 400],
   [UnauthenticatedError, 401],
   [PermissionDeniedError, 403],
   [SecretNotFoundError, 404],
   [RouteNotFoundError, 404],
+  [PathVersionNotServedError, 404],
   [MethodNotAllowedError, 405],
   [DuplicateSecretError, 409],
   [SecretExpiredError, 410],
@@ -63,6 +71,15 @@ export function headersOf(error: VaultError): Record<string, string> {
     };
   }
   if (error instanceof MethodNotAllowedError) return { Allow: error.allowed.join(', ') };
+  if (error instanceof DeprecatedVersionError) return deprecationHeaders(error.deprecated, error.sunset);
   if (error instanceof DependencyUnavailableError) return { 'Retry-After': String(error.retryAfterSeconds) };
   return {};
+}
+
+/** RFC 9745 `Deprecation` (a structured-field date: `@` and Unix seconds) and RFC 8594 `Sunset` (an HTTP date). */
+export function deprecationHeaders(deprecated: Date, sunset: Date | undefined): Record<string, string> {
+  return {
+    Deprecation: `@${Math.floor(deprecated.getTime() / 1000)}`,
+    ...(sunset && { Sunset: sunset.toUTCString() }),
+  };
 }
