@@ -130,11 +130,12 @@ const Expires = /* @__PURE__ */ droppable(() =>
   }),
 );
 
+/** PrivX requires only `name`: absent or `null` data is `{}` (the Go SDK omits nil `data`). */
 export const CreateSecretBody = /* @__PURE__ */ droppable(() =>
   z.object(
     {
       name: SecretName,
-      data: SecretData,
+      data: SecretData.nullish(),
       read_roles: Roles,
       write_roles: Roles,
       owner_id: z.string({ error: 'owner_id must be a string' }).nullish(),
@@ -146,7 +147,10 @@ export const CreateSecretBody = /* @__PURE__ */ droppable(() =>
   ),
 );
 
-/** On PUT an absent or null field keeps its stored value; `name`, when sent, must match the path. */
+/**
+ * On PUT an absent or null field keeps its stored value. PrivX's update body has no `name`: `""`
+ * or the path's name (also path-escaped) counts as absent, any other is refused (assertBodyMatches).
+ */
 export const UpdateSecretBody = /* @__PURE__ */ droppable(() =>
   z.object(
     {

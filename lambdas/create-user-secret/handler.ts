@@ -16,7 +16,7 @@ export const handler = vaultHandler(
     const input = {
       ref,
       ...fields,
-      data: body.data,
+      data: body.data ?? {},
       readRoles,
       writeRoles,
       onlyIfAbsent: headers['if-none-match'] === '*',

@@ -1,5 +1,6 @@
 /** Validated request parts → domain inputs: the translations every handler shares. */
 import { RuleViolationError } from '../domain/errors.ts';
+import { normalizeName } from '../domain/names.ts';
 import type { SecretRef } from '../domain/model.ts';
 import type { SecretPatch } from '../domain/update-secret.ts';
 
@@ -19,19 +20,32 @@ interface WriteBody {
   owner_id?: string | null | undefined;
 }
 
+/** `value` decoded from a URL path once, or itself when it is not valid percent-encoding. */
+function pathDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /**
  * A body may repeat the name and owner it is about (clients round-trip what they read), but it
- * cannot move a secret: a different name or owner is a 422, not a silent rename.
+ * cannot move a secret: a different name or owner is a 422, not a silent rename. PrivX's update
+ * body has no name, and clients send one anyway: `""` (the Go SDK's `SecretRequest.Name` has no
+ * omitempty) or path-escaped (privx-sdk-go v1's `UpdateUserSecret`, pinned by privx-cli, escapes
+ * name and owner for the path and sends the same strings in the body). Both mean this secret.
  */
 export function assertBodyMatches(ref: SecretRef, body: WriteBody | undefined): void {
-  if (body?.name != null && body.name !== ref.name) {
+  const name = body?.name ?? '';
+  if (name !== '' && name !== ref.name && normalizeName(pathDecoded(name)) !== ref.name) {
     throw new RuleViolationError('name in the body differs from the name in the path', { property: 'name' });
   }
   const owner = body?.owner_id ?? '';
-  if (owner !== '' && owner !== ref.ownerId) {
+  if (owner !== '' && owner !== ref.ownerId && pathDecoded(owner) !== ref.ownerId) {
     const message =
       ref.ownerId === undefined
-        ? 'owner_id is only for personal secrets: use /user/{user_id}/secrets'
+        ? 'owner_id is only for personal secrets: create them with POST /user/{user_id}/secrets, or leave owner_id out for a shared secret'
         : 'owner_id in the body differs from the user id in the path';
     throw new RuleViolationError(message, { property: 'owner_id' });
   }

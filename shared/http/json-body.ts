@@ -14,6 +14,14 @@ const JSON_MEDIA_TYPE = /^application\/([a-z0-9.+-]+\+)?json(;|$)/i;
 // come back as it was sent).
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+/** A header in any case: a type spelled `CONTENT-TYPE` must not pass for an absent one. */
+function headerValue(headers: ApiEvent['headers'] | undefined, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (key.toLowerCase() === name) return value;
+  }
+  return undefined;
+}
+
 /** The body as text: base64 (API Gateway's binary media types) is decoded as strict UTF-8. */
 function bodyText(body: string, isBase64Encoded: boolean): string {
   if (!isBase64Encoded) return body;
@@ -41,8 +49,10 @@ export function jsonBody(): MiddlewareObj<ApiEvent, ApiResult, Error, VaultConte
     }
     const size = isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body);
     if (size > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
-    const contentType = headers?.['content-type'] ?? headers?.['Content-Type'];
-    if (!JSON_MEDIA_TYPE.test(contentType ?? '')) throw new UnsupportedMediaTypeError();
+    // No Content-Type at all is read as JSON: the PrivX Go SDK before v1.32 sends none. A type
+    // that is given must be JSON, so a form or text body is never taken for one.
+    const contentType = headerValue(headers, 'content-type')?.trim();
+    if (contentType && !JSON_MEDIA_TYPE.test(contentType)) throw new UnsupportedMediaTypeError();
     (request.event as { body: unknown }).body = parseExactJson(bodyText(body, isBase64Encoded ?? false));
   };
   return { before: jsonBodyBefore };

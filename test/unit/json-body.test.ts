@@ -15,9 +15,13 @@ const handler = middy<ApiEvent, ApiResult, Error, VaultContext>()
   .use(jsonBody())
   .handler(async (event) => ({ statusCode: 200, body: JSON.stringify({ received: event.body }) }));
 
-async function post(body: string, isBase64Encoded = false) {
+async function post(
+  body: string,
+  isBase64Encoded = false,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) {
   const event = {
-    headers: { 'content-type': 'application/json' },
+    headers,
     body,
     isBase64Encoded,
     requestContext: { requestId: 'trace-1' },
@@ -30,6 +34,27 @@ const base64 = (bytes: number[] | string) =>
   (typeof bytes === 'string' ? Buffer.from(bytes) : Buffer.from(bytes)).toString('base64');
 
 describe('JSON bodies', () => {
+  it('reads a body without a Content-Type as JSON (PrivX Go SDK < v1.32); a type given must be JSON', async () => {
+    expect(await post('{"name":"n"}', false, {})).toEqual({ status: 200, json: { received: { name: 'n' } } });
+    expect((await post('{"name":"n"}', false, { 'content-type': ' ' })).status).toBe(200);
+    expect((await post('{"name":', false, {})).json).toMatchObject({ error_code: 'BAD_REQUEST' });
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+    ]) {
+      // Any spelling of the header counts: an unnormalized one must not pass for an absent one.
+      for (const name of ['content-type', 'Content-Type', 'CONTENT-TYPE']) {
+        const reply = await post('{"name":"n"}', false, { [name]: type });
+        expect(reply, `${name}: ${type}`).toMatchObject({
+          status: 415,
+          json: { error_code: 'UNSUPPORTED_MEDIA_TYPE' },
+        });
+      }
+    }
+    expect((await post('{"a":1}', false, { 'Content-Type': 'application/problem+json' })).status).toBe(200);
+  });
+
   it('decodes a base64 body as strict UTF-8: invalid bytes are a shaped 400, not U+FFFD', async () => {
     const bytes = [...Buffer.from('{"data":{"p":"a'), 0xff, ...Buffer.from('"}}')];
     const reply = await post(base64(bytes), true);
