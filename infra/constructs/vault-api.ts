@@ -116,7 +116,57 @@ export class VaultApi extends Construct {
       methodsByResource.set(resource, [...(methodsByResource.get(resource) ?? []), operation.method]);
     }
     for (const [resource, methods] of methodsByResource) this.#methodNotAllowed(resource, methods);
+    this.#pathVersionsNotServed();
     acknowledgeApiFindings(this.api);
+  }
+
+  /**
+   * `/vault/api/v2/...`: a path version we do not serve says so (404 UNSUPPORTED_VERSION) instead of
+   * the missing-route response, whose template is the same for every path (gateway responses are
+   * not VTL). A `{version}` resource beside `v1` catches them; its template checks the path again,
+   * so a miss under v1 (should the gateway ever route one here) stays ROUTE_NOT_FOUND.
+   */
+  #pathVersionsNotServed(): void {
+    const apiRoot = API_BASE.slice(0, API_BASE.lastIndexOf('/'));
+    const version = this.api.root.resourceForPath(apiRoot).addResource('{version}');
+    const body =
+      `#if($context.path.matches('^(/[^/]+)?${apiRoot}/v[0-9]+(/.*)?$') && ` +
+      `!$context.path.matches('^(/[^/]+)?${API_BASE}(/.*)?$'))` +
+      errorTemplate(
+        'UNSUPPORTED_VERSION',
+        `This API version is not served; the API is served under ${API_BASE}`,
+      ) +
+      `#{else}${errorTemplate('ROUTE_NOT_FOUND', 'No such route')}#end`;
+    const headers = {
+      'method.response.header.Content-Type': "'application/json'",
+      'method.response.header.Cache-Control': "'no-store'",
+      'method.response.header.X-Request-Id': 'context.requestId',
+    };
+    for (const resource of [version, version.addResource('{proxy+}')]) {
+      resource.addMethod(
+        'ANY',
+        new MockIntegration({
+          passthroughBehavior: PassthroughBehavior.WHEN_NO_TEMPLATES,
+          requestTemplates: { 'application/json': '{"statusCode": 404}' },
+          integrationResponses: [
+            {
+              statusCode: '404',
+              responseParameters: headers,
+              responseTemplates: { 'application/json': body },
+            },
+          ],
+        }),
+        {
+          operationName: `pathVersionNotServed${resource.path.replace(/[^A-Za-z0-9]/g, '')}`,
+          methodResponses: [
+            {
+              statusCode: '404',
+              responseParameters: Object.fromEntries(Object.keys(headers).map((name) => [name, true])),
+            },
+          ],
+        },
+      );
+    }
   }
 
   /** API Gateway would answer a known path with a wrong method like an unknown route; we say 405 and what is allowed. */

@@ -88,7 +88,7 @@ describe('generated from the operation table', () => {
   it('answers a wrong method on every resource with a shaped 405 listing what is allowed', () => {
     const anyMethods = Object.values(
       template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }),
-    );
+    ).filter((method) => !String(method.Properties.OperationName).startsWith('pathVersionNotServed'));
     const resources = new Set(allOperations.map((operation) => operation.path));
     expect(anyMethods).toHaveLength(resources.size);
     for (const method of anyMethods) {
@@ -96,6 +96,27 @@ describe('generated from the operation table', () => {
       expect(response.StatusCode).toBe('405');
       expect(response.ResponseParameters['method.response.header.Allow']).toMatch(/^'[A-Z, ]+'$/);
       expect(response.ResponseTemplates['application/json']).toContain('"error_code":"METHOD_NOT_ALLOWED"');
+    }
+  });
+});
+
+describe('path versions', () => {
+  it('/vault/api/{version}/... answers 404 UNSUPPORTED_VERSION, a miss under v1 still ROUTE_NOT_FOUND', () => {
+    const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
+      (r) => r.Properties.PathPart,
+    );
+    expect(parts).toContain('{version}');
+    const methods = Object.values(
+      template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }),
+    ).filter((method) => String(method.Properties.OperationName).startsWith('pathVersionNotServed'));
+    expect(methods).toHaveLength(2);
+    for (const method of methods) {
+      const [response] = method.Properties.Integration.IntegrationResponses;
+      expect(response.StatusCode).toBe('404');
+      const body = response.ResponseTemplates['application/json'];
+      expect(body).toMatch(/^#if\(.*!\$context\.path\.matches\('\^\(\/\[\^\/\]\+\)\?\/vault\/api\/v1/);
+      expect(body).toContain('"error_code":"UNSUPPORTED_VERSION"');
+      expect(body).toContain('#{else}{"error_code":"ROUTE_NOT_FOUND"');
     }
   });
 });
