@@ -170,9 +170,9 @@ export interface AuditQuery {
 }
 export interface CreateSecretBody {
   name: string;
-  data: {
+  data?: {
     [k: string]: unknown;
-  };
+  } | null;
   read_roles?:
     | {
         id: string;
