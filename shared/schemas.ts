@@ -44,9 +44,20 @@ const RoleId = /* @__PURE__ */ droppable(() =>
   z.string({ error: 'role id must be a string' }).superRefine(withProblems((v) => idProblems(v, 'role id'))),
 );
 
-/** Role handles: only `id` is read; `name` and `deleted` are ignored on input, as in PrivX. */
+/**
+ * A role's display name, kept beside its id (Terraform stores it in state and compares it after
+ * apply); `""` or absent means none given. Access is decided by id only.
+ */
+export const MAX_ROLE_NAME = 256;
+const RoleName = /* @__PURE__ */ droppable(() =>
+  z
+    .string({ error: 'role name must be a string' })
+    .max(MAX_ROLE_NAME, { error: `role name is longer than ${MAX_ROLE_NAME} characters` })
+    .regex(/^[^\p{Cc}]*$/u, { error: 'role name may not contain control characters' }),
+);
+/** Role handles: `id` decides access, `name` is stored for display; `deleted` is ignored on input. */
 const RoleRef = /* @__PURE__ */ droppable(() =>
-  z.object({ id: RoleId }, { error: 'a role must be an object with an id' }),
+  z.object({ id: RoleId, name: RoleName.nullish() }, { error: 'a role must be an object with an id' }),
 );
 const Roles = /* @__PURE__ */ droppable(() =>
   z
@@ -170,7 +181,47 @@ export const UpdateSecretBody = /* @__PURE__ */ droppable(() =>
   ),
 );
 
-/** The Go SDK also sends `limit`, `offset`, `sortkey`, `sortdir` (zeros and empty strings) here: ignored. */
+/** Query parameters arrive as strings; an empty one counts as absent. */
+const blankToUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
+const boundedInteger = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be an integer` })
+    .int({ error: `${name} must be an integer` })
+    .min(min, { error: `${name} must be at least ${min}` })
+    .max(max, { error: `${name} must be at most ${max}` });
+const integerParam = (name: string, min: number, max: number, fallback: number) =>
+  z.preprocess(blankToUndefined, boundedInteger(name, min, max).default(fallback));
+/** Left absent when not given, so the caller can tell (search: the body may fill it in). */
+const optionalIntegerParam = (name: string, min: number, max: number) =>
+  z.preprocess(blankToUndefined, boundedInteger(name, min, max).optional());
+/** One of `values` in any case; `""` and `null` count as absent, anything else not listed is refused. */
+const caseInsensitive = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
+  z.preprocess(
+    (value) =>
+      value === '' || value === null
+        ? undefined
+        : typeof value === 'string'
+          ? (values.find((v) => v.toLowerCase() === value.toLowerCase()) ?? value)
+          : value,
+    z.enum(values, { error: `${name} must be one of: ${values.join(', ')}` }).optional(),
+  );
+const SORT_KEYS = ['name', 'created', 'updated'] as const;
+const SORT_DIRS = ['ASC', 'DESC'] as const;
+
+/**
+ * The Go SDK v2 sends paging and sorting here, always, zero values included: `0` and `""` mean
+ * "not given" (never "zero items"); the query string wins over these.
+ */
+const bodyInteger = (name: string, min: number, max: number) =>
+  z.preprocess(
+    (value) => (value === 0 || value === null ? undefined : value),
+    z
+      .number({ error: `${name} must be an integer` })
+      .int({ error: `${name} must be an integer` })
+      .min(min, { error: `${name} must be at least ${min}` })
+      .max(max, { error: `${name} must be at most ${max}` })
+      .optional(),
+  );
 export const SearchSecretsBody = /* @__PURE__ */ droppable(() =>
   z
     .object(
@@ -182,11 +233,7 @@ export const SearchSecretsBody = /* @__PURE__ */ droppable(() =>
           .overwrite(normalizeName)
           .nullish(),
         owner_id: z.array(UserId, { error: 'owner_id must be an array of user ids' }).max(50).nullish(),
-        filter: z
-          .enum(SEARCH_FILTERS, {
-            error: `filter must be one of: ${SEARCH_FILTERS.filter(Boolean).join(', ')} or empty`,
-          })
-          .nullish(),
+        filter: caseInsensitive('filter', SEARCH_FILTERS),
         /** Every tag given must be on the secret; a tag without value matches any value. */
         tags: z
           .array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256).nullish() }), {
@@ -194,32 +241,15 @@ export const SearchSecretsBody = /* @__PURE__ */ droppable(() =>
           })
           .max(MAX_TAGS)
           .nullish(),
+        offset: bodyInteger('offset', 0, Number.MAX_SAFE_INTEGER),
+        limit: bodyInteger('limit', 1, 100),
+        sortkey: caseInsensitive('sortkey', SORT_KEYS),
+        sortdir: caseInsensitive('sortdir', SORT_DIRS),
       },
       { error: 'Request body must be a JSON object' },
     )
     .nullish(),
 );
-
-/** Query parameters arrive as strings; an empty one counts as absent. */
-const blankToUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
-const integerParam = (name: string, min: number, max: number, fallback: number) =>
-  z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ error: `${name} must be an integer` })
-      .int({ error: `${name} must be an integer` })
-      .min(min, { error: `${name} must be at least ${min}` })
-      .max(max, { error: `${name} must be at most ${max}` })
-      .default(fallback),
-  );
-const caseInsensitive = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
-  z.preprocess(
-    (value) =>
-      typeof value === 'string' && value !== ''
-        ? (values.find((v) => v.toLowerCase() === value.toLowerCase()) ?? value)
-        : undefined,
-    z.enum(values, { error: `${name} must be one of: ${values.join(', ')}` }).optional(),
-  );
 
 export const PagingQuery = /* @__PURE__ */ droppable(() =>
   z.object({
@@ -228,10 +258,17 @@ export const PagingQuery = /* @__PURE__ */ droppable(() =>
   }),
 );
 
+/**
+ * Paging left absent when not given, so the body's may fill in (the query wins); `filter` also
+ * here, as older PrivX clients send it (`filters.Filter`).
+ */
 export const SearchQuery = /* @__PURE__ */ droppable(() =>
-  PagingQuery.extend({
-    sortkey: caseInsensitive('sortkey', ['name', 'created', 'updated'] as const),
-    sortdir: caseInsensitive('sortdir', ['ASC', 'DESC'] as const),
+  z.object({
+    offset: optionalIntegerParam('offset', 0, Number.MAX_SAFE_INTEGER),
+    limit: optionalIntegerParam('limit', 1, 100),
+    sortkey: caseInsensitive('sortkey', SORT_KEYS),
+    sortdir: caseInsensitive('sortdir', SORT_DIRS),
+    filter: caseInsensitive('filter', SEARCH_FILTERS),
   }),
 );
 
@@ -309,8 +346,9 @@ export const UserSecretPath = /* @__PURE__ */ droppable(() =>
 
 // ---- Responses (documentation and tests; the handlers build them through shared/http/wire.ts) ----
 
+/** PrivX's role handle: the name last given for the id (else the id); roles are never marked deleted. */
 const RoleHandle = /* @__PURE__ */ droppable(() =>
-  z.object({ id: z.string(), name: z.string().optional(), deleted: z.boolean().optional() }),
+  z.object({ id: z.string(), name: z.string(), deleted: z.boolean() }),
 );
 const Timestamp = /* @__PURE__ */ droppable(() => z.iso.datetime());
 

@@ -67,7 +67,8 @@ class Refusal extends Error {
   }
 }
 
-type Role = Secret['read_roles'][number];
+/** A role as sent (an id, maybe a name) or as answered (`{id, name, deleted}`). */
+type Role = { id: string; name?: string | null | undefined };
 type Owner = { owner?: string };
 interface PutInput {
   data: Record<string, unknown>;
@@ -75,7 +76,7 @@ interface PutInput {
   write_roles: Role[] | undefined;
 }
 /** Who receives a value written into a secret: its readers, its writers and, if personal, its owner. */
-type Audience = Pick<Secret, 'read_roles' | 'write_roles' | 'owner_id'>;
+type Audience = { read_roles: Role[]; write_roles: Role[]; owner_id?: string | undefined };
 
 function audienceOf(secret: Audience): Audience {
   return {

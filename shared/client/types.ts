@@ -38,13 +38,17 @@ export type ErrorCode =
 export type SearchBody = {
   keywords?: string | null;
   owner_id?: string[] | null;
-  filter?: ('' | 'personal' | 'shared' | 'readable' | 'writable' | 'accessible') | null;
+  filter?: 'personal' | 'shared' | 'readable' | 'writable' | 'accessible';
   tags?:
     | {
         key: string;
         value?: string | null;
       }[]
     | null;
+  offset?: number;
+  limit?: number;
+  sortkey?: 'name' | 'created' | 'updated';
+  sortdir?: 'ASC' | 'DESC';
 } | null;
 
 export interface Secret {
@@ -54,13 +58,13 @@ export interface Secret {
   };
   read_roles: {
     id: string;
-    name?: string;
-    deleted?: boolean;
+    name: string;
+    deleted: boolean;
   }[];
   write_roles: {
     id: string;
-    name?: string;
-    deleted?: boolean;
+    name: string;
+    deleted: boolean;
   }[];
   owner_id?: string;
   author: string;
@@ -176,11 +180,13 @@ export interface CreateSecretBody {
   read_roles?:
     | {
         id: string;
+        name?: string | null;
       }[]
     | null;
   write_roles?:
     | {
         id: string;
+        name?: string | null;
       }[]
     | null;
   owner_id?: string | null;
@@ -201,11 +207,13 @@ export interface UpdateSecretBody {
   read_roles?:
     | {
         id: string;
+        name?: string | null;
       }[]
     | null;
   write_roles?:
     | {
         id: string;
+        name?: string | null;
       }[]
     | null;
   owner_id?: string | null;

@@ -9,12 +9,15 @@ import {
 import { assertMayActFor, encodeData } from './guards.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
 import type { OnceRunner, VaultDeps } from './ports.ts';
+import { keptRoleNames, type RoleNames } from './role-names.ts';
 
 export interface CreateSecretInput {
   ref: SecretRef;
   data: SecretData;
   readRoles: readonly string[];
   writeRoles: readonly string[];
+  /** Names given for those roles (id → name), kept for display. */
+  roleNames?: RoleNames | undefined;
   description?: string | undefined;
   tags?: readonly Tag[] | undefined;
   expires?: string | undefined;
@@ -138,6 +141,7 @@ async function createOnce(
     ...input.ref,
     readRoles: input.readRoles,
     writeRoles: input.writeRoles,
+    roleNames: keptRoleNames(input, input.roleNames),
     author: caller.userId,
     updatedBy: caller.userId,
     created: now,

@@ -40,6 +40,8 @@ export interface Tag {
 export interface SecretMetadata extends SecretRef {
   readRoles: readonly string[];
   writeRoles: readonly string[];
+  /** Display names given for those roles (id → name); access is decided by id only. */
+  roleNames?: Readonly<Record<string, string>> | undefined;
   author: string;
   updatedBy: string;
   created: string;

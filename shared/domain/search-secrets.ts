@@ -3,8 +3,9 @@ import { pageOf, unique } from './listing.ts';
 import type { Caller, Page, PageRequest, SecretMetadata } from './model.ts';
 import type { Listing, VaultDeps } from './ports.ts';
 
-export const SEARCH_FILTERS = ['', 'personal', 'shared', 'readable', 'writable', 'accessible'] as const;
-export type SearchFilter = (typeof SEARCH_FILTERS)[number];
+/** The filters a caller may name; none (or `""`) keeps every secret the caller may see. */
+export const SEARCH_FILTERS = ['personal', 'shared', 'readable', 'writable', 'accessible'] as const;
+export type SearchFilter = '' | (typeof SEARCH_FILTERS)[number];
 
 export interface SearchQuery {
   /** Comma or space separated; every keyword must occur in the name (case-insensitive). */

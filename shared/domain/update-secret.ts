@@ -4,12 +4,15 @@ import { PermissionDeniedError, VersionConflictError } from './errors.ts';
 import { assertVersion, encodeData, loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
 import type { VaultDeps } from './ports.ts';
+import { keptRoleNames, type RoleNames } from './role-names.ts';
 
 /** An absent field keeps its stored value; `[]` clears roles or tags, `""` clears description or expiry. */
 export interface SecretPatch {
   data?: SecretData | undefined;
   readRoles?: readonly string[] | undefined;
   writeRoles?: readonly string[] | undefined;
+  /** Names given with the roles (id → name); a role sent without one keeps the name it had. */
+  roleNames?: RoleNames | undefined;
   description?: string | undefined;
   tags?: readonly Tag[] | undefined;
   expires?: string | undefined;
@@ -54,10 +57,14 @@ export async function updateSecret(
     }
     assertVersion(current, expectedVersion);
     const version = current.version + 1;
-    const changed: StoredSecret = {
-      ...current,
+    const roles = {
       readRoles: patch.readRoles ?? current.readRoles,
       writeRoles: patch.writeRoles ?? current.writeRoles,
+    };
+    const changed: StoredSecret = {
+      ...current,
+      ...roles,
+      roleNames: keptRoleNames(roles, patch.roleNames, current.roleNames),
       description: keepOr(patch.description, current.description),
       tags: patch.tags ?? current.tags,
       expires: keepOr(patch.expires, current.expires),

@@ -1,14 +1,37 @@
 /** Validated request parts → domain inputs: the translations every handler shares. */
 import { RuleViolationError } from '../domain/errors.ts';
+import type { PageRequest, SecretRef } from '../domain/model.ts';
 import { normalizeName } from '../domain/names.ts';
-import type { SecretRef } from '../domain/model.ts';
+import type { RoleNames } from '../domain/role-names.ts';
+import type { SearchFilter } from '../domain/search-secrets.ts';
 import type { SecretPatch } from '../domain/update-secret.ts';
 
-type Roles = ReadonlyArray<{ id: string }> | null | undefined;
+type Roles = ReadonlyArray<{ id: string; name?: string | null | undefined }> | null | undefined;
 
-/** `null` and absent both mean "not given"; role names are ignored, only ids count. */
+/** `null` and absent both mean "not given"; access counts ids only. */
 export const roleIds = (roles: Roles): string[] | undefined =>
   roles === null || roles === undefined ? undefined : [...new Set(roles.map((role) => role.id))];
+
+/**
+ * The names given with the roles (`""` or none: not given). A role has one name: a request naming
+ * one id differently in two places is refused rather than one of them silently dropped.
+ */
+export function roleNamesGiven(body: { read_roles?: Roles; write_roles?: Roles }): RoleNames | undefined {
+  const names = new Map<string, string>();
+  for (const list of ['read_roles', 'write_roles'] as const) {
+    for (const [index, { id, name }] of (body[list] ?? []).entries()) {
+      if (name === null || name === undefined || name === '') continue;
+      const earlier = names.get(id);
+      if (earlier !== undefined && earlier !== name) {
+        throw new RuleViolationError(`role ${id} is given two different names`, {
+          property: `${list}[${index}].name`,
+        });
+      }
+      names.set(id, name);
+    }
+  }
+  return names.size > 0 ? Object.fromEntries(names) : undefined;
+}
 
 export const secretRef = (path: { name: string; user_id?: string }): SecretRef => ({
   name: path.name,
@@ -67,7 +90,32 @@ export const patchOf = (body: SecretFields): SecretPatch => ({
   data: body.data ?? undefined,
   readRoles: roleIds(body.read_roles),
   writeRoles: roleIds(body.write_roles),
+  roleNames: roleNamesGiven(body),
   description: body.description ?? undefined,
   tags: body.tags ?? undefined,
   expires: body.expires ?? undefined,
 });
+
+interface SearchPaging {
+  offset?: number | undefined;
+  limit?: number | undefined;
+  sortkey?: PageRequest['sortkey'] | undefined;
+  sortdir?: PageRequest['sortdir'] | undefined;
+  filter?: Exclude<SearchFilter, ''> | undefined;
+}
+
+/**
+ * Search paging, sorting and filter: the query string wins; what it lacks comes from the body
+ * (the Go SDK v2 sends them there); then the defaults (offset 0, limit 100, by name ascending).
+ */
+export function searchPaging(query: SearchPaging, body: SearchPaging | null | undefined) {
+  const page: PageRequest = {
+    offset: query.offset ?? body?.offset ?? 0,
+    limit: query.limit ?? body?.limit ?? 100,
+  };
+  const sortkey = query.sortkey ?? body?.sortkey;
+  const sortdir = query.sortdir ?? body?.sortdir;
+  if (sortkey !== undefined) page.sortkey = sortkey;
+  if (sortdir !== undefined) page.sortdir = sortdir;
+  return { page, filter: query.filter ?? body?.filter };
+}

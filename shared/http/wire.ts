@@ -9,11 +9,14 @@ import type {
   SecretView,
   VersionInfo,
 } from '../domain/model.ts';
+import { roleNameOf } from '../domain/role-names.ts';
 import type { RotationConfig } from '../domain/rotators.ts';
 import { API_BASE } from '../operations.ts';
 import { Reply } from './respond.ts';
 
-const roles = (ids: readonly string[]) => ids.map((id) => ({ id }));
+/** PrivX role handles: the name kept for the role (else its id); the vault never marks one deleted. */
+const roles = (secret: SecretMetadata, ids: readonly string[]) =>
+  ids.map((id) => ({ id, name: roleNameOf(secret, id), deleted: false }));
 
 /** Where the secret lives in this API: the path a client GETs it from. */
 export function secretPath(ref: SecretRef): string {
@@ -27,8 +30,8 @@ export function secretJson(secret: SecretView | SecretMetadata) {
   return {
     name: secret.name,
     ...('data' in secret && secret.data !== undefined && { data: secret.data }),
-    read_roles: roles(secret.readRoles),
-    write_roles: roles(secret.writeRoles),
+    read_roles: roles(secret, secret.readRoles),
+    write_roles: roles(secret, secret.writeRoles),
     ...(secret.ownerId !== undefined && { owner_id: secret.ownerId }),
     author: secret.author,
     updated_by: secret.updatedBy,

@@ -27,11 +27,17 @@ describe('request validation', () => {
     expect(found).toHaveLength(4);
   });
 
-  it('accepts null and absent roles on update, and ignores role names', () => {
+  it('accepts null and absent roles on update, keeps a role name and ignores deleted', () => {
     expect(UpdateSecretBody.parse({ data: { a: 1 }, read_roles: null })).toMatchObject({ read_roles: null });
     expect(UpdateSecretBody.parse({ read_roles: [{ id: 'r', name: 'Readers', deleted: false }] })).toEqual({
-      read_roles: [{ id: 'r' }],
+      read_roles: [{ id: 'r', name: 'Readers' }],
     });
+    expect(problems(UpdateSecretBody, { write_roles: [{ id: 'w', name: 'a\u0007b' }] })).toEqual([
+      expect.objectContaining({ code: 'VALUE_INCORRECT_FORMAT', property: 'write_roles[0].name' }),
+    ]);
+    expect(problems(UpdateSecretBody, { write_roles: [{ id: 'w', name: 'n'.repeat(257) }] })).toEqual([
+      expect.objectContaining({ code: 'VALUE_OUT_OF_BOUNDS', property: 'write_roles[0].name' }),
+    ]);
   });
 
   it('refuses data that is not an object, too deep or too large', () => {
@@ -49,9 +55,36 @@ describe('request validation', () => {
 
   it('treats the Go SDK search body (limit 0, empty sort fields) as no paging at all', () => {
     expect(
-      SearchSecretsBody.parse({ keywords: 'db', limit: 0, offset: 0, sortkey: '', sortdir: '' }),
+      SearchSecretsBody.parse({ keywords: 'db', limit: 0, offset: 0, sortkey: '', sortdir: '', filter: '' }),
     ).toEqual({ keywords: 'db' });
-    expect(SearchQuery.parse({})).toEqual({ offset: 0, limit: 100 });
+    // Absent from the query means not given, so the body may fill it in.
+    expect(SearchQuery.parse({})).toEqual({});
+  });
+
+  it('reads paging, sorting and filter from the search body, in any case, bounded as in the query', () => {
+    expect(
+      SearchSecretsBody.parse({
+        limit: 5,
+        offset: 10,
+        sortkey: 'Updated',
+        sortdir: 'desc',
+        filter: 'READABLE',
+      }),
+    ).toEqual({ limit: 5, offset: 10, sortkey: 'updated', sortdir: 'DESC', filter: 'readable' });
+    expect(SearchQuery.parse({ filter: 'Shared' })).toEqual({ filter: 'shared' });
+    expect(problems(SearchSecretsBody, { limit: 101 })).toEqual([
+      expect.objectContaining({ code: 'VALUE_OUT_OF_BOUNDS', property: 'limit' }),
+    ]);
+    expect(problems(SearchSecretsBody, { offset: -1 })).toEqual([
+      expect.objectContaining({ code: 'VALUE_OUT_OF_BOUNDS', property: 'offset' }),
+    ]);
+    expect(problems(SearchSecretsBody, { limit: '5' })).toEqual([
+      expect.objectContaining({ code: 'VALUE_INCORRECT_TYPE', property: 'limit' }),
+    ]);
+    expect(problems(SearchSecretsBody, { sortdir: 'up', filter: 'mine' })).toEqual([
+      expect.objectContaining({ code: 'VALUE_INCORRECT_FORMAT', property: 'filter' }),
+      expect.objectContaining({ code: 'VALUE_INCORRECT_FORMAT', property: 'sortdir' }),
+    ]);
   });
 
   it('bounds offset and limit and accepts sort fields in any case', () => {
