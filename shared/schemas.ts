@@ -53,7 +53,13 @@ const RoleName = /* @__PURE__ */ droppable(() =>
   z
     .string({ error: 'role name must be a string' })
     .max(MAX_ROLE_NAME, { error: `role name is longer than ${MAX_ROLE_NAME} characters` })
-    .regex(/^[^\p{Cc}]*$/u, { error: 'role name may not contain control characters' }),
+    // As names and ids: nothing invisible or misleading (format characters such as bidi overrides,
+    // line separators, edge whitespace), and one form (NFC) of what it shows.
+    .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, {
+      error: 'role name may not contain control or invisible characters',
+    })
+    .regex(/^(?!\s).*(?<!\s)$|^$/su, { error: 'role name may not start or end with whitespace' })
+    .refine((name) => name === name.normalize('NFC'), { error: 'role name is not in Unicode NFC' }),
 );
 /** Role handles: `id` decides access, `name` is stored for display; `deleted` is ignored on input. */
 const RoleRef = /* @__PURE__ */ droppable(() =>

@@ -573,7 +573,6 @@ function toMetadata(secret: SecretMetadata): Item {
     ownerId: secret.ownerId,
     readRoles: [...secret.readRoles],
     writeRoles: [...secret.writeRoles],
-    roleNames: secret.roleNames,
     author: secret.author,
     updatedBy: secret.updatedBy,
     created: secret.created,
@@ -590,6 +589,10 @@ function toHead(secret: StoredSecret): Item {
   return {
     ...headKey(secret),
     ...toMetadata(secret),
+    // On the head only, not on the (up to 41) listing entries: a secret at every other maximum
+    // already moves about 4 MB of entries in one transaction. A list of pairs, never a map: a
+    // role id is any string, and as a map key `constructor` or `__proto__` is not kept.
+    roleNames: secret.roleNames && Object.entries(secret.roleNames).map(([id, name]) => ({ id, name })),
     sealedVersion: secret.sealedVersion,
     sealed: secret.sealed,
     deletion: secret.deletion,
@@ -606,7 +609,11 @@ function fromEntry(item: Item): SecretMetadata {
     ...(typeof item.ownerId === 'string' && { ownerId: item.ownerId }),
     readRoles: item.readRoles as string[],
     writeRoles: item.writeRoles as string[],
-    ...(item.roleNames !== undefined && { roleNames: item.roleNames as Record<string, string> }),
+    ...(Array.isArray(item.roleNames) && {
+      roleNames: Object.fromEntries(
+        (item.roleNames as Array<{ id: string; name: string }>).map(({ id, name }) => [id, name]),
+      ),
+    }),
     author: item.author as string,
     updatedBy: item.updatedBy as string,
     created: item.created as string,
