@@ -70,6 +70,18 @@ export function loadAuthConfig(): AuthConfig {
   };
 }
 
+export interface HttpConfig {
+  /**
+   * A 404 for a secret (hidden or missing alike) is answered no sooner than this many ms after the
+   * request began, so its time does not tell the two apart (0: off).
+   */
+  notFoundMinMs: number;
+}
+
+export function loadHttpConfig(): HttpConfig {
+  return { notFoundMinMs: bounded('NOT_FOUND_MIN_MS', 50, 0, 1000) };
+}
+
 export interface StoreConfig {
   tableName: string;
   keyId: string;

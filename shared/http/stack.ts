@@ -1,6 +1,6 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { type AuthConfig, loadAuthConfig } from '../config.ts';
+import { type AuthConfig, loadAuthConfig, loadHttpConfig } from '../config.ts';
 import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { Operation } from '../operations.ts';
 import { apiVersion } from './api-version.ts';
@@ -8,6 +8,7 @@ import { errorShaper } from './error-shaper.ts';
 import { jsonBody } from './json-body.ts';
 import { createTokenVerifier, jwtAuth, type TokenVerifier } from './jwt-auth.ts';
 import { logger } from './logger.ts';
+import { notFoundFloor } from './not-found-floor.ts';
 import { respond } from './respond.ts';
 import { scopeCheck } from './scope-check.ts';
 import { securityHeaders, standardHeaders } from './standard-headers.ts';
@@ -86,6 +87,8 @@ export function httpStack(operation: Operation): Middleware[] {
     // Before the token: a version the operation is not served in is refused like any bad request.
     apiVersion(operation),
     accessLog(operation),
+    // Its onError runs after the shaper's and before the access log's (Middy reverses them).
+    notFoundFloor(loadHttpConfig().notFoundMinMs),
     errorShaper(),
     httpHeaderNormalizer() as Middleware,
     ...(config && verifier ? [jwtAuth(verifier, config), scopeCheck(operation)] : []),
