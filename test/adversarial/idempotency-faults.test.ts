@@ -33,28 +33,14 @@ afterAll(async () => {
 
 afterEach(() => proxy.clear());
 
-const api = async (
+const api = (
   method: string,
   path: string,
   options: { body?: unknown; key?: string | undefined; as?: string } = {},
-) => {
-  const response = await fetch(`${vault.runtime.apiUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${options.as ?? token}`,
-      'Content-Type': 'application/json',
-      ...(options.key !== undefined && { 'Idempotency-Key': options.key }),
-    },
-    ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+) =>
+  vault.call(options.as ?? token, method, path, options.body, {
+    ...(options.key !== undefined && { 'Idempotency-Key': options.key }),
   });
-  const text = await response.text();
-  return {
-    status: response.status,
-    headers: response.headers,
-    text,
-    json: text ? JSON.parse(text) : undefined,
-  };
-};
 type Reply = Awaited<ReturnType<typeof api>>;
 
 let counter = 0;
