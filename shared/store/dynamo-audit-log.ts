@@ -26,7 +26,7 @@ import { AUDIT_INDEX, TTL_ATTRIBUTE } from './table.ts';
 export const APPEND_ATTEMPTS = 50;
 
 /** Denials one caller may add to trails per hour (AUDIT_DENIALS_PER_HOUR); the rest are only counted. */
-export const DEFAULT_DENIALS_PER_HOUR = 100;
+const DEFAULT_DENIALS_PER_HOUR = 100;
 
 /** What a writer needs of the trail: the entry to commit with its write. */
 export interface AuditEntries {

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PermissionDeniedError, SecretNotFoundError } from '../../shared/domain/errors.ts';
 import { notFoundFloor } from '../../shared/http/not-found-floor.ts';
+import { httpStack } from '../../shared/http/stack.ts';
 import type { StackRequest } from '../../shared/http/types.ts';
+import * as operations from '../../shared/operations.ts';
 
 /** A request as the stack holds it after the error shaper answered. */
 const shaped = (error: Error, statusCode: number) =>
@@ -38,4 +40,12 @@ describe('not-found floor', () => {
     const route = Object.assign(new Error('route'), { code: 'ROUTE_NOT_FOUND' });
     expect(await pendingAfter(shaped(route, 404), 0)).toBe(false);
   });
+});
+
+it("every operation's stack holds its 404s, after the error shaper has answered", () => {
+  const stack = httpStack(operations.status);
+  const at = (name: string) => stack.findIndex((middleware) => middleware.onError?.name === name);
+  // Middy runs onError in reverse order: the floor must stand before the shaper to run after it.
+  expect(at('notFoundFloorOnError')).toBeGreaterThanOrEqual(0);
+  expect(at('notFoundFloorOnError')).toBeLessThan(at('errorShaperOnError'));
 });
