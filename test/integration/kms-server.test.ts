@@ -1,6 +1,6 @@
 /** The local KMS endpoint, driven by the unmodified AWS SDK client so its protocol is proven, not assumed. */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, createPublicKey, randomUUID, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -13,8 +13,13 @@ import {
   EncryptCommand,
   GenerateDataKeyCommand,
   GenerateDataKeyWithoutPlaintextCommand,
+  GetPublicKeyCommand,
   KMSClient,
   ListAliasesCommand,
+  SignCommand,
+  type SignCommandInput,
+  VerifyCommand,
+  type VerifyCommandInput,
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalKms, startLocalKms } from '../../infra/local/kms-server.ts';
@@ -57,6 +62,15 @@ afterAll(async () => {
   client?.destroy();
   await kms?.close();
 });
+
+/** Verification outside KMS, from GetPublicKey's bytes alone: what a holder of the public key can do. */
+const offlineVerify = (spki: Uint8Array, data: Uint8Array, signature: Uint8Array) =>
+  verify(
+    'sha256',
+    data,
+    { key: Buffer.from(spki), format: 'der', type: 'spki', dsaEncoding: 'der' },
+    signature,
+  );
 
 const dataKey = (KeyId = keyA.keyId, EncryptionContext: Record<string, string> = context) =>
   client.send(new GenerateDataKeyCommand({ KeyId, KeySpec: 'AES_256', EncryptionContext }));
@@ -290,6 +304,238 @@ describe('local KMS endpoint', () => {
   });
 });
 
+describe('local KMS signing keys (ECC_NIST_P256, ECDSA_SHA_256)', () => {
+  let signer: { keyId: string; arn: string };
+  const message = Buffer.from('audit digest 2025-06-01: head 5e884898da28047151d0e56f8dc62927');
+  const digest = createHash('sha256').update(message).digest();
+
+  beforeAll(async () => {
+    signer = await kms.createKey('alias/audit-signer', 'ECC_NIST_P256');
+  });
+
+  const sign = (input: Partial<SignCommandInput> = {}) =>
+    client.send(
+      new SignCommand({ KeyId: signer.keyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256', ...input }),
+    );
+  const kmsVerify = (Signature: Uint8Array, input: Partial<VerifyCommandInput> = {}) =>
+    client.send(
+      new VerifyCommand({
+        KeyId: signer.arn,
+        Message: message,
+        Signature,
+        SigningAlgorithm: 'ECDSA_SHA_256',
+        ...input,
+      }),
+    );
+  const publicKey = async (KeyId = signer.keyId) =>
+    (await client.send(new GetPublicKeyCommand({ KeyId }))).PublicKey!;
+  const invalidSignature = { name: 'KMSInvalidSignatureException', $metadata: { httpStatusCode: 400 } };
+
+  it('CreateKey ECC_NIST_P256 + SIGN_VERIFY: DescribeKey reports spec, usage and ECDSA_SHA_256', async () => {
+    const { KeyMetadata } = await client.send(
+      new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY', Description: 'audit' }),
+    );
+    const expected = {
+      KeySpec: 'ECC_NIST_P256',
+      CustomerMasterKeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ECDSA_SHA_256'],
+      KeyState: 'Enabled',
+    };
+    expect(KeyMetadata).toMatchObject({ ...expected, Description: 'audit' });
+    expect(KeyMetadata).not.toHaveProperty('EncryptionAlgorithms');
+    const described = await client.send(new DescribeKeyCommand({ KeyId: 'alias/audit-signer' }));
+    expect(described.KeyMetadata).toMatchObject({ ...expected, KeyId: signer.keyId, Arn: signer.arn });
+
+    // Symmetric keys stay the default, and unchanged.
+    const symmetric = await client.send(new DescribeKeyCommand({ KeyId: keyA.keyId }));
+    expect(symmetric.KeyMetadata).toMatchObject({
+      KeySpec: 'SYMMETRIC_DEFAULT',
+      KeyUsage: 'ENCRYPT_DECRYPT',
+      EncryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+    });
+    expect(symmetric.KeyMetadata).not.toHaveProperty('SigningAlgorithms');
+
+    // KMS wants the usage spelled out for asymmetric keys, and a usage the spec allows.
+    for (const input of [
+      { KeySpec: 'ECC_NIST_P256' as const },
+      { KeySpec: 'ECC_NIST_P256' as const, KeyUsage: 'ENCRYPT_DECRYPT' as const },
+      { KeyUsage: 'SIGN_VERIFY' as const },
+    ])
+      await expect(client.send(new CreateKeyCommand(input))).rejects.toMatchObject({
+        name: 'ValidationException',
+      });
+  });
+
+  it('Sign RAW: the DER signature passes KMS Verify and node:crypto given only GetPublicKey', async () => {
+    const signed = await sign();
+    expect(signed).toMatchObject({ KeyId: signer.arn, SigningAlgorithm: 'ECDSA_SHA_256' });
+    const signature = signed.Signature!;
+    expect(signature[0]).toBe(0x30); // DER SEQUENCE { r, s }, not raw r||s
+    expect(signature[1]).toBe(signature.length - 2);
+
+    const exported = await client.send(new GetPublicKeyCommand({ KeyId: 'alias/audit-signer' }));
+    expect(exported).toMatchObject({
+      KeyId: signer.arn,
+      KeySpec: 'ECC_NIST_P256',
+      CustomerMasterKeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      SigningAlgorithms: ['ECDSA_SHA_256'],
+    });
+    const spki = exported.PublicKey!;
+    const parsed = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+    expect(parsed.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+    expect(offlineVerify(spki, message, signature)).toBe(true);
+
+    await expect(kmsVerify(signature)).resolves.toMatchObject({
+      KeyId: signer.arn,
+      SignatureValid: true,
+      SigningAlgorithm: 'ECDSA_SHA_256',
+    });
+    // MessageType RAW said explicitly, the key named by its alias ARN: the same.
+    const again = await sign({
+      KeyId: `arn:aws:kms:us-east-1:${ACCOUNT}:alias/audit-signer`,
+      MessageType: 'RAW',
+    });
+    expect(offlineVerify(spki, message, again.Signature!)).toBe(true);
+  });
+
+  it('Sign DIGEST signs the given SHA-256 digest as is: it verifies over the message', async () => {
+    const spki = await publicKey();
+    const { Signature } = await sign({ Message: digest, MessageType: 'DIGEST' });
+    expect(offlineVerify(spki, message, Signature!)).toBe(true);
+    expect(offlineVerify(spki, digest, Signature!)).toBe(false); // not hashed a second time
+    await expect(kmsVerify(Signature!)).resolves.toMatchObject({ SignatureValid: true });
+    await expect(kmsVerify(Signature!, { Message: digest, MessageType: 'DIGEST' })).resolves.toMatchObject({
+      SignatureValid: true,
+    });
+    // And the other way round: a RAW signature checked against its digest.
+    const raw = await sign();
+    await expect(
+      kmsVerify(raw.Signature!, { Message: digest, MessageType: 'DIGEST' }),
+    ).resolves.toMatchObject({
+      SignatureValid: true,
+    });
+
+    for (const length of [20, 31, 33, 48])
+      await expect(sign({ Message: new Uint8Array(length), MessageType: 'DIGEST' })).rejects.toMatchObject({
+        name: 'ValidationException',
+        message: 'Digest is invalid length for algorithm ECDSA_SHA_256.',
+      });
+  });
+
+  it('a tampered message or signature fails KMS Verify (KMSInvalidSignatureException) and node:crypto', async () => {
+    const spki = await publicKey();
+    const { Signature } = await sign();
+    const tampered = Buffer.from(message);
+    tampered[tampered.length - 1]! ^= 0x01;
+    expect(offlineVerify(spki, tampered, Signature!)).toBe(false);
+    await expect(kmsVerify(Signature!, { Message: tampered })).rejects.toMatchObject(invalidSignature);
+    const tamperedDigest = createHash('sha256').update(tampered).digest();
+    await expect(
+      kmsVerify(Signature!, { Message: tamperedDigest, MessageType: 'DIGEST' }),
+    ).rejects.toMatchObject(invalidSignature);
+
+    const flipped = Uint8Array.from(Signature!);
+    flipped[flipped.length - 1]! ^= 0x01;
+    expect(offlineVerify(spki, message, flipped)).toBe(false);
+    await expect(kmsVerify(flipped)).rejects.toMatchObject(invalidSignature);
+    await expect(kmsVerify(flipped, { Message: digest, MessageType: 'DIGEST' })).rejects.toMatchObject(
+      invalidSignature,
+    );
+
+    // Another key's signature over the very same message, and bytes that are no signature at all.
+    const other = await kms.createKey(undefined, 'ECC_NIST_P256');
+    const foreign = (await sign({ KeyId: other.keyId })).Signature!;
+    expect(offlineVerify(spki, message, foreign)).toBe(false);
+    await expect(kmsVerify(foreign)).rejects.toMatchObject(invalidSignature);
+    await expect(kmsVerify(Buffer.from('not a signature'))).rejects.toMatchObject(invalidSignature);
+    await expect(
+      kmsVerify(Buffer.from('not a signature'), { Message: digest, MessageType: 'DIGEST' }),
+    ).rejects.toMatchObject(invalidSignature);
+  });
+
+  it('wrong usage: a symmetric key cannot sign, verify or export; the ECC key cannot encrypt', async () => {
+    const usage = (text: string) => ({
+      name: 'InvalidKeyUsageException',
+      message: expect.stringContaining(text),
+    });
+    await expect(sign({ KeyId: keyA.keyId })).rejects.toMatchObject(
+      usage(`${keyA.arn} key usage is ENCRYPT_DECRYPT which is not valid for Sign.`),
+    );
+    const { Signature } = await sign();
+    await expect(kmsVerify(Signature!, { KeyId: keyA.arn })).rejects.toMatchObject(
+      usage('key usage is ENCRYPT_DECRYPT which is not valid for Verify.'),
+    );
+    await expect(publicKey(keyA.keyId)).rejects.toMatchObject({ name: 'UnsupportedOperationException' });
+
+    await expect(
+      client.send(new EncryptCommand({ KeyId: signer.keyId, Plaintext: Buffer.from('x') })),
+    ).rejects.toMatchObject(usage(`${signer.arn} key usage is SIGN_VERIFY which is not valid for Encrypt.`));
+    await expect(dataKey(signer.keyId)).rejects.toMatchObject(usage('not valid for GenerateDataKey.'));
+    await expect(
+      client.send(
+        new GenerateDataKeyWithoutPlaintextCommand({ KeyId: 'alias/audit-signer', KeySpec: 'AES_256' }),
+      ),
+    ).rejects.toMatchObject(usage('not valid for GenerateDataKeyWithoutPlaintext.'));
+    const { CiphertextBlob } = await dataKey();
+    await expect(
+      client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: context, KeyId: signer.arn })),
+    ).rejects.toMatchObject(usage('not valid for Decrypt.'));
+
+    // Algorithms KMS knows but not for this key spec are a usage error; unknown ones a validation error.
+    for (const SigningAlgorithm of ['ECDSA_SHA_384', 'RSASSA_PSS_SHA_256'] as const)
+      await expect(sign({ SigningAlgorithm })).rejects.toMatchObject(
+        usage(`Algorithm ${SigningAlgorithm} is incompatible with key spec ECC_NIST_P256.`),
+      );
+    const base = { KeyId: signer.keyId, Message: message.toString('base64') };
+    for (const body of [
+      { ...base, SigningAlgorithm: 'ECDSA' },
+      base,
+      { ...base, SigningAlgorithm: 'ECDSA_SHA_256', MessageType: 'HASHED' },
+    ])
+      expect(await raw(kms, 'TrentService.Sign', JSON.stringify(body))).toMatchObject({
+        status: 400,
+        json: { __type: 'ValidationException' },
+      });
+  });
+
+  it('Sign and Verify take messages of 1 to 4096 bytes; anything else is ValidationException', async () => {
+    const spki = await publicKey();
+    const largest = Buffer.alloc(4096, 7);
+    const { Signature } = await sign({ Message: largest });
+    expect(offlineVerify(spki, largest, Signature!)).toBe(true);
+    await expect(kmsVerify(Signature!, { Message: largest })).resolves.toMatchObject({
+      SignatureValid: true,
+    });
+
+    const tooLarge = new Uint8Array(4097);
+    const tooLong = {
+      name: 'ValidationException',
+      message: expect.stringContaining('less than or equal to 4096'),
+    };
+    await expect(sign({ Message: tooLarge })).rejects.toMatchObject(tooLong);
+    await expect(kmsVerify(Signature!, { Message: tooLarge })).rejects.toMatchObject(tooLong);
+    await expect(sign({ Message: new Uint8Array(0) })).rejects.toMatchObject({ name: 'ValidationException' });
+  });
+
+  it('a disabled signing key refuses Sign and Verify with DisabledException until enabled', async () => {
+    const key = await kms.createKey(undefined, 'ECC_NIST_P256');
+    const { Signature } = await sign({ KeyId: key.keyId });
+    await client.send(new DisableKeyCommand({ KeyId: key.keyId }));
+    const disabled = { name: 'DisabledException', message: `${key.arn} is disabled.` };
+    await expect(sign({ KeyId: key.keyId })).rejects.toMatchObject(disabled);
+    await expect(kmsVerify(Signature!, { KeyId: key.keyId })).rejects.toMatchObject(disabled);
+    // As LocalStack observed of KMS itself, the public key of a disabled key is still handed out.
+    await expect(publicKey(key.keyId)).resolves.toBeDefined();
+
+    await client.send(new EnableKeyCommand({ KeyId: key.arn }));
+    await expect(kmsVerify(Signature!, { KeyId: key.keyId })).resolves.toMatchObject({
+      SignatureValid: true,
+    });
+  });
+});
+
 describe('local KMS state file', () => {
   let dir: string;
   beforeAll(() => {
@@ -335,6 +581,47 @@ describe('local KMS state file', () => {
     } finally {
       freshClient.destroy();
       await fresh.close();
+    }
+  });
+
+  it('keeps an ECC_NIST_P256 key pair across a restart: same public key, old signatures verify', async () => {
+    const statePath = join(dir, 'signing', 'kms.json');
+    const message = Buffer.from('signed before the restart');
+    const first = await startLocalKms({ statePath });
+    const firstClient = clientFor(first);
+    const signer = await first.createKey('alias/audit', 'ECC_NIST_P256');
+    const { Signature } = await firstClient.send(
+      new SignCommand({ KeyId: 'alias/audit', Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
+    const before = (await firstClient.send(new GetPublicKeyCommand({ KeyId: signer.keyId }))).PublicKey!;
+    firstClient.destroy();
+    await first.close();
+    const stored = JSON.parse(readFileSync(statePath, 'utf8'));
+    expect(stored.keys[signer.keyId]).toMatchObject({ spec: 'ECC_NIST_P256' });
+
+    const second = await startLocalKms({ statePath });
+    const secondClient = clientFor(second);
+    try {
+      const after = await secondClient.send(new GetPublicKeyCommand({ KeyId: 'alias/audit' }));
+      expect(after).toMatchObject({ KeyId: signer.arn, KeySpec: 'ECC_NIST_P256' });
+      expect(Buffer.from(after.PublicKey!).equals(Buffer.from(before))).toBe(true);
+      await expect(
+        secondClient.send(
+          new VerifyCommand({
+            KeyId: signer.arn,
+            Message: message,
+            Signature,
+            SigningAlgorithm: 'ECDSA_SHA_256',
+          }),
+        ),
+      ).resolves.toMatchObject({ SignatureValid: true });
+      const fresh = await secondClient.send(
+        new SignCommand({ KeyId: signer.keyId, Message: message, SigningAlgorithm: 'ECDSA_SHA_256' }),
+      );
+      expect(offlineVerify(before, message, fresh.Signature!)).toBe(true);
+    } finally {
+      secondClient.destroy();
+      await second.close();
     }
   });
 });
