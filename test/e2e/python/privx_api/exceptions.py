@@ -1,0 +1,9 @@
+#
+# Exceptions.
+#
+
+
+class InternalAPIException(Exception):
+    """
+    Internal API exception.
+    """
