@@ -6,7 +6,7 @@ import {
   RuleViolationError,
   VersionConflictError,
 } from './errors.ts';
-import { assertMayActFor, encodeData } from './guards.ts';
+import { assertMayActFor, encodeData, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretData, SecretRef, StoredSecret, Tag } from './model.ts';
 import type { OnceRunner, VaultDeps } from './ports.ts';
 import { keptRoleNames, type RoleNames } from './role-names.ts';
@@ -30,18 +30,18 @@ export interface CreateSecretInput {
 type Created = SecretRef & { version: number };
 
 /**
- * Creates version 1 of a secret, at most once per idempotency key. The key's fingerprint leaves
+ * Creates a secret (its first version), at most once per idempotency key. The key's fingerprint leaves
  * out the data, so nothing derived from a secret value is ever stored beside the key.
  *
  * With a key the create is idempotent by itself, whatever became of the key's record: the secret
  * carries a hash of the request that made it, and a retry that finds the name taken by its own
- * request, while the key lives, answers the first result (201, version 1) instead of a 409.
+ * request, while the key lives, answers the first result (201) instead of a 409.
  *
  * A replay (the first result answered without this request's work having created the secret: a
  * result stored under the key, or the secret found by its marker) is confirmed against the data
- * itself: version 1 is opened and must hold exactly the bytes this request would have stored. Any
+ * itself: the secret's first version is opened and must hold exactly the bytes this request would have stored. Any
  * other data is a 422, as any other request under the key; so is a replay that cannot be
- * confirmed because version 1 is no longer kept. Only replays pay for it (reads and a decrypt).
+ * confirmed because that version is no longer kept. Only replays pay for it (reads and a decrypt).
  */
 export async function createSecret(
   deps: VaultDeps,
@@ -88,7 +88,7 @@ const otherRequest = (why = '') =>
 
 /**
  * The replay is answered only if the secret is still the one this request made (its marker) and
- * its version 1 holds exactly this request's data: the bytes the vault stores (the data encoded in
+ * its first version holds exactly this request's data: the bytes the vault stores (the data encoded in
  * the order it was sent), so the same data with its keys in another order is another request.
  */
 async function confirmReplay(
@@ -97,13 +97,11 @@ async function confirmReplay(
   marker: string,
   head?: StoredSecret,
 ): Promise<void> {
-  const [current, first] = await Promise.all([
-    head ?? deps.secrets.get(input.ref),
-    deps.secrets.getVersion(input.ref, 1),
-  ]);
+  const current = head ?? (await deps.secrets.get(input.ref));
+  const first = current && (await deps.secrets.getVersion(input.ref, current.firstVersion ?? 1));
   if (current?.createRequest !== marker || first === undefined) {
     throw otherRequest(
-      ': version 1 of the secret it created is no longer kept, so this request cannot be confirmed to be the same; use a new key',
+      ': the first version of the secret it created is no longer kept, so this request cannot be confirmed to be the same; use a new key',
     );
   }
   const stored = await deps.cipher.open(first.sealed, { ...input.ref, version: first.sealedVersion });
@@ -135,9 +133,50 @@ async function createOnce(
   own?: OwnCreate,
 ): Promise<Created> {
   await assertMayActFor(deps, caller, input.ref, 'create');
-  const now = deps.clock.now().toISOString();
-  const version = 1;
-  const secret: StoredSecret = {
+  try {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const holder = await deps.secrets.get(input.ref);
+      if (holder !== undefined && holder.deletion === undefined)
+        throw new DuplicateSecretError(input.ref.name);
+      const secret = await firstVersionOf(deps, caller, input, holder, own);
+      const audit = writeAudit(deps, caller, 'create', input.ref, secret.version);
+      if (await deps.secrets.create(secret, audit, holder)) return { ...input.ref, version: secret.version };
+    }
+  } catch (error) {
+    // An earlier try of this very request committed and its answer was lost: answer it again,
+    // if its key still lives and the secret holds this request's data.
+    if (error instanceof DuplicateSecretError && own !== undefined) {
+      const head = await deps.secrets.get(input.ref);
+      if (head !== undefined && isOwnLiveCreate(head, own, deps.clock.now().toISOString())) {
+        await confirmReplay(deps, input, own.marker, head);
+        return { ...input.ref, version: head.firstVersion ?? 1 };
+      }
+    }
+    if (input.onlyIfAbsent && error instanceof DuplicateSecretError) {
+      throw new PreconditionFailedError(`If-None-Match: * failed: ${error.message}`);
+    }
+    throw error;
+  }
+  throw new VersionConflictError();
+}
+
+/**
+ * The new secret's head and first version. A name held by a deleted secret is free (as in PrivX),
+ * but its numbering goes on after the deleted one's, whose versions are kept aside until their
+ * purge: `?version=N` never names two values, and a cached version is never mistaken for another.
+ */
+async function firstVersionOf(
+  deps: VaultDeps,
+  caller: Caller,
+  input: CreateSecretInput,
+  holder: StoredSecret | undefined,
+  own: OwnCreate | undefined,
+): Promise<StoredSecret> {
+  let now = deps.clock.now().toISOString();
+  // `created` tells incarnations apart (versions, rotation state): never the deleted one's.
+  if (holder !== undefined && now === holder.created) now = new Date(Date.parse(now) + 1).toISOString();
+  const version = holder === undefined ? 1 : holder.version + 1;
+  return {
     ...input.ref,
     readRoles: input.readRoles,
     writeRoles: input.writeRoles,
@@ -147,6 +186,7 @@ async function createOnce(
     created: now,
     updated: now,
     version,
+    firstVersion: version,
     description: input.description || undefined,
     tags: input.tags ?? [],
     expires: input.expires || undefined,
@@ -155,22 +195,4 @@ async function createOnce(
     createRequest: own?.marker,
     sealed: await deps.cipher.seal(encodeData(input.data), { ...input.ref, version }),
   };
-  try {
-    await deps.secrets.create(secret, writeAudit(deps, caller, 'create', input.ref, version));
-  } catch (error) {
-    // An earlier try of this very request committed and its answer was lost: answer it again,
-    // if its key still lives and the secret holds this request's data.
-    if (error instanceof DuplicateSecretError && own !== undefined) {
-      const head = await deps.secrets.get(input.ref);
-      if (head !== undefined && isOwnLiveCreate(head, own, now)) {
-        await confirmReplay(deps, input, own.marker, head);
-        return { ...input.ref, version };
-      }
-    }
-    if (input.onlyIfAbsent && error instanceof DuplicateSecretError) {
-      throw new PreconditionFailedError(`If-None-Match: * failed: ${error.message}`);
-    }
-    throw error;
-  }
-  return { ...input.ref, version };
 }

@@ -111,16 +111,6 @@ export class DuplicateSecretError extends VaultError {
   }
 }
 
-/** The name belongs to a soft-deleted secret still in its recovery window. */
-export class SecretPendingDeletionError extends DuplicateSecretError {
-  readonly purgeAt: string;
-  constructor(name: string, purgeAt: string) {
-    super(name);
-    this.message = `A deleted secret named "${name}" can be restored until ${purgeAt}; restore it, or create the name again after that`;
-    this.purgeAt = purgeAt;
-  }
-}
-
 /** `If-Match` / `If-None-Match` did not hold: the caller's view is stale (or the name is taken). */
 export class PreconditionFailedError extends VaultError {
   constructor(message: string) {

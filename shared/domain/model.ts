@@ -90,6 +90,19 @@ export interface StoredSecret extends SecretMetadata, SealedData {
    * (its data left out), so a retry of that create finds the secret it made. Never the raw key.
    */
   createRequest?: string | undefined;
+  /**
+   * This secret's first version (1 unless the name held a deleted secret when it was created:
+   * numbering then goes on after that one's, so a version number always names one value).
+   */
+  firstVersion?: number | undefined;
+}
+
+/**
+ * A deleted secret whose name was taken again: kept aside, as it was when deleted, until its purge
+ * time. Its versions stay readable by number to its own readers, and to nobody else.
+ */
+export interface RetiredSecret extends SecretMetadata {
+  deletion: Deletion;
 }
 
 /** One rotation in progress (or the last one that failed), its pending value sealed. */

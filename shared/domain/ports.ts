@@ -3,6 +3,7 @@ import type {
   Deletion,
   Due,
   Page,
+  RetiredSecret,
   RotationState,
   SecretData,
   SecretMetadata,
@@ -34,8 +35,17 @@ export interface SecretStore {
   getVersion(ref: SecretRef, version: number): Promise<SecretVersion | undefined>;
   /** The kept versions, newest first. */
   versions(ref: SecretRef): Promise<VersionInfo[]>;
-  /** Writes the head and its first version. Throws DuplicateSecretError (or SecretPendingDeletionError). */
-  create(secret: StoredSecret, audit: AuditEvent): Promise<void>;
+  /**
+   * Writes the head and its first version, if the name's head is still `holder` as read: none, or
+   * a soft-deleted secret, which is then kept aside (retired) until its purge time. False, and
+   * nothing written, when the head changed since.
+   */
+  create(secret: StoredSecret, audit: AuditEvent, holder: StoredSecret | undefined): Promise<boolean>;
+  /** A kept version of a retired (deleted, then replaced) secret of this name, with that secret. */
+  retiredVersion(
+    ref: SecretRef,
+    version: number,
+  ): Promise<{ secret: RetiredSecret; version: SecretVersion } | undefined>;
   /** Writes `next` as a new version, pruning the oldest beyond the kept number. */
   replace(previous: StoredSecret, next: StoredSecret, audit: AuditEvent): Promise<boolean>;
   /**

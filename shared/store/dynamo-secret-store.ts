@@ -5,16 +5,12 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../domain/audit.ts';
-import {
-  DependencyUnavailableError,
-  DuplicateSecretError,
-  SecretPendingDeletionError,
-  VersionConflictError,
-} from '../domain/errors.ts';
+import { DependencyUnavailableError, VersionConflictError } from '../domain/errors.ts';
 import type {
   Deletion,
   Due,
   Page,
+  RetiredSecret,
   RotationState,
   SecretMetadata,
   SecretRef,
@@ -43,6 +39,7 @@ import {
   isCounted,
   listingId,
   listingsOf,
+  retiredKey,
   rotationKey,
   VERSION_PREFIX,
   versionKey,
@@ -62,6 +59,9 @@ export interface StoreOptions {
   /** The audit trail whose entries commit with the writes they record. */
   trail: AuditEntries;
 }
+
+/** The most items one DynamoDB transaction takes. */
+const TRANSACTION_LIMIT = 100;
 
 /** How often a write looks its listing bucket up again after the bucket was split under it. */
 const BUCKET_ATTEMPTS = 4;
@@ -288,45 +288,76 @@ export class DynamoSecretStore implements SecretStore {
       });
   }
 
-  async create(secret: StoredSecret, audit: AuditEvent): Promise<void> {
+  async create(secret: StoredSecret, audit: AuditEvent, holder: StoredSecret | undefined): Promise<boolean> {
     const listings = listingsOf(secret);
+    const retiring = holder?.deletion !== undefined && Date.parse(holder.deletion.purgeAt) > Date.now();
     const outcome = await this.#commit(
       [
-        {
-          Put: {
-            TableName: this.#table,
-            Item: { ...toHead(secret), revision: 0 },
-            // A name is free when unused, or when its soft-deleted secret is past its purge time (TTL lags).
-            ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-            ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-            ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
-            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-          },
-        },
+        holder === undefined
+          ? {
+              Put: {
+                TableName: this.#table,
+                Item: { ...toHead(secret), revision: 0 },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            }
+          : this.#guardedHead(holder, toHead(secret)),
         this.#putVersion(secret),
+        // The deleted secret that held the name, as it was, until its purge: its versions (which
+        // expire then too) stay readable to its readers by number. One past its purge is gone.
+        ...(retiring && holder?.deletion ? [this.#putRetired(holder, holder.deletion)] : []),
         ...listings.map((listing) => this.#putEntry(listing, secret)),
         ...this.#dueChanges(undefined, secret),
       ],
       audit,
       { secret, delta: 1 },
     );
-    if (outcome instanceof GuardFailed) {
-      const purgeAt = outcome.existing?.deletion as Deletion | undefined;
-      throw purgeAt
-        ? new SecretPendingDeletionError(secret.name, purgeAt.purgeAt)
-        : new DuplicateSecretError(secret.name);
-    }
+    return outcome === true;
+  }
+
+  #putRetired(secret: StoredSecret, deletion: Deletion): TransactItem {
+    const { pk: _pk, sk: _sk, sealed: _sealed, ...head } = toHead(secret);
+    return {
+      Put: {
+        TableName: this.#table,
+        Item: {
+          ...head,
+          ...retiredKey(secret, secret.created),
+          firstVersion: secret.firstVersion,
+          [TTL_ATTRIBUTE]: epochSeconds(deletion.purgeAt),
+        },
+      },
+    };
+  }
+
+  async retiredVersion(
+    ref: SecretRef,
+    version: number,
+  ): Promise<{ secret: RetiredSecret; version: SecretVersion } | undefined> {
+    const [head, item] = await Promise.all([
+      this.#getItem(headKey(ref), true),
+      this.#getItem(versionKey(ref, version), true),
+    ]);
+    if (!item || typeof item.incarnation !== 'string' || item.incarnation === head?.created) return undefined;
+    const retired = await this.#getItem(retiredKey(ref, item.incarnation), true);
+    const deletion = retired?.deletion as Deletion | undefined;
+    // TTL lags: past its purge time a retired secret is gone, whatever is still stored.
+    if (!retired || !deletion || Date.parse(deletion.purgeAt) <= Date.now()) return undefined;
+    return { secret: { ...fromEntry(retired), deletion }, version: fromVersion(item) };
   }
 
   async replace(previous: StoredSecret, next: StoredSecret, audit: AuditEvent): Promise<boolean> {
     const kept = new Set(listingsOf(next).map(listingId));
+    // Only this secret's own versions: those below its first belong to a retired one.
     const pruned = next.version - this.#maxVersions;
     return (
       (await this.#commit(
         [
           this.#guardedHead(previous, toHead(next)),
           this.#putVersion(next),
-          ...(pruned >= 1 ? [{ Delete: { TableName: this.#table, Key: versionKey(next, pruned) } }] : []),
+          ...(pruned >= (next.firstVersion ?? 1)
+            ? [{ Delete: { TableName: this.#table, Key: versionKey(next, pruned) } }]
+            : []),
           ...listingsOf(next).map((listing) => this.#putEntry(listing, next)),
           ...listingsOf(previous)
             .filter((listing) => !kept.has(listingId(listing)))
@@ -377,6 +408,12 @@ export class DynamoSecretStore implements SecretStore {
     );
   }
 
+  /**
+   * Purging means no data under the name is left: deleted secrets kept aside for it go too, with
+   * their versions, in the purge's own transaction. Only when they would not fit in one (dozens
+   * of deleted secrets under one name) do the rest go right after it; if that is cut short they
+   * still expire at their own purge time, readable only to their readers until then.
+   */
   async purge(previous: StoredSecret, audit: AuditEvent): Promise<boolean> {
     const versions = this.#versionKeys(previous);
     // A soft-deleted secret already left its listings.
@@ -395,10 +432,48 @@ export class DynamoSecretStore implements SecretStore {
       ...listings.map((listing) => this.#deleteEntry(listing, previous)),
       ...this.#dueChanges(previous, undefined),
     ];
+    const own = new Set(versions.map((key) => key.sk));
+    const leftovers = (await this.#retiredItems(previous))
+      .filter((item) => !own.has(String(item.sk)))
+      .map((item) => this.#deleteRetired(item));
+    // Room left by the audit entry and, for a live secret, its counted listings' counter and bucket.
+    const room = TRANSACTION_LIMIT - items.length - 1 - 2 * listings.filter(isCounted).length;
+    const now = leftovers.slice(0, Math.max(0, room));
     const outcome = previous.deletion
-      ? await this.#commit(items, audit)
-      : await this.#commit(items, audit, { secret: previous, delta: -1 });
-    return outcome === true;
+      ? await this.#commit([...items, ...now], audit)
+      : await this.#commit([...items, ...now], audit, { secret: previous, delta: -1 });
+    if (outcome !== true) return false;
+    await Promise.allSettled(leftovers.slice(now.length).map((item) => transact(this.#db, [item])));
+    return true;
+  }
+
+  /** Items of earlier secrets of the name kept aside (retired records and their versions). */
+  async #retiredItems(secret: StoredSecret): Promise<Item[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': versionsOf(secret) },
+      ProjectionExpression: 'pk, sk, incarnation',
+      ConsistentRead: true,
+    });
+    return items.filter(
+      (item) =>
+        String(item.sk).startsWith('retired#') ||
+        (String(item.sk).startsWith(VERSION_PREFIX) && item.incarnation !== secret.created),
+    );
+  }
+
+  #deleteRetired(item: Item): TransactItem {
+    return {
+      Delete: {
+        TableName: this.#table,
+        Key: { pk: item.pk, sk: item.sk },
+        // A version another secret of the name wrote meanwhile is not a leftover.
+        ...(item.incarnation !== undefined && {
+          ConditionExpression: 'incarnation = :inc',
+          ExpressionAttributeValues: { ':inc': item.incarnation },
+        }),
+      },
+    };
   }
 
   /**
@@ -509,7 +584,7 @@ export class DynamoSecretStore implements SecretStore {
 
   /** Keys of the versions a secret keeps: only these exist (older ones were pruned as they fell out). */
   #versionKeys(secret: StoredSecret) {
-    const oldest = Math.max(1, secret.version - this.#maxVersions + 1);
+    const oldest = Math.max(secret.firstVersion ?? 1, secret.version - this.#maxVersions + 1);
     return Array.from({ length: secret.version - oldest + 1 }, (_, i) => versionKey(secret, oldest + i));
   }
 
@@ -600,6 +675,7 @@ function toHead(secret: StoredSecret): Item {
     expiryNotice: secret.expiryNotice,
     lastTraceId: secret.lastTraceId,
     createRequest: secret.createRequest,
+    firstVersion: secret.firstVersion,
   };
 }
 
@@ -638,6 +714,7 @@ function fromHead(item: Item): StoredSecret {
     }),
     ...(typeof item.lastTraceId === 'string' && { lastTraceId: item.lastTraceId }),
     ...(typeof item.createRequest === 'string' && { createRequest: item.createRequest }),
+    ...(typeof item.firstVersion === 'number' && { firstVersion: item.firstVersion }),
     revision: typeof item.revision === 'number' ? item.revision : 0,
   };
 }

@@ -4,6 +4,7 @@
  *
  *   head     pk S#shared#<name> | S#o:<owner>#<name>   sk "head"          metadata + current sealed data
  *   version  same pk                                   sk v#<10 digits>   one immutable version
+ *   retired  same pk                                   sk retired#<created> a deleted secret whose name was taken again
  *   entry    pk L#shared | L#o:<owner> | L#r:<role>    sk <name>          listing metadata, no data
  *   counter  pk C#shared | C#o:<owner>                 sk "count"         n
  *   bucket   same pk as its counter                    sk b#<lowest name> n, hi: the listing's directory
@@ -34,6 +35,11 @@ export const versionKey = (ref: SecretRef, version: number) => ({
   sk: versionSk(version),
 });
 export const versionsOf = (ref: SecretRef) => secretPk(ref);
+/** A deleted secret kept aside when its name was taken again, by its incarnation (its `created`). */
+export const retiredKey = (ref: SecretRef, incarnation: string) => ({
+  pk: secretPk(ref),
+  sk: `retired#${incarnation}`,
+});
 
 /** Every audit item's key starts so: IAM confines audit writers to these keys. */
 export const AUDIT_KEY_PREFIX = 'A#';

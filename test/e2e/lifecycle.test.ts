@@ -134,7 +134,7 @@ describe('optimistic concurrency', () => {
 });
 
 describe('soft delete and restore', () => {
-  it('a deleted secret is unreadable and unlisted, cannot be re-created until purge, and restores with its versions', async () => {
+  it('a deleted secret is unreadable and unlisted, and restores with its versions', async () => {
     const name = uniqueName('soft');
     await create(name);
     await call('PUT', path(name), { token: writer, body: { data: { v: 2 } } });
@@ -147,11 +147,6 @@ describe('soft delete and restore', () => {
     expectShapedError(await call('GET', path(name), { token: reader }), 404, 'OBJECT_NOT_FOUND');
     const search = await call('POST', '/search/secrets', { token: manager, body: { keywords: name } });
     expect(search.json.count).toBe(0);
-    const recreate = await call('POST', '/secrets', { token: adder, body: { name, data: { v: 'new' } } });
-    expectShapedError(recreate, 409, 'VALUE_DUPLICATE');
-    expect(recreate.json.error_message).toContain(deleted.json.purge_at);
-    expect(recreate.json.error_message).toMatch(/restore/);
-
     expectShapedError(
       await call('POST', `/restore${path(name)}`, { token: reader }),
       403,
@@ -168,6 +163,39 @@ describe('soft delete and restore', () => {
       (await call('POST', '/search/secrets', { token: manager, body: { keywords: name } })).json.count,
     ).toBe(1);
     expectShapedError(await call('POST', `/restore${path(name)}`, { token: manager }), 422, 'RULE_VIOLATION');
+  });
+
+  it('frees the name at once (as PrivX): a create after a delete is a new secret numbered on from the old', async () => {
+    const name = uniqueName('again');
+    await create(name);
+    await call('PUT', path(name), { token: writer, body: { data: { v: 2 } } });
+    expect((await call('DELETE', path(name), { token: admin })).status).toBe(200);
+    const again = await call('POST', '/secrets', {
+      token: adder,
+      body: { name, data: { v: 'new' }, read_roles: [{ id: 'readers' }] },
+    });
+    expect(again.status, again.text).toBe(201);
+    expect((await call('GET', path(name), { token: reader })).json).toMatchObject({
+      version: 3,
+      data: { v: 'new' },
+    });
+    expect((await call('GET', `${path(name)}?version=2`, { token: reader })).json.data).toEqual({ v: 2 });
+    const refused = await call('POST', `/restore${path(name)}`, { token: manager });
+    expectShapedError(refused, 422, 'RULE_VIOLATION');
+
+    const alice = await token({ sub: 'alice', scopes: ['user'] });
+    const personal = `/user/alice/secrets/${encodeURIComponent(name)}`;
+    await call('POST', '/user/alice/secrets', { token: alice, body: { name, data: { mine: 1 } } });
+    expect((await call('DELETE', personal, { token: alice })).status).toBe(200);
+    const mine = await call('POST', '/user/alice/secrets', {
+      token: alice,
+      body: { name, data: { mine: 2 } },
+    });
+    expect(mine.status, mine.text).toBe(201);
+    expect((await call('GET', personal, { token: alice })).json).toMatchObject({
+      version: 2,
+      data: { mine: 2 },
+    });
   });
 
   it('recovery windows outside 7..30 days are refused; force purges at once, for managers only', async () => {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
 import { createSecret } from '../../shared/domain/create-secret.ts';
 import { deleteSecret } from '../../shared/domain/delete-secret.ts';
-import { SecretNotFoundError, SecretPendingDeletionError } from '../../shared/domain/errors.ts';
+import { SecretNotFoundError } from '../../shared/domain/errors.ts';
 import { getSecret } from '../../shared/domain/get-secret.ts';
 import { restoreSecret } from '../../shared/domain/restore-secret.ts';
 import { updateSecret } from '../../shared/domain/update-secret.ts';
@@ -67,12 +67,50 @@ describe('versions, soft delete and purge in DynamoDB', () => {
     await expect(getSecret(parts.deps, reader, { name: 'v/soft' })).rejects.toBeInstanceOf(
       SecretNotFoundError,
     );
-    await expect(
-      createSecret(parts.deps, adder, { ref: { name: 'v/soft' }, data: {}, readRoles: [], writeRoles: [] }),
-    ).rejects.toBeInstanceOf(SecretPendingDeletionError);
     await restoreSecret(parts.deps, manager, { name: 'v/soft' });
     for (const item of await itemsOf('v/soft')) expect(item).not.toHaveProperty(TTL_ATTRIBUTE);
     expect((await getSecret(parts.deps, reader, { name: 'v/soft' })).data).toEqual({ v: 2 });
+  });
+
+  it('a create after a delete keeps the deleted secret aside, its versions expiring at its purge time', async () => {
+    const ref = { name: 'v/aside' };
+    await createSecret(parts.deps, adder, {
+      ref,
+      data: { v: 1 },
+      readRoles: ['readers'],
+      writeRoles: ['writers'],
+    });
+    await updateSecret(parts.deps, writer, ref, { data: { v: 2 } });
+    const { purgeAt } = await deleteSecret(parts.deps, manager, ref);
+    const created = await createSecret(parts.deps, adder, {
+      ref,
+      data: { v: 3 },
+      readRoles: [],
+      writeRoles: [],
+    });
+    expect(created.version).toBe(3);
+    const ttl = Math.floor(Date.parse(purgeAt!) / 1000);
+    const items = await itemsOf('v/aside');
+    const bySk = Object.fromEntries(items.map((item) => [item.sk, item]));
+    expect(Object.keys(bySk).filter((sk) => !sk.startsWith('retired#'))).toEqual([
+      'head',
+      'v#0000000001',
+      'v#0000000002',
+      'v#0000000003',
+    ]);
+    const retired = items.find((item) => String(item.sk).startsWith('retired#'))!;
+    expect(retired[TTL_ATTRIBUTE]).toBe(ttl);
+    expect(retired).not.toHaveProperty('sealed');
+    for (const sk of ['v#0000000001', 'v#0000000002']) expect(bySk[sk]![TTL_ATTRIBUTE]).toBe(ttl);
+    expect(bySk['v#0000000003']).not.toHaveProperty(TTL_ATTRIBUTE);
+    // The new secret's own writes never prune the deleted one's versions.
+    for (let v = 4; v <= 12; v++) await updateSecret(parts.deps, manager, ref, { data: { v } });
+    const kept = (await itemsOf('v/aside')).map((item) => item.sk).filter((sk) => sk.startsWith('v#'));
+    expect(kept).toEqual([
+      'v#0000000001',
+      'v#0000000002',
+      ...[8, 9, 10, 11, 12].map((v) => `v#00000000${String(v).padStart(2, '0')}`),
+    ]);
   });
 
   it('a forced delete leaves no item of the secret behind', async () => {

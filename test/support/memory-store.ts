@@ -1,11 +1,11 @@
 /** In-memory SecretStore for domain unit tests: same contract as the DynamoDB adapter, conditions included. */
 
 import { type AuditEvent, type AuditRecord, nextRecord } from '../../shared/domain/audit.ts';
-import { DuplicateSecretError, SecretPendingDeletionError } from '../../shared/domain/errors.ts';
 import type {
   Deletion,
   Due,
   Page,
+  RetiredSecret,
   RotationState,
   SecretMetadata,
   SecretRef,
@@ -55,13 +55,34 @@ export class MemorySecretStore implements SecretStore {
   async versions(ref: SecretRef) {
     return [...(this.history.get(keyOf(ref)) ?? [])].reverse().map(({ sealed: _sealed, ...info }) => info);
   }
-  async create(secret: StoredSecret, audit: AuditEvent) {
+  /** Deleted secrets whose names were taken again, with their kept versions. */
+  readonly retired = new Map<string, Array<{ secret: RetiredSecret; versions: SecretVersion[] }>>();
+  async create(secret: StoredSecret, audit: AuditEvent, holder: StoredSecret | undefined) {
     const existing = this.items.get(keyOf(secret));
-    if (existing?.deletion) throw new SecretPendingDeletionError(secret.name, existing.deletion.purgeAt);
-    if (existing) throw new DuplicateSecretError(secret.name);
-    this.items.set(keyOf(secret), secret);
-    this.history.set(keyOf(secret), [this.#version(secret)]);
+    if ((existing?.revision ?? -1) !== (holder === undefined ? -1 : (holder.revision ?? 0))) return false;
+    if (holder?.deletion && Date.parse(holder.deletion.purgeAt) > Date.now()) {
+      const { sealed: _s, sealedVersion: _v, ...metadata } = holder;
+      const kept = {
+        secret: { ...metadata, deletion: holder.deletion },
+        versions: this.history.get(keyOf(holder)) ?? [],
+      };
+      this.retired.set(keyOf(holder), [...(this.retired.get(keyOf(holder)) ?? []), kept]);
+    }
     await this.trail.append(audit);
+    this.items.set(keyOf(secret), {
+      ...secret,
+      revision: holder === undefined ? 0 : (holder.revision ?? 0) + 1,
+    });
+    this.history.set(keyOf(secret), [this.#version(secret)]);
+    return true;
+  }
+  async retiredVersion(ref: SecretRef, version: number) {
+    for (const kept of this.retired.get(keyOf(ref)) ?? []) {
+      const found = kept.versions.find((v) => v.version === version);
+      if (found && Date.parse(kept.secret.deletion.purgeAt) > Date.now())
+        return { secret: kept.secret, version: found };
+    }
+    return undefined;
   }
   async replace(previous: StoredSecret, next: StoredSecret, audit: AuditEvent) {
     if (!this.#unchanged(previous)) return false;
@@ -91,6 +112,7 @@ export class MemorySecretStore implements SecretStore {
     await this.trail.append(audit);
     this.items.delete(keyOf(previous));
     this.history.delete(keyOf(previous));
+    this.retired.delete(keyOf(previous));
     this.rotations.delete(keyOf(previous));
     return true;
   }
