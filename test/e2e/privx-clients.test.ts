@@ -12,163 +12,33 @@
  * "add content-type header json", first released in v1.32.0), github.com/SSHcom/privx-cli (go.mod
  * pins privx-sdk-go v1.34.0; cmd/vault.go) and github.com/SSHcom/terraform-provider-privx
  * (privx-sdk-go/v2 v2.42.0; internal/provider/secret_resource.go).
+ *
+ * The request building and Go decoding live in test/support/privx-go.ts; every client × operation
+ * is replayed in privx-client-matrix.test.ts. This file keeps the edge cases around them.
  */
-import { request } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
 import { expectShapedError } from '../support/error-shape.ts';
 import { apiUrl, recordSent, token, uniqueName } from '../support/http.ts';
-import { openApiMismatch } from '../support/openapi-check.ts';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
-
-/**
- * One request as privx-sdk-go's restapi client makes it: `User-Agent: privx-sdk-go`, the token in
- * `Authorization`, `Content-Type: application/json` only from v1.32 on (`contentType: false`
- * before), and Go's `Accept-Encoding: gzip`. The body is sent as the exact bytes given.
- */
-function goRequest(
-  method: string,
-  path: string,
-  options: { token: string; body?: string; contentType?: false },
-): Promise<Reply> {
-  const url = new URL(apiUrl(path));
-  const body = options.body === undefined ? undefined : Buffer.from(options.body);
-  const headers: Record<string, string> = {
-    'User-Agent': 'privx-sdk-go',
-    Authorization: `Bearer ${options.token}`,
-    'Accept-Encoding': 'gzip',
-  };
-  if (body !== undefined) {
-    headers['Content-Length'] = String(body.length);
-    if (options.contentType !== false) headers['Content-Type'] = 'application/json';
-  }
-  recordSent([options.token]);
-  return new Promise((resolve, reject) => {
-    // The path as written (Go sends `%2F` as it is): node would not re-encode it either.
-    const req = request(
-      { method, host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const replyHeaders = new Headers();
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) replyHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
-          }
-          const status = res.statusCode ?? 0;
-          const mismatch = openApiMismatch({ method, url: url.href, status, headers: replyHeaders, text });
-          if (mismatch) {
-            reject(new Error(`response does not match the OpenAPI document: ${mismatch}`));
-            return;
-          }
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status, headers: replyHeaders, text, json });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-/** Go's `url.PathEscape`: unreserved and `$&+:=@` stay, everything else is `%XX` (upper case) per UTF-8 byte. */
-const goPathEscape = (segment: string): string =>
-  [...Buffer.from(segment, 'utf8')]
-    .map((byte) => {
-      const char = String.fromCharCode(byte);
-      return /[A-Za-z0-9\-_.~$&+:=@]/.test(char)
-        ? char
-        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    })
-    .join('');
-
-/** Go's `json.Marshal` of a string: JSON, with the HTML-safe escapes Go adds. */
-const goString = (value: string): string =>
-  JSON.stringify(value)
-    .replaceAll('<', '\\u003c')
-    .replaceAll('>', '\\u003e')
-    .replaceAll('&', '\\u0026')
-    .replaceAll('\u2028', '\\u2028')
-    .replaceAll('\u2029', '\\u2029');
-
-// ---- What each client decodes an answer into, as Go's encoding/json would accept it ----
-
-/** A Go `string` field: absent or `null` leaves it empty; anything but a string fails the decode. */
-const GoString = z.string().nullish();
-/** A Go `time.Time` field: `null` leaves it zero; otherwise only RFC 3339 parses (`""` fails). */
-const GoTime = z
-  .string()
-  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/)
-  .nullish();
-/** A Go slice: `null` or an array. */
-const goSlice = <T extends z.ZodType>(item: T) => z.array(item).nullish();
-
-/** privx-sdk-go v2 `rolestore.RoleHandle` {ID, Name, Deleted}. */
-const V2RoleHandle = z.object({ id: GoString, name: GoString, deleted: z.boolean().nullish() });
-/** privx-sdk-go v2 `vault.Secret` (embeds `SecretRequest`). */
-const V2Secret = z.object({
-  name: GoString,
-  read_roles: goSlice(V2RoleHandle),
-  write_roles: goSlice(V2RoleHandle),
-  data: z.record(z.string(), z.unknown()).nullish(),
-  owner_id: GoString,
-  created: GoTime,
-  updated: GoTime,
-  updated_by: GoString,
-  author: GoString,
-  path: GoString,
-});
-/** privx-sdk-go v2 `vault.SecretCreate`. */
-const V2SecretCreate = z.object({ name: GoString });
-/** privx-sdk-go v1 `rolestore.RoleRef` {ID, Name}. */
-const V1RoleRef = z.object({ id: GoString, name: GoString });
-/** privx-sdk-go v1 `vault.Secret`: times are plain strings, data a `json.RawMessage`. */
-const V1Secret = z.object({
-  name: GoString,
-  author: GoString,
-  updated_by: GoString,
-  created: GoString,
-  updated: GoString,
-  read_roles: goSlice(V1RoleRef),
-  write_roles: goSlice(V1RoleRef),
-  data: z.unknown().optional(),
-});
-/** privx-sdk-go v1 `secretResult` (and v2 `response.ResultSet[T]`). */
-const resultSet = <T extends z.ZodType>(item: T) =>
-  z.object({ count: z.number().int(), items: goSlice(item) });
-
-/** Decodes like Go: the call fails (the test too) if the answer does not fit the struct. */
-function decode<T extends z.ZodType>(struct: T, reply: Reply): z.output<T> {
-  expect(reply.status, reply.text).toBeLessThan(400);
-  const decoded = struct.safeParse(reply.json);
-  expect(decoded.success, `${reply.text}\n${decoded.error?.message}`).toBe(true);
-  return decoded.data as z.output<T>;
-}
+import {
+  decode,
+  goPathEscape,
+  goRawPath,
+  goRequest,
+  goString,
+  resultSet,
+  V1Secret,
+  V2Secret,
+  V2SecretCreate,
+} from '../support/privx-go.ts';
 
 let adder: string;
 let reader: string;
 let writer: string;
-let owner: string;
-const OWNER = 'pat';
 
 beforeAll(async () => {
   adder = await token({ sub: 'tf-runner', scopes: ['vaultAdd'], roles: ['writers'] });
   reader = await token({ sub: 'rita', scopes: ['user'], roles: ['readers'] });
   writer = await token({ sub: 'walt', scopes: ['user'], roles: ['writers'] });
-  owner = await token({ sub: OWNER, scopes: ['user'] });
 });
 
 describe('privx-sdk-go v2 (v2.44.0, also Terraform’s v2.42.0: vault.SecretRequest unchanged)', () => {
@@ -244,30 +114,6 @@ describe('Terraform provider privx (terraform-provider-privx, privx-sdk-go/v2 v2
   });
 });
 
-describe('privx-cli (go.mod pins privx-sdk-go v1.34.0: vault.tVaultReq)', () => {
-  it('user-secrets update sends the name path-escaped in the body (UpdateUserSecret): the update applies', async () => {
-    // A name with a slash, a space and a decomposed é (NFD, as macOS types it).
-    const name = `${uniqueName('cli/cafe\u0301')} x`;
-    const nfc = name.normalize('NFC');
-    // CreateUserSecret: tVaultReq{Name: name, Data, OwnerID: url.PathEscape(owner)}; empty role
-    // slices are omitted (`omitempty`).
-    const create = `{"name":${goString(name)},"data":{"token":"t0k3n-one"},"owner_id":"${OWNER}"}`;
-    recordSent(['t0k3n-one', 't0k3n-two']);
-    const created = await goRequest('POST', `/user/${OWNER}/secrets`, { token: owner, body: create });
-    expect(created.status, created.text).toBe(201);
-
-    // UpdateUserSecret: req.Name = url.PathEscape(name), used for both the path and the body.
-    const escaped = goPathEscape(name);
-    const update = `{"name":"${escaped}","data":{"token":"t0k3n-two"},"owner_id":"${OWNER}"}`;
-    const path = `/user/${OWNER}/secrets/${escaped}`;
-    const updated = await goRequest('PUT', path, { token: owner, body: update });
-    expect(updated.status, updated.text).toBe(200);
-    // UserSecret decodes into the v1 vault.Secret.
-    const got = decode(V1Secret, await goRequest('GET', path, { token: owner }));
-    expect(got).toMatchObject({ name: nfc, data: { token: 't0k3n-two' } });
-  });
-});
-
 describe('privx-sdk-go v1.26.0 (before v1.32: JSON bodies without a Content-Type)', () => {
   it('CreateSecret, UpdateSecret and SearchSecrets all work without a Content-Type header', async () => {
     const name = uniqueName('go1/legacy');
@@ -281,7 +127,7 @@ describe('privx-sdk-go v1.26.0 (before v1.32: JSON bodies without a Content-Type
     // UpdateSecret(name, ["readers"], ["writers"], …): the name is not sent; the path is the raw name.
     const update =
       '{"data":{"password":"p\\u003c\\u0026\\u003e-rotated"},"read_roles":[{"id":"readers","name":""}],"write_roles":[{"id":"writers","name":""}]}';
-    const updated = await goRequest('PUT', `/secrets/${name}`, {
+    const updated = await goRequest('PUT', `/secrets/${goRawPath(name)}`, {
       token: writer,
       body: update,
       contentType: false,
