@@ -61,6 +61,7 @@
  * |                           | update (data configured)                       | terraform update                           |
  * |                           | update (data left computed)                    | terraform update without data              |
  * |                           | delete (and delete of a secret already gone)   | terraform delete                           |
+ * |                           | destroy → apply (same name)                    | terraform destroy → apply                  |
  * |                           | import                                         | terraform import                           |
  * |                           | data source privx_secret                       | terraform data source                      |
  * |                           | create without data, owner_id refused          | privx-clients.test.ts                      |
@@ -72,11 +73,12 @@
  * |                           | GetAllSecrets (dataFrom.find name regexp)      | eso GetAllSecrets()                        |
  * |                           | PushSecret (new remote key)                    | eso PushSecret() new                       |
  * |                           | PushSecret (existing remote key)               | eso PushSecret() existing                  |
+ * |                           | PushSecret after DeleteSecret (same key)       | eso PushSecret() after DeleteSecret()      |
  * |                           | SecretExists (present / missing)               | eso SecretExists()                         |
  * |                           | DeleteSecret (present / missing)               | eso DeleteSecret()                         |
  *
- * Not here on purpose: deleting then creating the same name again (Terraform destroy → apply,
- * ESO push after delete), which has its own tests.
+ * Deleting then creating the same name again: `terraform destroy → apply` and `eso PushSecret()
+ * after DeleteSecret()` here; the rule behind them in test/adversarial/delete-then-create.test.ts.
  *
  * Client-side behaviour these replays pin down (the clients' own, not the vault's):
  * - privx-cli `secrets update --allow-read-to/--allow-write-to` sends no roles at all (it fills its
@@ -776,6 +778,19 @@ describe('Terraform: terraform-provider-privx v1.44.0 (privx-sdk-go/v2 v2.42.0),
     expect(isPrivxNotFound(goError(again))).toBe(true);
   });
 
+  it('terraform destroy → apply: DeleteSecret, then CreateSecret of the same name at once; the new state equals the plan', async () => {
+    const plan = config(uniqueName('tf/destroy apply'));
+    const first = await apply(plan);
+    await destroy(first);
+    expect(await refresh(first)).toBe('removed');
+    const again = await apply({ ...plan, data: { username: 'svc-app', password: 'tf-second-life' } });
+    expect(again.data).toEqual({ username: 'svc-app', password: 'tf-second-life' });
+    expect(await refresh(again)).toEqual(again);
+    // And again: a second destroy → apply cycle on the same name.
+    await destroy(again);
+    expect((await apply(plan)).data).toEqual(plan.data);
+  });
+
   it('terraform import: ImportState(id) sets id and name, Read does GetSecret(id); the configuration then plans no change', async () => {
     const name = uniqueName('tf/imported (legacy)');
     // Created outside Terraform (by another API client, with the Go SDK).
@@ -1027,6 +1042,19 @@ describe('ESO provider: k8s-eso-privx 0001 providers/v1/privx (privx-sdk-go/v2 v
     );
     expect((await readOnly.GetSecret({ key: remoteKey, property: 'token' })).toString()).toBe(
       first.toString('base64'),
+    );
+  });
+
+  it('eso PushSecret() after DeleteSecret(): the remote key is created again at once with the new value', async () => {
+    const remoteKey = uniqueName('eso/push again');
+    const first = Buffer.from('eso-before-delete', 'utf8');
+    await eso.PushSecret({ name: 'k8s', data: { token: first } }, { remoteKey, secretKey: 'token' });
+    await eso.DeleteSecret(remoteKey);
+    expect(await eso.SecretExists(remoteKey)).toBe(false);
+    const second = Buffer.from('eso-after-delete', 'utf8');
+    await eso.PushSecret({ name: 'k8s', data: { token: second } }, { remoteKey, secretKey: 'token' });
+    expect((await readOnly.GetSecret({ key: remoteKey, property: 'token' })).toString()).toBe(
+      second.toString('base64'),
     );
   });
 
