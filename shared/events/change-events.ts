@@ -66,7 +66,11 @@ export function eventsFromChange(record: ChangeRecord): VaultEvent[] {
         },
       ]);
     }
-    if (record.eventName === 'MODIFY' && before && after) {
+    // A create over a deleted secret of the same name (a new incarnation) is a creation, not a
+    // restore and an update of the deleted one.
+    const recreated = record.eventName === 'MODIFY' && before && after && before.created !== after.created;
+    if (recreated) events.push(['Secret Created', after, { actor: after.author }]);
+    if (record.eventName === 'MODIFY' && before && after && !recreated) {
       if (!before.deletion && after.deletion) {
         events.push([
           'Secret Deleted',

@@ -49,6 +49,18 @@ describe('change events from the stream', () => {
     ).toEqual(['Secret Expired']);
   });
 
+  it('a create over a deleted secret of the same name is "Secret Created", not a restore and an update', () => {
+    const deleted = head({
+      created: '2026-01-01T00:00:00.000Z',
+      version: 2,
+      deletion: { deletedAt: '2026-01-02T00:00:00Z', deletedBy: 'ada', purgeAt: '2026-01-09T00:00:00Z' },
+    });
+    const created = head({ created: '2026-01-03T00:00:00.000Z', version: 3, author: 'tf', updatedBy: 'tf' });
+    const events = eventsFromChange(change('MODIFY', deleted, created));
+    expect(events.map((event) => event.detailType)).toEqual(['Secret Created']);
+    expect(events[0]?.detail).toMatchObject({ actor: 'tf', version: 3 });
+  });
+
   it('a failed rotation is one event, with the step and error, for the owner of a personal secret too', () => {
     const running = {
       pk: 'S#o:alice%40example.com#ssh',
