@@ -64,7 +64,7 @@ const ERRORS: Record<string, { description: string; codes: string[] }> = {
   },
   '405': { description: 'Method not allowed here (see Allow)', codes: ['METHOD_NOT_ALLOWED'] },
   '409': {
-    description: 'The name is taken (or in its recovery window), or writers kept colliding',
+    description: 'The name is taken by a live secret, or writers kept colliding',
     codes: ['VALUE_DUPLICATE', 'VERSION_CONFLICT'],
   },
   '410': { description: "The secret's expiry has passed: its data is refused", codes: ['OBJECT_EXPIRED'] },
