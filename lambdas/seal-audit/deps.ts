@@ -1,0 +1,76 @@
+/**
+ * The digest function's configuration and dependencies, built once at cold start. It alone holds
+ * kms:Sign on the digest key and s3:PutObject on the digest bucket; it only reads the table.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SealDeps } from '../../shared/audit/seal.ts';
+import { KmsDigestSigner } from '../../shared/crypto/kms-digest-signer.ts';
+import { requestHandler } from '../../shared/deps.ts';
+import { DynamoAuditLanes } from '../../shared/store/dynamo-audit-lanes.ts';
+import { type DigestBucketClient, S3DigestStore } from '../../shared/store/s3-digest-store.ts';
+
+export interface SealConfig {
+  tableName: string;
+  /** The Object Lock bucket digests go to, and the key prefix within it. */
+  bucket: string;
+  prefix: string | undefined;
+  /** The KMS key (ECC_NIST_P256, SIGN_VERIFY) only this function may sign with. */
+  keyId: string;
+  /** Digests are locked this long: as long as the entries they seal are kept. */
+  retentionDays: number;
+  dynamoEndpoint: string | undefined;
+  kmsEndpoint: string | undefined;
+}
+
+const env = (name: string): string | undefined => process.env[name]?.trim() || undefined;
+function required(name: string): string {
+  const value = env(name);
+  if (value === undefined) throw new Error(`Missing required environment variable ${name}`);
+  return value;
+}
+
+export function loadSealConfig(): SealConfig {
+  const retentionDays = Number(env('AUDIT_RETENTION_DAYS') ?? 365);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650)
+    throw new Error(`AUDIT_RETENTION_DAYS must be between 1 and 3650, got "${env('AUDIT_RETENTION_DAYS')}"`);
+  return {
+    tableName: required('TABLE_NAME'),
+    bucket: required('AUDIT_DIGEST_BUCKET'),
+    prefix: env('AUDIT_DIGEST_PREFIX'),
+    keyId: required('AUDIT_DIGEST_KEY_ID'),
+    retentionDays,
+    dynamoEndpoint: env('DYNAMODB_ENDPOINT'),
+    kmsEndpoint: env('KMS_ENDPOINT'),
+  };
+}
+
+/**
+ * `@aws-sdk/client-s3` is not a dependency yet, so the S3 client is the Lambda runtime's own copy
+ * (Node.js runtimes ship SDK v3), loaded by a name the bundler leaves alone. Once the package is
+ * added, import `S3` statically instead so the bundle pins it as it pins the other clients.
+ */
+async function s3Client(): Promise<DigestBucketClient> {
+  const name = '@aws-sdk/client-s3';
+  const { S3 } = (await import(name)) as { S3: new (config: object) => DigestBucketClient };
+  return new S3({ requestHandler });
+}
+
+export async function createSealDeps(config: SealConfig): Promise<SealDeps> {
+  const dynamo = new DynamoDBClient({
+    requestHandler,
+    ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
+  });
+  const kms = new KMSClient({ requestHandler, ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
+  return {
+    lanes: new DynamoAuditLanes(DynamoDBDocumentClient.from(dynamo), { tableName: config.tableName }),
+    digests: new S3DigestStore(await s3Client(), {
+      bucket: config.bucket,
+      prefix: config.prefix,
+      retentionDays: config.retentionDays,
+    }),
+    signer: new KmsDigestSigner(kms, config.keyId),
+    clock: { now: () => new Date() },
+  };
+}
