@@ -1,71 +1,115 @@
 /**
- * Verifies one secret's audit chain through the API (so it works against the local server and a
- * deployed stack alike):
- *   npm run --silent audit:verify -- --secret <name> [--owner <user id>] [--url <api base>] [--token <admin token>]
- * The token defaults to $VAULT_TOKEN, the URL to $VAULT_URL or the local server. Exit 0: intact;
- * 1: broken (the first bad entry is printed); 2: could not check.
+ * Verifies the whole audit trail from its signed digests and the table, with the public key alone
+ * (no KMS call, no API):
+ *   npm run --silent audit:verify -- [--digests <dir>] [--public-key <pem or der file>]
+ *       [--state-dir .local] [--table <name>] [--dynamodb-endpoint <url> | --aws]
+ *       [--secret <name> [--owner <user id>]] [--retention-days 365] [--interval-minutes 15] [--json]
+ * Locally the digests are <state-dir>/audit-digests and the key <state-dir>/audit-digest-key.pem
+ * (both written by audit:seal); without --dynamodb-endpoint, DynamoDB Local is started here on the
+ * state directory (stop `npm start` first). In AWS: --aws --table <name>, the digests copied out of
+ * the bucket (`aws s3 sync s3://<bucket>/audit-digests/ <dir>`) and the key from
+ * `aws kms get-public-key` (DER). --secret checks only that secret's lanes.
+ * Lanes are read in sequence order page after page, so entries appended meanwhile never make an
+ * intact trail look broken: they are reported as not yet sealed.
+ * Exit 0: intact; 1: problems (each printed with what and where); 2: could not check.
+ *
+ * With --token or --url (the token may come from $VAULT_TOKEN), the older mode: --secret's
+ * chains through GET /audit, unanchored (verify-audit-api.ts).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { AuditPage } from '../../shared/client/types.ts';
-import { type AuditRecord, verifyTrail } from '../../shared/domain/audit.ts';
+import { MalformedDigestError } from '../../shared/audit/digest.ts';
+import { verifyAudit } from '../../shared/audit/verify.ts';
+import { DynamoAuditLanes } from '../../shared/store/dynamo-audit-lanes.ts';
+import { FileDigestStore } from '../../shared/store/file-digest-store.ts';
+import { AUDIT_LANES, auditPk } from '../../shared/store/keys.ts';
+import { digestsDir, openTable, publicKeyFile, TABLE_OPTIONS } from './audit-parts.ts';
+import { verifyThroughApi } from './verify-audit-api.ts';
 
 const { values } = parseArgs({
   options: {
+    ...TABLE_OPTIONS,
+    'public-key': { type: 'string' },
     secret: { type: 'string' },
     owner: { type: 'string' },
-    url: { type: 'string', default: process.env.VAULT_URL ?? 'http://127.0.0.1:8080/vault/api/v1' },
-    token: { type: 'string', default: process.env.VAULT_TOKEN },
+    'retention-days': { type: 'string', default: process.env.AUDIT_RETENTION_DAYS ?? '365' },
+    'interval-minutes': { type: 'string', default: process.env.AUDIT_DIGEST_INTERVAL_MINUTES ?? '15' },
+    json: { type: 'boolean', default: false },
+    url: { type: 'string' },
+    token: { type: 'string' },
   },
 });
 
-if (!values.secret || !values.token) {
-  console.error(
-    'usage: audit:verify -- --secret <name> [--owner <user id>] [--url <api base>] --token <admin token>',
-  );
-  process.exit(2);
-}
-
-/** A record as GET /audit answers it (the client's generated type). */
-type WireRecord = AuditPage['items'][number];
-
-const fromWire = (r: WireRecord): AuditRecord => ({
-  lane: r.lane,
-  seq: r.seq,
-  at: r.at,
-  action: r.action,
-  outcome: r.outcome,
-  secret: { name: r.secret, ...(r.owner_id !== undefined && { ownerId: r.owner_id }) },
-  actor: r.actor,
-  ...(r.version !== undefined && { version: r.version }),
-  ...(r.reason !== undefined && { reason: r.reason }),
-  traceId: r.trace_id,
-  sourceIp: r.source_ip,
-  prevHash: r.prev_hash,
-  hash: r.hash,
-});
-
-const records: AuditRecord[] = [];
-for (let offset = 0; ; offset += 100) {
-  const query = new URLSearchParams({ secret: values.secret, offset: String(offset), limit: '100' });
-  if (values.owner) query.set('owner', values.owner);
-  const response = await fetch(`${values.url}/audit?${query}`, {
-    headers: { Authorization: `Bearer ${values.token}` },
-  });
-  if (!response.ok) {
-    console.error(`audit query failed: ${response.status} ${await response.text()}`);
+if (values.token !== undefined || values.url !== undefined) {
+  const token = values.token ?? process.env.VAULT_TOKEN;
+  if (!values.secret || !token) {
+    console.error(
+      'usage: audit:verify -- --secret <name> [--owner <user id>] [--url <api base>] --token <admin token>',
+    );
     process.exit(2);
   }
-  const page = (await response.json()) as { count: number; items: WireRecord[] };
-  records.push(...page.items.map(fromWire));
-  if (offset + 100 >= page.count) break;
+  process.exit(
+    await verifyThroughApi({
+      secret: values.secret,
+      owner: values.owner,
+      url: values.url ?? process.env.VAULT_URL ?? 'http://127.0.0.1:8080/vault/api/v1',
+      token,
+    }),
+  );
 }
 
-const verdict = verifyTrail(records);
-if (verdict.ok) {
-  console.log(
-    `audit trail of "${values.secret}" intact: ${verdict.entries} entries in ${verdict.lanes} chains`,
-  );
-  process.exit(0);
+function publicKey(file: string): string | Uint8Array {
+  const bytes = readFileSync(file);
+  const text = bytes.toString('utf8');
+  return text.includes('-----BEGIN') ? text : bytes;
 }
-console.log(`audit trail of "${values.secret}" BROKEN at entry ${verdict.brokenAt}: ${verdict.problem}`);
-process.exit(1);
+
+function scope(): ((pk: string) => boolean) | undefined {
+  if (!values.secret) return undefined;
+  const ref = { name: values.secret, ...(values.owner !== undefined && { ownerId: values.owner }) };
+  const lanes = new Set(Array.from({ length: AUDIT_LANES }, (_, lane) => auditPk(ref, lane)));
+  return (pk) => lanes.has(pk);
+}
+
+let table: Awaited<ReturnType<typeof openTable>> | undefined;
+try {
+  const key = publicKey(values['public-key'] ?? publicKeyFile(values['state-dir']));
+  // Digests first: one made after the table was read would name entries the reads did not see.
+  const digests = await new FileDigestStore(digestsDir(values)).list();
+  table = await openTable(values);
+  const report = await verifyAudit({
+    digests,
+    publicKeySpkiDer: key,
+    lanes: new DynamoAuditLanes(table.db, { tableName: table.tableName }),
+    now: new Date(),
+    retentionDays: Number(values['retention-days']),
+    digestIntervalMinutes: Number(values['interval-minutes']),
+    scope: scope(),
+  });
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    const latest = report.latestDigest
+      ? `, latest ${report.latestDigest.seq} at ${report.latestDigest.at}`
+      : '';
+    console.log(`${report.digests} digests${latest}; ${report.lanes} lanes, ${report.entries} entries read`);
+    for (const problem of report.problems) console.log(`PROBLEM ${problem.kind}: ${problem.message}`);
+    for (const note of report.notes) console.log(`note: ${note.message}`);
+    console.log(
+      report.ok
+        ? `audit trail intact (${report.unsealed} entries not yet sealed, ${report.expired} gone by retention)`
+        : `audit trail BROKEN: ${report.problems.length} problems`,
+    );
+  }
+  process.exitCode = report.ok ? 0 : 1;
+} catch (error) {
+  // A digest file that is not a digest is itself a finding, not a failure to check.
+  if (error instanceof MalformedDigestError) {
+    console.log(`PROBLEM digest-malformed: ${error.message}\naudit trail BROKEN`);
+    process.exitCode = 1;
+  } else {
+    console.error(`could not check: ${(error as Error).message}`);
+    process.exitCode = 2;
+  }
+} finally {
+  await table?.close();
+}

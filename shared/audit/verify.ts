@@ -21,6 +21,8 @@ export interface VerifyAuditInput {
   now: Date;
   retentionDays: number;
   digestIntervalMinutes: number;
+  /** Only the lanes this accepts are checked (one secret's, say); every lane when absent. */
+  scope?: ((pk: string) => boolean) | undefined;
 }
 
 const PARALLEL_LANES = 8;
@@ -73,7 +75,7 @@ export async function verifyAudit(input: VerifyAuditInput): Promise<AuditReport>
   const latest = chain.trusted.at(-1)?.digest;
   const staleBefore = latest ? Date.parse(latest.at) - SEAL_OVERLAP_MS : Number.NEGATIVE_INFINITY;
   const inTable = await input.lanes.changedSince(undefined);
-  const pks = [...new Set([...states.keys(), ...inTable])].sort();
+  const pks = [...new Set([...states.keys(), ...inTable])].filter(input.scope ?? (() => true)).sort();
 
   const results = await mapLimit(pks, PARALLEL_LANES, (pk) => {
     const sealed = states.get(pk) ?? [];
