@@ -18,6 +18,8 @@ export interface AuditLanes {
   changedSince(since: string | undefined): Promise<string[]>;
   /** The lane's last entry, read consistently; undefined when the lane holds none. */
   head(pk: string): Promise<LaneHead | undefined>;
+  /** The hash entry `seq` of the lane carries, read consistently; undefined when it is not there. */
+  hashAt(pk: string, seq: number): Promise<string | undefined>;
   /**
    * The lane's entries from `fromSeq` on, in sequence order, read consistently page after page
    * from where the last page ended: entries appended meanwhile only lengthen the walk.

@@ -25,7 +25,7 @@ export const SEAL_OVERLAP_MS = 5 * 60_000;
 
 /** The last few digests give the lanes' known heads: a lane seen in the overlap is sealed in one of them. */
 const RECENT_DIGESTS = 8;
-const PARALLEL_HEAD_READS = 16;
+const PARALLEL_LANE_READS = 16;
 
 export interface SealDeps {
   lanes: AuditLanes;
@@ -57,41 +57,49 @@ async function knownHeads(digests: DigestStore, latest: SignedDigest): Promise<M
 }
 
 /**
+ * What the seal makes of one lane: its new head to seal, nothing (unchanged), or an anomaly. A
+ * head that went back, changed at the same count, or moved on from an entry that is no longer
+ * the one sealed is not sealed (that would bless the deletion or rewrite); verification, which
+ * checks every sealed head, reports it in full.
+ */
+async function judge(
+  lanes: AuditLanes,
+  pk: string,
+  before: KnownHead | undefined,
+): Promise<LaneSeal | SealAnomaly | undefined> {
+  const head = await lanes.head(pk);
+  if (!before) return head && { pk, count: head.seq, headHash: head.hash, headAt: head.at };
+  const sealed = `digest ${before.digestSeq} sealed ${before.count} entries`;
+  if (!head) return { pk, problem: `lane holds no entries; ${sealed}` };
+  if (head.seq < before.count) return { pk, problem: `lane ends at entry ${head.seq}; ${sealed}` };
+  if (head.seq === before.count)
+    return head.hash === before.headHash
+      ? undefined
+      : { pk, problem: `entry ${head.seq} is not the one digest ${before.digestSeq} sealed` };
+  const then = await lanes.hashAt(pk, before.count);
+  if (then !== before.headHash)
+    return {
+      pk,
+      problem: `entry ${before.count} is ${then === undefined ? 'gone' : `not the one digest ${before.digestSeq} sealed`}; the lane goes on to entry ${head.seq}`,
+    };
+  return { pk, count: head.seq, headHash: head.hash, headAt: head.at };
+}
+
+/**
  * Writes the next digest. The first one seals every lane in the table; each later one the lanes
- * with entries since the previous digest (less the overlap) whose head moved. A head that went
- * back, or changed at the same count, is not sealed (that would bless the deletion or rewrite)
- * but returned as an anomaly; verification reports it in full.
+ * with entries since the previous digest (less the overlap) whose head moved on from the head the
+ * recent digests sealed.
  */
 export async function sealTrail(deps: SealDeps): Promise<SealResult> {
   const latest = await deps.digests.latest();
   const known = latest ? await knownHeads(deps.digests, latest) : new Map<string, KnownHead>();
   const since = latest && new Date(Date.parse(latest.digest.at) - SEAL_OVERLAP_MS).toISOString();
   const candidates = await deps.lanes.changedSince(since);
-  const heads = await mapLimit(candidates, PARALLEL_HEAD_READS, async (pk) => ({
-    pk,
-    head: await deps.lanes.head(pk),
-  }));
-
-  const lanes: LaneSeal[] = [];
-  const anomalies: SealAnomaly[] = [];
-  for (const { pk, head } of heads) {
-    const before = known.get(pk);
-    const sealed = before && `digest ${before.digestSeq} sealed ${before.count} entries`;
-    if (!head) {
-      if (before) anomalies.push({ pk, problem: `lane holds no entries; ${sealed}` });
-      continue;
-    }
-    if (before && head.seq === before.count && head.hash === before.headHash) continue;
-    if (before && head.seq < before.count) {
-      anomalies.push({ pk, problem: `lane ends at entry ${head.seq}; ${sealed}` });
-      continue;
-    }
-    if (before && head.seq === before.count) {
-      anomalies.push({ pk, problem: `entry ${head.seq} is not the one digest ${before.digestSeq} sealed` });
-      continue;
-    }
-    lanes.push({ pk, count: head.seq, headHash: head.hash, headAt: head.at });
-  }
+  const judged = await mapLimit(candidates, PARALLEL_LANE_READS, (pk) =>
+    judge(deps.lanes, pk, known.get(pk)),
+  );
+  const lanes = judged.filter((lane): lane is LaneSeal => lane !== undefined && 'count' in lane);
+  const anomalies = judged.filter((lane): lane is SealAnomaly => lane !== undefined && 'problem' in lane);
 
   const digest: Digest = {
     format: DIGEST_FORMAT,

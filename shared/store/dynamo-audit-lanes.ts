@@ -2,7 +2,7 @@
  * The trail's lanes as sealing and verification read them from the table: which lanes changed
  * (the day index), a lane's head and its entries (the table itself, read consistently).
  */
-import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditLanes, LaneHead } from '../audit/lanes.ts';
 import type { AuditRecord } from '../domain/audit.ts';
 import { call, type Item } from './dynamo-support.ts';
@@ -44,6 +44,21 @@ export class DynamoAuditLanes implements AuditLanes {
     );
     const item = page.Items?.[0];
     return item && { seq: item.seq as number, hash: item.hash as string, at: item.at as string };
+  }
+
+  async hashAt(pk: string, seq: number): Promise<string | undefined> {
+    const { Item } = await call(() =>
+      this.#db.send(
+        new GetCommand({
+          TableName: this.#table,
+          Key: { pk, sk: auditSk(seq) },
+          ProjectionExpression: '#hash',
+          ExpressionAttributeNames: { '#hash': 'hash' },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return typeof Item?.hash === 'string' ? Item.hash : undefined;
   }
 
   async *entries(pk: string, fromSeq: number): AsyncIterable<AuditRecord> {

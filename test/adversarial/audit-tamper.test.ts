@@ -63,6 +63,7 @@ async function reads(name: string, count: number, parallel = 5) {
 const lanesOf = (name: string): AuditLanes => ({
   changedSince: async (since) => (await table.changedSince(since)).filter((pk) => pk.endsWith(`#${name}`)),
   head: (pk) => table.head(pk),
+  hashAt: (pk, seq) => table.hashAt(pk, seq),
   entries: (pk, fromSeq) => table.entries(pk, fromSeq),
 });
 
@@ -184,8 +185,8 @@ describe('audit trail against an insider holding the table', () => {
     expect(found(await verify(later(364)))).toEqual([['entries-deleted', lane, 1, 2]]);
   });
 
-  it('finds an entry edited and the rest of its lane re-hashed to match', async () => {
-    const { lane, count, verify } = await sealedTrail('rehash-suffix');
+  it('finds an entry edited and the rest of its lane re-hashed to match, and the seal will not bless it', async () => {
+    const { lane, count, seal, verify } = await sealedTrail('rehash-suffix');
     const records = await entriesOf(lane);
     let previous = records[1]!;
     for (const record of records.slice(2)) {
@@ -199,6 +200,15 @@ describe('audit trail against an insider holding the table', () => {
     const report = await verify();
     expect(found(report)).toEqual([['lane-rewritten', lane, 1, count]]);
     expect(report.problems[0]!.message).toMatch(/not the one digest 2 sealed/);
+
+    // Readers append after the rewritten head: the next seal will not seal the lane on from it.
+    await reads('rehash-suffix', 16);
+    const { anomalies } = await seal();
+    expect(anomalies).toContainEqual({
+      pk: lane,
+      problem: expect.stringMatching(new RegExp(`^entry ${count} is not the one digest 2 sealed`)),
+    });
+    expect(found(await verify())).toEqual([['lane-rewritten', lane, 1, count]]);
   });
 
   it('finds a forged digest (edited and signed with another key) and a deleted one', async () => {

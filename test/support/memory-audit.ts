@@ -28,6 +28,10 @@ export class MemoryLanes implements AuditLanes {
     return last && { seq: last.seq, hash: last.hash, at: last.at };
   }
 
+  async hashAt(pk: string, seq: number): Promise<string | undefined> {
+    return this.lanes.get(pk)?.find((record) => record.seq === seq)?.hash;
+  }
+
   async *entries(pk: string, fromSeq: number): AsyncIterable<AuditRecord> {
     for (const record of this.lanes.get(pk) ?? []) if (record.seq >= fromSeq) yield record;
   }

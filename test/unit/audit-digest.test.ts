@@ -163,6 +163,20 @@ describe('sealTrail', () => {
     ]);
   });
 
+  it('does not seal a lane moved on from a rewritten sealed head, and says so', async () => {
+    const { clock, lanes, deps } = setup();
+    for (let i = 0; i < 3; i++) lanes.append('A#shared#0#db', event(clock.iso()));
+    await sealTrail(deps);
+    const records = lanes.lanes.get('A#shared#0#db')!;
+    lanes.lanes.set('A#shared#0#db', [...records.slice(0, 2), { ...records[2]!, hash: 'e'.repeat(64) }]);
+    lanes.append('A#shared#0#db', event(clock.iso()));
+    const { digest: next, anomalies } = await sealTrail(deps);
+    expect(next.lanes).toEqual([]);
+    expect(anomalies).toEqual([
+      { pk: 'A#shared#0#db', problem: 'entry 3 is not the one digest 1 sealed; the lane goes on to entry 4' },
+    ]);
+  });
+
   it('refuses to write a digest whose number is taken (two seals raced)', async () => {
     const { deps, digests } = setup();
     const original = digests.latest.bind(digests);
