@@ -2,7 +2,7 @@
  * The trail's lanes as sealing and verification read them from the table: which lanes changed
  * (the day index), a lane's head and its entries (the table itself, read consistently).
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditLanes, LaneHead } from '../audit/lanes.ts';
 import type { AuditRecord } from '../domain/audit.ts';
 import { call, type Item } from './dynamo-support.ts';
@@ -46,19 +46,22 @@ export class DynamoAuditLanes implements AuditLanes {
     return item && { seq: item.seq as number, hash: item.hash as string, at: item.at as string };
   }
 
+  /** A query, not a GetItem: the digest function's role may query audit keys and nothing more. */
   async hashAt(pk: string, seq: number): Promise<string | undefined> {
-    const { Item } = await call(() =>
+    const page = await call(() =>
       this.#db.send(
-        new GetCommand({
+        new QueryCommand({
           TableName: this.#table,
-          Key: { pk, sk: auditSk(seq) },
+          KeyConditionExpression: 'pk = :pk AND sk = :sk',
+          ExpressionAttributeValues: { ':pk': pk, ':sk': auditSk(seq) },
           ProjectionExpression: '#hash',
           ExpressionAttributeNames: { '#hash': 'hash' },
           ConsistentRead: true,
         }),
       ),
     );
-    return typeof Item?.hash === 'string' ? Item.hash : undefined;
+    const hash = page.Items?.[0]?.hash;
+    return typeof hash === 'string' ? hash : undefined;
   }
 
   async *entries(pk: string, fromSeq: number): AsyncIterable<AuditRecord> {
