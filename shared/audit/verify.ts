@@ -58,6 +58,9 @@ function expirableThrough(trusted: readonly SignedDigest[], cutoff: number): num
   return through;
 }
 
+const highestCount = (states: readonly SealedState[]) =>
+  states.reduce((highest, state) => Math.max(highest, state.count), 0);
+
 export async function verifyAudit(input: VerifyAuditInput): Promise<AuditReport> {
   const key: KeyObject = publicKeyFrom(input.publicKeySpkiDer);
   const chain = checkDigestChain(input.digests, key, {
@@ -66,11 +69,12 @@ export async function verifyAudit(input: VerifyAuditInput): Promise<AuditReport>
   });
   const states = new Map<string, SealedState[]>();
   for (const { digest } of chain.trusted)
-    for (const lane of digest.lanes)
-      states.set(lane.pk, [
-        ...(states.get(lane.pk) ?? []),
-        { digest: digest.seq, count: lane.count, headHash: lane.headHash },
-      ]);
+    for (const lane of digest.lanes) {
+      const state = { digest: digest.seq, count: lane.count, headHash: lane.headHash };
+      const known = states.get(lane.pk);
+      if (known) known.push(state);
+      else states.set(lane.pk, [state]);
+    }
 
   const through = expirableThrough(chain.trusted, input.now.getTime() - input.retentionDays * 86_400_000);
   const latest = chain.trusted.at(-1)?.digest;
@@ -81,7 +85,7 @@ export async function verifyAudit(input: VerifyAuditInput): Promise<AuditReport>
   const results = await mapLimit(pks, PARALLEL_LANES, (pk) => {
     const sealed = states.get(pk) ?? [];
     const expirable = Number.isFinite(through)
-      ? Math.max(0, ...sealed.filter((state) => state.digest <= through).map((state) => state.count))
+      ? highestCount(sealed.filter((state) => state.digest <= through))
       : Number.POSITIVE_INFINITY;
     return verifyLane(pk, sealed, { expirable, staleBefore, latest: latest?.seq }, input.lanes);
   });
@@ -111,7 +115,7 @@ async function verifyLane(
   const result: LaneResult = { problems: [], notes: [], entries: 0, unsealed: 0, expired: 0 };
   const problem = (kind: Problem['kind'], from: number, to: number, message: string) =>
     result.problems.push({ kind, lane, from, to, message: `lane ${lane}: ${message}` });
-  const count = Math.max(0, ...sealed.map((state) => state.count));
+  const count = highestCount(sealed);
   const headAt = new Map<number, SealedState>();
   for (const state of sealed) if (!headAt.has(state.count)) headAt.set(state.count, state);
 
