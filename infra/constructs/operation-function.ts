@@ -1,8 +1,8 @@
 /**
  * One operation's Lambda, with every default fixed in one place (ARM64, Node 24, ESM bundle,
  * log group with retention, source maps) and exactly the permissions its row in the operation
- * table asks for: its own log group, the DynamoDB actions it uses, the key for the kind of secret
- * it serves.
+ * table asks for: its own log group, the DynamoDB actions it uses (writes never on audit keys but
+ * to append), the key for the kind of secret it serves.
  */
 import { Aws, Validations } from 'aws-cdk-lib';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
@@ -11,14 +11,9 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Operation } from '../../shared/operations.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../shared/store/idempotency.ts';
-import {
-  AUDIT_KEY_PREFIX,
-  COUNTER_KEY_PREFIX,
-  DENIAL_KEY_PREFIX,
-  ENTRY_KEY_PREFIX,
-} from '../../shared/store/keys.ts';
+import { COUNTER_KEY_PREFIX, DENIAL_KEY_PREFIX, ENTRY_KEY_PREFIX } from '../../shared/store/keys.ts';
 import { AUDIT_INDEX } from '../../shared/store/table.ts';
-import type { VaultData } from './vault-data.ts';
+import { AUDIT_KEYS, type VaultData } from './vault-data.ts';
 import { VaultFunction } from './vault-function.ts';
 
 /** Personal-secret operations serve only personal secrets, shared ones only shared: each may use the key for its kind alone. */
@@ -27,26 +22,18 @@ export const kindOf = (operation: Operation): 'shared' | 'personal' =>
 
 /**
  * The audit trail lives in the same table under keys starting `A#`: appending operations may
- * query and put there and nowhere else (a reader stays unable to write secrets), the audit query
- * may read there and its by-day index.
+ * query and put there (never update or delete: their other writes exclude audit keys), the audit
+ * query may read there and its by-day index.
  */
 function auditStatements(operation: Operation, data: VaultData): PolicyStatement[] {
-  const auditKeys = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_KEY_PREFIX}*`] } };
-  const denialCounters = {
-    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${DENIAL_KEY_PREFIX}*`] },
-  };
   if (operation.audit === 'append') {
     return [
-      new PolicyStatement({
-        actions: ['dynamodb:Query', 'dynamodb:PutItem'],
-        resources: [data.table.tableArn],
-        conditions: auditKeys,
-      }),
+      data.auditAppendStatement(),
       // The per-caller denial counters are the only audit items an appender may update.
       new PolicyStatement({
         actions: ['dynamodb:UpdateItem'],
         resources: [data.table.tableArn],
-        conditions: denialCounters,
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${DENIAL_KEY_PREFIX}*`] } },
       }),
     ];
   }
@@ -55,7 +42,7 @@ function auditStatements(operation: Operation, data: VaultData): PolicyStatement
       new PolicyStatement({
         actions: ['dynamodb:Query'],
         resources: [data.table.tableArn],
-        conditions: auditKeys,
+        conditions: AUDIT_KEYS,
       }),
       new PolicyStatement({
         actions: ['dynamodb:Query'],
@@ -146,15 +133,8 @@ export class OperationFunction extends Construct {
     });
     this.function = fn.function;
     this.role = fn.role;
-    if (operation.table.length > 0) {
-      fn.grant(
-        new PolicyStatement({
-          actions: operation.table.map((action) => `dynamodb:${action}`),
-          resources: [data.table.tableArn],
-        }),
-      );
-    }
     fn.grant(
+      ...data.itemStatements(operation.table),
       ...auditStatements(operation, data),
       ...idempotencyStatements(operation, data),
       ...listingStatements(operation, data),

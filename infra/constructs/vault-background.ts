@@ -12,6 +12,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { TableAction } from '../../shared/operations.ts';
 import type { VaultSettings } from '../settings.ts';
 import { acknowledgeRotatorInvoke, rotatorInvokeStatements } from './operation-function.ts';
 import type { VaultData } from './vault-data.ts';
@@ -27,13 +28,11 @@ export interface VaultBackgroundProps {
   monitoring: VaultMonitoring;
 }
 
-/** What a rotation touches: heads, versions, rotation state and due items; audit entries on their own keys. */
-const ROTATION_TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:PutItem',
-  'dynamodb:DeleteItem',
-];
+/**
+ * What a rotation touches: heads, versions, rotation state and due items (writes outside audit
+ * keys); it appends its own audit entries, and only appends.
+ */
+const ROTATION_TABLE_ACTIONS: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'DeleteItem'];
 
 export class VaultBackground extends Construct {
   readonly bus: EventBus;
@@ -114,7 +113,8 @@ export class VaultBackground extends Construct {
         timeout: Duration.minutes(2),
       });
       fn.grant(
-        new PolicyStatement({ actions: ROTATION_TABLE_ACTIONS, resources: [data.table.tableArn] }),
+        ...data.itemStatements(ROTATION_TABLE_ACTIONS),
+        data.auditAppendStatement(),
         data.tableKeyStatement(),
         ...rotatorInvokeStatements(props.rotatorArns),
       );

@@ -7,7 +7,8 @@ import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } fr
 import { AccountRootPrincipal, type IRole, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { KeyAction } from '../../shared/operations.ts';
+import type { KeyAction, TableAction } from '../../shared/operations.ts';
+import { AUDIT_KEY_PREFIX } from '../../shared/store/keys.ts';
 import { AUDIT_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 
 /** Key administration, never use: only the roles named in the policy can encrypt or decrypt directly. */
@@ -28,6 +29,22 @@ const KEY_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
   'kms:RotateKeyOnDemand',
 ];
+
+/** Requests whose every partition key is an audit key (`A#…`). */
+export const AUDIT_KEYS = {
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${AUDIT_KEY_PREFIX}*`] },
+};
+
+/**
+ * Requests whose every partition key is outside the audit trail. ForAllValues holds on an empty
+ * set, so the request must also name its keys (every single-item write does).
+ */
+export const OUTSIDE_AUDIT_KEYS = {
+  'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': [`${AUDIT_KEY_PREFIX}*`] },
+  Null: { 'dynamodb:LeadingKeys': 'false' },
+};
+
+const READS: readonly TableAction[] = ['GetItem', 'Query'];
 
 /** The envelope encryption context keys (shared/crypto/kms-cipher.ts): anything else is refused. */
 export const ENVELOPE_CONTEXT_KEYS = ['vault:kind', 'vault:secret', 'vault:version', 'vault:owner'];
@@ -116,6 +133,44 @@ export class VaultData extends Construct {
         },
       }),
     );
+  }
+
+  /**
+   * The item actions a function uses: reads anywhere in the table, writes (PutItem, UpdateItem,
+   * DeleteItem) only outside the audit trail. A transaction is authorized item by item as these
+   * actions, so a write bundled with an audit append cannot reach audit keys either.
+   */
+  itemStatements(actions: readonly TableAction[]): PolicyStatement[] {
+    const reads = actions.filter((action) => READS.includes(action));
+    const writes = actions.filter((action) => !READS.includes(action));
+    const dynamo = (list: readonly TableAction[]) => list.map((action) => `dynamodb:${action}`);
+    return [
+      ...(reads.length > 0
+        ? [new PolicyStatement({ actions: dynamo(reads), resources: [this.table.tableArn] })]
+        : []),
+      ...(writes.length > 0
+        ? [
+            new PolicyStatement({
+              actions: dynamo(writes),
+              resources: [this.table.tableArn],
+              conditions: OUTSIDE_AUDIT_KEYS,
+            }),
+          ]
+        : []),
+    ];
+  }
+
+  /**
+   * Appending to the audit trail: find a lane's last entry and put the next one (a conditional put
+   * on a free sequence number). Puts only: no audit entry can be updated or deleted, and TTL is
+   * the one thing that removes them.
+   */
+  auditAppendStatement(): PolicyStatement {
+    return new PolicyStatement({
+      actions: ['dynamodb:Query', 'dynamodb:PutItem'],
+      resources: [this.table.tableArn],
+      conditions: AUDIT_KEYS,
+    });
   }
 
   /** What a role needs to read or write the table's items: the key, through DynamoDB, for this table only. */

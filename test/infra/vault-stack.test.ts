@@ -179,16 +179,15 @@ describe('least privilege per function', () => {
       expect(actions.every((action) => !action.endsWith('*') && action !== '*')).toBe(true);
       expect(actions).not.toContain('dynamodb:Scan');
 
-      // Audit statements are confined to audit keys (A#…); everything else is exactly the table's actions.
-      const onAuditKeys = (s: Statement) =>
-        JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["A#*"]');
+      // Audit statements are confined to audit keys (A#…); everything else is exactly the table's
+      // actions, its writes kept off audit keys.
+      const likeKeys = (s: Statement) =>
+        JSON.stringify(s.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'] ?? null);
+      const onAuditKeys = (s: Statement) => likeKeys(s) === '["A#*"]';
       const onIndex = (s: Statement) => JSON.stringify(s.Resource).includes('/index/');
-      const onIdempotencyKeys = (s: Statement) =>
-        JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["IDEM#*"]');
-      const onListingKeys = (s: Statement) =>
-        JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["C#*","L#*"]');
-      const onDenialCounters = (s: Statement) =>
-        JSON.stringify(s.Condition ?? {}).includes('"dynamodb:LeadingKeys":["A#denials#*"]');
+      const onIdempotencyKeys = (s: Statement) => likeKeys(s) === '["IDEM#*"]';
+      const onListingKeys = (s: Statement) => likeKeys(s) === '["C#*","L#*"]';
+      const onDenialCounters = (s: Statement) => likeKeys(s) === '["A#denials#*"]';
       const general = statements.filter(
         (s) =>
           !onAuditKeys(s) &&
@@ -197,6 +196,13 @@ describe('least privilege per function', () => {
           !onListingKeys(s) &&
           !onDenialCounters(s),
       );
+      for (const statement of general.filter((s) => actionsOf(s).some((a) => WRITES.includes(a)))) {
+        expect(actionsOf(statement).every((a) => WRITES.includes(a))).toBe(true);
+        expect(statement.Condition).toEqual({
+          'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['A#*'] },
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+        });
+      }
       // Appenders may update their callers' denial counters, and no other audit item.
       expect(statements.filter(onDenialCounters).flatMap(actionsOf)).toEqual(
         operation.audit === 'append' ? ['dynamodb:UpdateItem'] : [],
