@@ -32,6 +32,13 @@ export interface VaultSettings {
   rotationEvent: { pattern: Record<string, unknown>; namePath: string } | undefined;
   /** How long before `expires` the near-expiry event comes. */
   expiryWarningDays: number;
+  /**
+   * How long audit entries are kept (their TTL) and each signed digest is locked (S3 Object Lock,
+   * compliance mode: nobody, root included, can delete or shorten it before then).
+   */
+  auditRetentionDays: number;
+  /** How often the audit trail is sealed into a signed digest (the verifier's expected interval). */
+  auditDigestMinutes: number;
 }
 
 const text = (node: Node, key: string): string | undefined => {
@@ -45,6 +52,13 @@ const number = (node: Node, key: string, fallback: number): number => {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0)
     throw new Error(`Context ${key} must be a non-negative number, got "${raw}"`);
+  return value;
+};
+
+const integer = (node: Node, key: string, fallback: number, min: number, max: number): number => {
+  const value = number(node, key, fallback);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`Context ${key} must be a whole number from ${min} to ${max}, got "${text(node, key)}"`);
   return value;
 };
 
@@ -82,6 +96,9 @@ export function settingsFrom(node: Node): VaultSettings {
       .filter(Boolean),
     rotationEvent: rotationEventFrom(node),
     expiryWarningDays: number(node, 'expiryWarningDays', 7),
+    // The bounds the functions themselves accept for AUDIT_RETENTION_DAYS (shared/config.ts).
+    auditRetentionDays: integer(node, 'auditRetentionDays', 365, 1, 3650),
+    auditDigestMinutes: integer(node, 'auditDigestMinutes', 15, 1, 60),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The vault in one stack: data (key, table), identity (Cognito or an external issuer), one
- * function per operation, the API, and monitoring. Everything per operation is generated from
+ * function per operation, the API, monitoring, and the audit trail's signed digests. Everything per operation is generated from
  * the operation table: adding an operation needs no edit here.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { API_BASE, allOperations } from '../shared/operations.ts';
 import { OperationFunction } from './constructs/operation-function.ts';
 import { VaultApi } from './constructs/vault-api.ts';
+import { VaultAuditDigests } from './constructs/vault-audit-digests.ts';
 import { VaultBackground } from './constructs/vault-background.ts';
 import { VaultData } from './constructs/vault-data.ts';
 import { VaultIdentity } from './constructs/vault-identity.ts';
@@ -32,6 +33,7 @@ export class VaultStack extends Stack {
   readonly api: VaultApi;
   readonly identity: VaultIdentity;
   readonly background: VaultBackground;
+  readonly auditDigests: VaultAuditDigests;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, props);
@@ -48,6 +50,8 @@ export class VaultStack extends Stack {
       KMS_KEY_ID: this.data.key.keyArn,
       DATA_KEY_CACHE_TTL_SECONDS: String(settings.dataKeyCacheSeconds),
       EXPIRY_WARNING_SECONDS: String(settings.expiryWarningDays * 86_400),
+      // Entries expire (TTL) when their digests' locks do.
+      AUDIT_RETENTION_DAYS: String(settings.auditRetentionDays),
       ...this.identity.tokenSettings,
     };
     this.functions = allOperations.map((operation) => ({
@@ -84,6 +88,13 @@ export class VaultStack extends Stack {
       rotationEvent: settings.rotationEvent,
       monitoring,
     });
+    this.auditDigests = new VaultAuditDigests(this, 'AuditDigests', {
+      data: this.data,
+      retentionDays: settings.auditRetentionDays,
+      intervalMinutes: settings.auditDigestMinutes,
+      logRetention,
+      monitoring,
+    });
 
     new CfnOutput(this, 'ApiUrl', {
       value: `${this.api.api.url.replace(/\/$/, '')}${API_BASE}`,
@@ -91,6 +102,15 @@ export class VaultStack extends Stack {
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'KeyArn', { value: this.data.key.keyArn });
+    new CfnOutput(this, 'AuditDigestKeyArn', {
+      value: this.auditDigests.key.keyArn,
+      description:
+        'Signs audit digests: `aws kms get-public-key --key-id <arn>` gives what audit:verify needs',
+    });
+    new CfnOutput(this, 'AuditDigestBucket', {
+      value: this.auditDigests.bucket.bucketName,
+      description: 'Signed audit digests (Object Lock, compliance mode) under audit-digests/',
+    });
     new CfnOutput(this, 'Issuer', { value: this.identity.issuer });
     new CfnOutput(this, 'EventBusName', { value: this.background.bus.eventBusName });
     if (this.identity.tokenUrl) new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl });

@@ -26,6 +26,8 @@ export interface VaultFunctionProps {
   logRetention: RetentionDays;
   timeout?: Duration;
   reservedConcurrentExecutions?: number;
+  /** Left out of the bundle, loaded from the runtime's own copy (none by default: the SDK is bundled and pinned). */
+  externalModules?: string[];
 }
 
 export class VaultFunction extends Construct {
@@ -86,7 +88,7 @@ export class VaultFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         // Bundle the SDK too: a pinned, tree-shaken SDK rather than whatever the runtime ships.
-        externalModules: [],
+        externalModules: props.externalModules ?? [],
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
         forceDockerBundling: false,

@@ -36,13 +36,22 @@ const NAMESPACE = 'Vault';
 export class VaultMonitoring extends Construct {
   readonly topic: Topic;
 
-  /** An alarm to the vault's topic when `metric` goes above `threshold` in 2 of 3 periods. */
-  alarm(name: string, metric: IMetric, threshold: number, description: string): Alarm {
+  /**
+   * An alarm to the vault's topic when `metric` goes above `threshold` in 2 of 3 periods, or as
+   * `options` say (an event that happens once, as a seal finding the trail rewritten, needs 1 of 1).
+   */
+  alarm(
+    name: string,
+    metric: IMetric,
+    threshold: number,
+    description: string,
+    options: { periods?: number; datapoints?: number } = {},
+  ): Alarm {
     const created = new Alarm(this, name, {
       metric,
       threshold,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
+      evaluationPeriods: options.periods ?? 3,
+      datapointsToAlarm: options.datapoints ?? 2,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: description,

@@ -57,9 +57,9 @@ function keyStatementsFor(roleId: string): Statement[] {
 }
 
 describe('generated from the operation table', () => {
-  it('makes one Node 24 ARM64 function per operation (plus the event publisher and the rotation sweeper)', () => {
+  it('makes one Node 24 ARM64 function per operation (plus the event publisher, the rotation sweeper and the audit seal)', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(allOperations.length + 2);
+    expect(Object.keys(functions)).toHaveLength(allOperations.length + 3);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'] });
     }
@@ -349,12 +349,21 @@ describe('operations', () => {
   it('alarms on 5xx rate, p99 latency, function errors and throttles, DynamoDB throttles and key errors, to SNS', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     // API: 5xx rate, p99, key errors, DynamoDB throttles; per function errors and throttles;
-    // background: two dead-letter queues, the publisher's iterator age, the sweeper's errors.
-    expect(alarms.length).toBe(4 + 2 * allOperations.length + 4);
+    // background: two dead-letter queues, the publisher's iterator age, the sweeper's errors;
+    // audit digests: the seal's errors, the trail contradicting its digests.
+    expect(alarms.length).toBe(4 + 2 * allOperations.length + 4 + 2);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
-    for (const output of ['ApiUrl', 'TableName', 'KeyArn', 'Issuer']) template.hasOutput(output, {});
+    for (const output of [
+      'ApiUrl',
+      'TableName',
+      'KeyArn',
+      'Issuer',
+      'AuditDigestKeyArn',
+      'AuditDigestBucket',
+    ])
+      template.hasOutput(output, {});
   });
 
   it('cdk-nag AwsSolutions finds nothing unacknowledged', () => {
