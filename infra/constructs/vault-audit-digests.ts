@@ -4,8 +4,6 @@
  * an S3 bucket with Object Lock in compliance mode where only that function may put digests and
  * nobody (root included) may delete or shorten one before the trail's retention is over.
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -31,7 +29,7 @@ import {
 import { Construct } from 'constructs';
 import { AUDIT_INDEX, TABLE_KEYS } from '../../shared/store/table.ts';
 import { AUDIT_KEYS, type VaultData } from './vault-data.ts';
-import { ROOT, VaultFunction } from './vault-function.ts';
+import { VaultFunction } from './vault-function.ts';
 import type { VaultMonitoring } from './vault-monitoring.ts';
 
 /** Where in the bucket digests go (`<prefix><10-digit seq>.json`); the function is told so, and IAM names it. */
@@ -64,22 +62,6 @@ export const SIGNING_KEY_ADMIN_ACTIONS = [
 
 /** What the seal logs when the trail contradicts its digests (lambdas/seal-audit/handler.ts). */
 const CONTRADICTION_MESSAGE = 'audit trail contradicts its digests';
-
-const S3_CLIENT = '@aws-sdk/client-s3';
-
-/**
- * The S3 client is the runtime's own copy until `@aws-sdk/client-s3` is a dependency (Node.js
- * runtimes ship SDK v3): left out of the bundle while it cannot be resolved here, bundled and
- * pinned like every other client once it is installed.
- */
-function unlessInstalled(name: string): string[] {
-  try {
-    createRequire(join(ROOT, 'package.json')).resolve(name);
-    return [];
-  } catch {
-    return [name];
-  }
-}
 
 export interface VaultAuditDigestsProps {
   data: VaultData;
@@ -159,7 +141,6 @@ export class VaultAuditDigests extends Construct {
       timeout: Duration.minutes(5),
       // Two seals racing for one number: one loses. One at a time instead; a throttled run waits in Lambda's queue.
       reservedConcurrentExecutions: 1,
-      externalModules: unlessInstalled(S3_CLIENT),
     });
     const role = this.sealer.role;
     this.sealer.grant(

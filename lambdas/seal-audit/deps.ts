@@ -4,12 +4,13 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { S3 } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SealDeps } from '../../shared/audit/seal.ts';
 import { KmsDigestSigner } from '../../shared/crypto/kms-digest-signer.ts';
 import { requestHandler } from '../../shared/deps.ts';
 import { DynamoAuditLanes } from '../../shared/store/dynamo-audit-lanes.ts';
-import { type DigestBucketClient, S3DigestStore } from '../../shared/store/s3-digest-store.ts';
+import { S3DigestStore } from '../../shared/store/s3-digest-store.ts';
 
 export interface SealConfig {
   tableName: string;
@@ -46,17 +47,6 @@ export function loadSealConfig(): SealConfig {
   };
 }
 
-/**
- * `@aws-sdk/client-s3` is not a dependency yet, so the S3 client is the Lambda runtime's own copy
- * (Node.js runtimes ship SDK v3), loaded by a name the bundler leaves alone. Once the package is
- * added, import `S3` statically instead so the bundle pins it as it pins the other clients.
- */
-async function s3Client(): Promise<DigestBucketClient> {
-  const name = '@aws-sdk/client-s3';
-  const { S3 } = (await import(name)) as { S3: new (config: object) => DigestBucketClient };
-  return new S3({ requestHandler });
-}
-
 export async function createSealDeps(config: SealConfig): Promise<SealDeps> {
   const dynamo = new DynamoDBClient({
     requestHandler,
@@ -65,7 +55,7 @@ export async function createSealDeps(config: SealConfig): Promise<SealDeps> {
   const kms = new KMSClient({ requestHandler, ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
   return {
     lanes: new DynamoAuditLanes(DynamoDBDocumentClient.from(dynamo), { tableName: config.tableName }),
-    digests: new S3DigestStore(await s3Client(), {
+    digests: new S3DigestStore(new S3({ requestHandler }), {
       bucket: config.bucket,
       prefix: config.prefix,
       retentionDays: config.retentionDays,

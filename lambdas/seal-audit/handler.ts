@@ -8,9 +8,9 @@ import { logger } from '../../shared/http/logger.ts';
 import { createSealDeps, loadSealConfig } from './deps.ts';
 
 /**
- * Built on the first invocation rather than at import: the S3 client loads asynchronously, and an
- * import that fails (configuration missing) would also fail tools that only bundle and import
- * every handler. A scheduled function's first invocation is its cold start anyway.
+ * Built on the first invocation rather than at import: an import that fails (configuration
+ * missing) would also fail tools that only bundle and import every handler. A scheduled
+ * function's first invocation is its cold start anyway.
  */
 let deps: Promise<SealDeps> | undefined;
 
