@@ -60,8 +60,9 @@ export class VaultApiError extends Error {
     status: number,
     body: Partial<Omit<ErrorBody, 'error_code'>> & { error_code?: ClientErrorCode },
     fallback = 'Request failed',
+    options: { cause?: unknown } = {},
   ) {
-    super(body.error_message ?? fallback);
+    super(body.error_message ?? fallback, options);
     this.status = status;
     this.code = body.error_code ?? 'GENERAL_ERROR';
     this.property = body.property;
@@ -358,6 +359,8 @@ export class VaultClient {
           0,
           { error_code: timeout ? 'TIMEOUT' : 'NETWORK_ERROR' },
           timeout ? 'The request timed out' : 'The vault could not be reached',
+          // Why it could not (refused, unknown host, TLS): the CLI names it in its one line.
+          { cause: caught },
         );
       }
       if (!error.retryable || !retrySafe || attempt >= this.#options.retries) throw error;
