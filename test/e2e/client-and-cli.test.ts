@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { type CliIo, EXIT, exitCodeOf, runCli } from '../../shared/client/cli.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type CliIo, EXIT, exitCodeOf, runCli } from '../../shared/client/cli/run.ts';
 import { VaultApiError, VaultClient } from '../../shared/client/vault-client.ts';
 import { ProblemResponse } from '../../shared/schemas.ts';
 import { apiUrl, call, token, uniqueName } from '../support/http.ts';
@@ -264,7 +267,12 @@ describe('RFC 9457', () => {
 });
 
 describe('secrets CLI', () => {
-  function io(stdin = ''): CliIo & { stdout: string[]; stderr: string[] } {
+  // The CLI's own config directory (its saved login) for this block only, never the user's.
+  const config = mkdtempSync(join(tmpdir(), 'secrets-cli-config-'));
+  function io(
+    stdin = '',
+    env: CliIo['env'] = { VAULT_TOKEN: ops },
+  ): CliIo & { stdout: string[]; stderr: string[] } {
     const stdout: string[] = [];
     const stderr: string[] = [];
     return {
@@ -273,23 +281,29 @@ describe('secrets CLI', () => {
       out: (text) => stdout.push(text),
       err: (text) => stderr.push(text),
       stdin: async () => stdin,
-      env: { VAULT_URL: apiUrl(''), VAULT_STATE_DIR: inject('vaultStateDir') },
-      cwd: inject('vaultStateDir'),
+      env: { VAULT_URL: apiUrl(''), HOME: config, XDG_CONFIG_HOME: config, ...env },
       fetch: checkedFetch,
     };
   }
-  const run = async (args: string[], stdin?: string) => {
-    const streams = io(stdin);
+  const run = async (args: string[], stdin?: string, env?: CliIo['env']) => {
+    const streams = io(stdin, env);
     const code = await runCli(args, streams);
     return { code, out: streams.stdout.join('\n'), err: streams.stderr.join('\n') };
   };
 
   it('logs in, puts, lists, gets (masked unless asked), removes, restores, shows history and audit', async () => {
     const name = uniqueName('cli/db');
-    expect((await run(['login', '--sub', 'cli-user', '--roles', 'app'])).code).toBe(EXIT.ok);
+    // From here on the saved login is the only token: no VAULT_TOKEN.
+    const cliUser = await token({
+      sub: 'cli-user',
+      scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'],
+      roles: ['app'],
+    });
+    expect((await run(['login', '--token-stdin'], cliUser, {})).code).toBe(EXIT.ok);
+    const asLogin = (args: string[], stdin?: string) => run(args, stdin, {});
     expect(
       (
-        await run([
+        await asLogin([
           'put',
           name,
           '--data',
@@ -301,34 +315,34 @@ describe('secrets CLI', () => {
         ])
       ).code,
     ).toBe(EXIT.ok);
-    expect((await run(['put', name, '--update', '--data-stdin'], '{"password":"cli-value-2"}')).code).toBe(
-      EXIT.ok,
-    );
-    const listed = await run(['ls', '--search', name, '--output', 'json']);
+    expect(
+      (await asLogin(['put', name, '--update', '--data-stdin'], '{"password":"cli-value-2"}')).code,
+    ).toBe(EXIT.ok);
+    const listed = await asLogin(['ls', '--search', name, '--output', 'json']);
     expect(JSON.parse(listed.out).map((s: { name: string }) => s.name)).toEqual([name]);
     const reads = async () =>
-      JSON.parse((await run(['audit', '--secret', name, '--output', 'json'])).out).filter(
+      JSON.parse((await asLogin(['audit', '--secret', name, '--output', 'json'])).out).filter(
         (e: { action: string }) => e.action === 'read',
       ).length;
     const readsBefore = await reads();
-    const masked = await run(['get', name]);
+    const masked = await asLogin(['get', name]);
     expect(masked.code).toBe(EXIT.ok);
     expect(masked.out).toContain(name);
     expect(masked.out).not.toContain('cli-value');
     // A plain get reads the metadata only: the value never left the vault, so no read was recorded.
     expect(await reads()).toBe(readsBefore);
-    expect((await run(['get', name, '--reveal', '--output', 'json'])).out).toContain('cli-value-2');
-    expect((await run(['get', name, '--field', 'password'])).out).toBe('cli-value-2');
-    expect((await run(['get', name, '--version', '1', '--field', 'password'])).out).toBe('cli-value-1');
+    expect((await asLogin(['get', name, '--reveal', '--output', 'json'])).out).toContain('cli-value-2');
+    expect((await asLogin(['get', name, '--field', 'password'])).out).toBe('cli-value-2');
+    expect((await asLogin(['get', name, '--version', '1', '--field', 'password'])).out).toBe('cli-value-1');
     expect(
-      JSON.parse((await run(['history', name, '--output', 'json'])).out).map(
+      JSON.parse((await asLogin(['history', name, '--output', 'json'])).out).map(
         (v: { version: number }) => v.version,
       ),
     ).toEqual([2, 1]);
-    expect((await run(['rm', name])).code).toBe(EXIT.ok);
-    expect((await run(['get', name])).code).toBe(EXIT.notFound);
-    expect((await run(['restore', name])).code).toBe(EXIT.ok);
-    const audit = await run(['audit', '--secret', name, '--output', 'json']);
+    expect((await asLogin(['rm', name])).code).toBe(EXIT.ok);
+    expect((await asLogin(['get', name])).code).toBe(EXIT.notFound);
+    expect((await asLogin(['restore', name])).code).toBe(EXIT.ok);
+    const audit = await asLogin(['audit', '--secret', name, '--output', 'json']);
     expect(JSON.parse(audit.out).map((e: { action: string }) => e.action)).toContain('restore');
     expect(audit.out).not.toContain('cli-value');
   });

@@ -1,0 +1,27 @@
+/** The command table: order is the order `secrets --help` lists them in. */
+import type { CommandSpec } from '../command.ts';
+import { audit } from './audit.ts';
+import { get } from './get.ts';
+import { history } from './history.ts';
+import { login } from './login.ts';
+import { logout } from './logout.ts';
+import { ls } from './ls.ts';
+import { put } from './put.ts';
+import { restore } from './restore.ts';
+import { rm } from './rm.ts';
+import { rotate } from './rotate.ts';
+import { whoami } from './whoami.ts';
+
+export const COMMANDS: readonly CommandSpec[] = [
+  login,
+  whoami,
+  logout,
+  ls,
+  get,
+  put,
+  rm,
+  restore,
+  rotate,
+  history,
+  audit,
+];
