@@ -68,9 +68,18 @@ export const pageJson = (page: Page<SecretMetadata>) => ({
   items: page.items.map(secretJson),
 });
 
-/** 201 with the new secret's name, a Location and its ETag (the operation table holds the status). */
+/**
+ * 201 with the new secret's name, a Location and its ETag (the operation table holds the status).
+ * The Location is a relative reference (RFC 9110 §10.2.2), resolved against the URL the client
+ * POSTed to (`…/secrets` or `…/user/{id}/secrets`): so it is right whatever stands before
+ * `/vault/api/v1` (a REST API's stage, a custom domain's base path, none), which this function
+ * cannot know.
+ */
 export const createdReply = (result: SecretRef & { version: number }) =>
-  new Reply({ name: result.name }, { Location: secretPath(result), ETag: etagOf(result.version) });
+  new Reply(
+    { name: result.name },
+    { Location: `secrets/${encodeURIComponent(result.name)}`, ETag: etagOf(result.version) },
+  );
 
 /** The small JSON body PUT, DELETE and restore answer with (the PrivX clients only need valid JSON). */
 export const writtenReply = (result: SecretRef & { version?: number; purgeAt?: string }) =>

@@ -59,7 +59,7 @@ function expectFirstResult(reply: Reply, name: string) {
   expect(reply.status, reply.text).toBe(201);
   expect(reply.json).toEqual({ name });
   expect(reply.headers.get('etag')).toBe('"1"');
-  expect(reply.headers.get('location')).toBe(`/vault/api/v1/secrets/${encodeURIComponent(name)}`);
+  expect(reply.headers.get('location')).toBe(`secrets/${encodeURIComponent(name)}`);
 }
 
 /** The secret exists once, at version 1, and its trail records its creation once. */

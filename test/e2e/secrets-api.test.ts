@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SecretListResponse, SecretResponse } from '../../shared/schemas.ts';
 import { expectShapedError } from '../support/error-shape.ts';
-import { call, token, uniqueName } from '../support/http.ts';
+import { apiUrl, call, token, uniqueName } from '../support/http.ts';
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
@@ -35,7 +35,9 @@ describe('a secret’s life through the API', () => {
     const name = uniqueName('app/db');
     const created = await createShared(name);
     expect(created.json).toEqual({ name });
-    expect(created.headers.get('location')).toBe(`/vault/api/v1/secrets/${encodeURIComponent(name)}`);
+    // Followed as a client does (resolved against the URL it POSTed to), it is the secret.
+    const location = new URL(created.headers.get('location')!, apiUrl('/secrets'));
+    expect(location.href).toBe(apiUrl(`/secrets/${encodeURIComponent(name)}`));
 
     const got = await call('GET', `/secrets/${encodeURIComponent(name)}`, { token: reader });
     expect(got.status).toBe(200);
@@ -277,8 +279,8 @@ describe('personal secrets', () => {
       body: { name, data: { key: 'k' } },
     });
     expect(created.status, created.text).toBe(201);
-    expect(created.headers.get('location')).toBe(
-      `/vault/api/v1/user/alice/secrets/${encodeURIComponent(name)}`,
+    expect(new URL(created.headers.get('location')!, apiUrl('/user/alice/secrets')).href).toBe(
+      apiUrl(`/user/alice/secrets/${encodeURIComponent(name)}`),
     );
     const path = `/user/alice/secrets/${encodeURIComponent(name)}`;
     expect((await call('GET', path, { token: alice })).json).toMatchObject({
