@@ -269,6 +269,7 @@ export class VaultClient {
   getRotation = (name: string) => this.#call<Rotation>('GET', `/rotation/secrets/${path(name)}`);
   setRotation = (name: string, settings: RotationSettings) =>
     this.#call<Rotation>('PUT', `/rotation/secrets/${path(name)}`, { body: settings });
+  stopRotation = (name: string) => this.#call<Rotation>('DELETE', `/rotation/secrets/${path(name)}`);
 
   versions = (name: string, page: Paging = {}) =>
     this.#call<Versions>('GET', `/versions/secrets/${path(name)}`, { query: page });

@@ -2,6 +2,7 @@
  * The `secrets` CLI as a user meets it on day one (issue 17, items 5-7): real processes against the
  * local vault, each user with a HOME and config directory of its own, running in an empty folder.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -271,7 +272,15 @@ describe('help, and mistakes without a stack trace', () => {
       [['get', 'x', '--reveal', '--version', 'two'], /--version must be a whole number/],
       [['get', 'x', '--field'], /argument missing: see secrets get --help/],
       [['put', 'x', '--data', '{not json'], /--data is not valid JSON/],
-      [['ls', '--output', 'yaml'], /--output must be json or table/],
+      [['ls', '--output', 'xml'], /--output must be one of table, json, yaml, env/],
+      [['ls', '--output', 'env'], /--output env is for the data of `get --reveal`/],
+      [['get', 'x', '--output', 'env'], /--output env prints the data: it needs --reveal/],
+      [['put', 'x', '--update'], /put --update needs something to change/],
+      [['put', 'x', '--data', '{}', '--tag', 'novalue'], /--tag takes key=value/],
+      [['patch', 'x', '--value', 'v'], /patch needs --field/],
+      [['rotation', 'frob', 'x'], /rotation takes show, set or off, not "frob"/],
+      [['rotation', 'set', 'x'], /rotation set needs --schedule/],
+      [['completion', 'fish'], /completion is for bash or zsh/],
       [['ls', '--url', 'ftp://vault'], /not an http\(s\) URL/],
     ];
     await Promise.all(
@@ -394,5 +403,122 @@ describe('errors say the real cause', () => {
     expect((await secrets(user, ['rm', name])).code).toBe(EXIT.ok);
     expect((await secrets(user, ['restore', name])).code).toBe(EXIT.ok);
     expect((await secrets(user, ['get', name, '--field', 'v'])).out).toBe('new\n');
+  });
+});
+
+describe('the rest of the commands', () => {
+  it('put takes a description, tags and an expiry, and put --update changes one of them alone', async () => {
+    const user = cliUser();
+    await loginWith(user, ops);
+    const name = uniqueName('cli-meta/db');
+    const expires = new Date(Date.now() + 86_400_000).toISOString();
+    const put = await secrets(user, [
+      ...['put', name, '--data', '{"v":1}', '--description', 'the orders database'],
+      ...['--tag', 'env=prod', '--tag', 'team=ops', '--expires', expires],
+    ]);
+    expect(put.code).toBe(EXIT.ok);
+    const meta = JSON.parse((await secrets(user, ['get', name, '--output', 'json'])).out);
+    expect(meta).toMatchObject({
+      description: 'the orders database',
+      tags: [
+        { key: 'env', value: 'prod' },
+        { key: 'team', value: 'ops' },
+      ],
+      expires,
+      version: 1,
+    });
+    expect((await secrets(user, ['put', name, '--update', '--description', 'orders'])).code).toBe(EXIT.ok);
+    const after = JSON.parse((await secrets(user, ['get', name, '--output', 'json'])).out);
+    expect(after).toMatchObject({ description: 'orders', tags: meta.tags, expires });
+    expect((await secrets(user, ['get', name, '--field', 'v'])).out).toBe('1\n');
+  });
+
+  it('patch sets one field, keeps the others, and says first who receives the value', async () => {
+    const user = cliUser();
+    await loginWith(user, ops);
+    const name = uniqueName('cli-patch/db');
+    await secrets(user, ['put', name, '--data', '{"user":"orders","password":"first"}']);
+    const patched = await secrets(user, ['patch', name, '--field', 'password', '--value-stdin'], {
+      stdin: 'second\n',
+    });
+    expect(patched.code).toBe(EXIT.ok);
+    expect(patched.err).toContain(`updating "${name}" (version 1): read roles: app; write roles: app`);
+    const data = JSON.parse((await secrets(user, ['get', name, '--reveal', '--output', 'json'])).out).data;
+    expect(data).toEqual({ user: 'orders', password: 'second' });
+    const number = await secrets(user, ['patch', name, '--field', 'port', '--value', '5432', '--json']);
+    expect(number.code).toBe(EXIT.ok);
+    expect((await secrets(user, ['get', name, '--field', 'port'])).out).toBe('5432\n');
+  });
+
+  it('output as YAML, and as KEY=value lines a shell can source whatever the value holds', async () => {
+    const user = cliUser();
+    await loginWith(user, ops);
+    const name = uniqueName('cli-output/db');
+    const tricky = `it's $HOME \`id\` "quoted"\nline two`;
+    recordSent([tricky]);
+    await secrets(user, ['put', name, '--data-stdin'], {
+      stdin: JSON.stringify({ password: tricky, port: 5432 }),
+    });
+    const yaml = await secrets(user, ['get', name, '--reveal', '--output', 'yaml']);
+    expect(yaml.code).toBe(EXIT.ok);
+    expect(yaml.out).toContain(`name: ${JSON.stringify(name)}\n`);
+    expect(yaml.out).toContain(`data:\n  password: ${JSON.stringify(tricky)}\n  port: 5432\n`);
+    const env = await secrets(user, ['get', name, '--reveal', '--output', 'env']);
+    expect(env.code).toBe(EXIT.ok);
+    const sourced = spawnSync('sh', ['-c', 'eval "$(cat)"; printf %s "$password|$port"'], {
+      input: env.out,
+      encoding: 'utf8',
+    });
+    expect(sourced.stdout).toBe(`${tricky}|5432`);
+  });
+
+  it('rotation set, show and off', async () => {
+    const user = cliUser();
+    await loginWith(user, ops);
+    const name = uniqueName('cli-rotation/db');
+    await secrets(user, ['put', name, '--data', '{"password":"initial-value"}']);
+    const set = await secrets(user, [
+      ...['rotation', 'set', name, '--schedule', 'rate(30 days)', '--password', '--length', '40'],
+      ...['--output', 'json'],
+    ]);
+    expect(set.code).toBe(EXIT.ok);
+    const shown = JSON.parse((await secrets(user, ['rotation', 'show', name, '--output', 'json'])).out);
+    expect(shown).toMatchObject({
+      name,
+      schedule: 'rate(30 days)',
+      rotator: { type: 'password', length: 40 },
+      next_rotation: expect.any(String),
+    });
+    expect((await secrets(user, ['rotate', name])).code).toBe(EXIT.ok);
+    expect((await secrets(user, ['get', name, '--field', 'password'])).out).toMatch(/^.{40}\n$/);
+    expect((await secrets(user, ['rotation', 'off', name])).code).toBe(EXIT.ok);
+    const off = await secrets(user, ['rotation', 'show', name]);
+    expect(off.out).toMatch(/^schedule +none \(not rotated\)$/m);
+  });
+
+  it("shell completion offers every command and each command's options", async () => {
+    const user = cliUser();
+    const script = join(user.home, 'secrets.bash');
+    const bash = await secrets(user, ['completion', 'bash']);
+    expect(bash.code).toBe(EXIT.ok);
+    writeFileSync(script, bash.out);
+    const complete = (...words: string[]) =>
+      spawnSync(
+        'bash',
+        [
+          '-c',
+          `source "$0"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _secrets; printf '%s\\n' "\${COMPREPLY[@]}"`,
+          script,
+        ],
+        { encoding: 'utf8' },
+      )
+        .stdout.trim()
+        .split('\n')
+        .sort();
+    expect(complete('secrets', 'p')).toEqual(['patch', 'put']);
+    expect(complete('secrets', '')).toEqual([...COMMANDS.map((command) => command.name), 'help'].sort());
+    expect(complete('secrets', 'put', 'x', '--d')).toEqual(['--data', '--data-stdin', '--description']);
+    expect(complete('secrets', 'rotation', 'set', 'x', '--r')).toEqual(['--random-bytes', '--rotator']);
+    expect((await secrets(user, ['completion', 'zsh'])).out).toMatch(/^autoload -U \+X bashcompinit/);
   });
 });

@@ -3,6 +3,7 @@
  * shows) and what it does. The command table (commands/index.ts) drives parsing, help and dispatch.
  */
 import type { VaultClient } from '../vault-client.ts';
+import type { Format } from './output.ts';
 import type { TokenClaims } from './token-claims.ts';
 
 export interface CliIo {
@@ -38,7 +39,13 @@ export interface Session {
 export interface Context {
   io: CliIo;
   command: CommandSpec;
-  json: boolean;
+  /** The --output format. */
+  output: Format;
+  /**
+   * Output for programs (json, yaml, env): notes stay off stdout, and results carry what a note
+   * would have said.
+   */
+  machine: boolean;
   positionals: string[];
   string(option: string): string | undefined;
   strings(option: string): string[] | undefined;
@@ -48,9 +55,9 @@ export interface Context {
   /** A whole number option (`--limit 10`), refused as usage otherwise. */
   integer(option: string): number | undefined;
   session(): Promise<Session>;
-  /** The result on stdout: JSON with `--output json`, else a table of these columns. */
+  /** The result on stdout in the --output format (a table: of these columns). */
   print(value: unknown, columns: string[]): void;
-  /** One record: JSON with `--output json`, else `key  value` lines. */
+  /** One record in the --output format (a table: `key  value` lines). */
   show(record: Record<string, unknown>): void;
   /** A note for the person at the terminal, on stderr (stdout stays the result). */
   say(text: string): void;
@@ -67,5 +74,7 @@ export interface CommandSpec {
   /** Paragraphs for `secrets <command> --help`. */
   description: string;
   options: Record<string, OptionSpec>;
+  /** Takes `--output env` (KEY=value lines of a secret's data). */
+  envOutput?: true;
   run(ctx: Context): Promise<number>;
 }

@@ -9,7 +9,7 @@ import { COMMANDS } from './commands/index.ts';
 import { describeError, ExplainedError, networkCause, UsageError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandHelp, GLOBAL_OPTIONS, mainHelp } from './help.ts';
-import { fields, render } from './output.ts';
+import { FORMATS, type Format, fields, render } from './output.ts';
 import { logInAgain, openSession } from './session.ts';
 import { listed } from './token-claims.ts';
 
@@ -110,13 +110,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           .map((p) => `"${p}"`)
           .join(' ')}: see secrets ${command.name} --help`,
       );
-    const output = values.output ?? 'table';
-    if (output !== 'json' && output !== 'table') throw new UsageError('--output must be json or table');
+    const output = (values.output ?? 'table') as Format;
+    if (!FORMATS.includes(output)) throw new UsageError(`--output must be one of ${FORMATS.join(', ')}`);
+    if (output === 'env' && !command.envOutput)
+      throw new UsageError('--output env is for the data of `get --reveal`');
     const string = (option: string) => values[option] as string | undefined;
     const ctx: Context = {
       io,
       command,
-      json: output === 'json',
+      output,
+      machine: output !== 'table',
       positionals,
       string,
       strings: (option) => values[option] as string[] | undefined,
@@ -129,8 +132,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return Number(value);
       },
       session: async () => (session ??= openSession(io, { url: string('url'), token: string('token') })),
-      print: (value, columns) => io.out(render(value, columns, output === 'json')),
-      show: (record) => io.out(output === 'json' ? JSON.stringify(record, null, 2) : fields(record)),
+      print: (value, columns) => io.out(render(value, columns, output)),
+      show: (record) => io.out(output === 'table' ? fields(record) : render(record, [], output)),
       say: io.err,
     };
     return await command.run(ctx);

@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../command.ts';
 import { UsageError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';
+import { envLines } from '../output.ts';
 import { explaining, notFoundHint } from './hints.ts';
 
 export const SECRET_COLUMNS = ['name', 'version', 'updated', 'updated_by'];
@@ -10,9 +11,11 @@ export const get: CommandSpec = {
   name: 'get',
   args: '<name>',
   positionals: { min: 1, max: 1 },
+  envOutput: true,
   summary: 'show a secret (metadata only, unless --reveal or --field)',
   description: `Without --reveal or --field only the metadata is read, so the value never leaves the vault
-(and no read is audited). --reveal shows the data, --field one field of it, bare (for scripts).`,
+(and no read is audited). --reveal shows the data, --field one field of it, bare (for scripts).
+With --reveal, --output env prints the data as KEY='value' lines a shell can source.`,
   options: {
     reveal: { type: 'boolean', help: 'show the data' },
     field: { type: 'string', value: '<key>', help: 'print only this field of the data' },
@@ -29,6 +32,8 @@ export const get: CommandSpec = {
     const stage = ctx.string('stage');
     if (stage !== undefined && stage !== 'previous' && stage !== 'pending')
       throw new UsageError('--stage must be previous or pending');
+    if (ctx.output === 'env' && !ctx.flag('reveal'))
+      throw new UsageError('--output env prints the data: it needs --reveal');
     const { client } = await ctx.session();
     if (!ctx.flag('reveal') && field === undefined) {
       if (version !== undefined || stage !== undefined)
@@ -50,7 +55,8 @@ export const get: CommandSpec = {
       ctx.io.out(typeof value === 'string' ? value : JSON.stringify(value));
       return EXIT.ok;
     }
-    ctx.print(secret, [...SECRET_COLUMNS, 'data']);
+    if (ctx.output === 'env') ctx.io.out(envLines(secret.data ?? {}));
+    else ctx.print(secret, [...SECRET_COLUMNS, 'data']);
     return EXIT.ok;
   },
 };

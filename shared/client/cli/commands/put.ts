@@ -6,95 +6,12 @@
  * new secret roles nobody looked at), and first prints the readers, writers and owner the value
  * goes to.
  */
-import { VaultApiError, type VaultClient } from '../../vault-client.ts';
+import type { VaultClient } from '../../vault-client.ts';
 import type { CommandSpec, Context } from '../command.ts';
-import { Refusal, UsageError } from '../errors.ts';
+import { UsageError } from '../errors.ts';
 import { EXIT } from '../exit-codes.ts';
-import { audienceOf, describeAudience, type Owner, type Role, visible } from './audience.ts';
-
-interface PutInput {
-  data: Record<string, unknown>;
-  read_roles: Role[] | undefined;
-  write_roles: Role[] | undefined;
-}
-
-/**
- * A plain `put` only creates. A taken name is refused, never turned into an update: the existing
- * secret's roles were chosen by whoever created it, and its readers would receive the value.
- */
-async function createOnly(client: VaultClient, name: string, input: PutInput, owner: Owner) {
-  try {
-    return await client.createSecret(name, input, owner);
-  } catch (error) {
-    if (!(error instanceof VaultApiError)) throw error;
-    // Taken (409), or a caller who may not create secrets (403) naming one it may write.
-    const taken = error.code === 'VALUE_DUPLICATE';
-    if (!taken && error.status !== 403) throw error;
-    const existing = await visible(client, name, owner).catch(() => undefined);
-    if (!existing) {
-      // Not allowed to create, and nothing there it may write: the vault's 403 is the real cause.
-      if (!taken) throw error;
-      throw new Refusal(EXIT.conflict, {
-        error_code: error.code,
-        error_message: `${error.message}: nothing was written`,
-        ...(error.traceId !== undefined && { trace_id: error.traceId }),
-      });
-    }
-    throw new Refusal(EXIT.conflict, {
-      error_code: 'VALUE_DUPLICATE',
-      error_message: `A secret named "${name}" already exists (${describeAudience(existing)}): nothing was written. \`put --update\` writes into it, and then its readers receive the value`,
-      name,
-      version: existing.version,
-      ...audienceOf(existing),
-    });
-  }
-}
-
-/**
- * `put --update` writes only into an existing secret, and says first who will receive the value.
- * The write is conditional on the version whose roles were shown, so the value lands under exactly
- * those roles; if they change in between, nothing is written.
- */
-async function updateExisting(
-  client: VaultClient,
-  name: string,
-  patch: PutInput,
-  owner: Owner,
-  say: (text: string) => void,
-) {
-  let shown: string | undefined;
-  for (let attempt = 1; ; attempt++) {
-    const current = await visible(client, name, owner);
-    if (!current)
-      throw new Refusal(EXIT.notFound, {
-        error_code: 'OBJECT_NOT_FOUND',
-        error_message: `No secret named "${name}" that you may see: put --update writes only into an existing secret (put without --update creates one; if it was deleted, \`secrets restore ${name}\` brings it back until its purge date)`,
-      });
-    const after = audienceOf({
-      read_roles: patch.read_roles ?? current.read_roles,
-      write_roles: patch.write_roles ?? current.write_roles,
-      owner_id: current.owner_id,
-    });
-    const audience = describeAudience(after);
-    if (shown !== undefined && shown !== audience)
-      throw new Refusal(EXIT.conflict, {
-        error_code: 'PRECONDITION_FAILED',
-        error_message: `The roles of "${name}" changed while it was being updated (now ${audience}): nothing was written`,
-      });
-    if (shown === undefined)
-      say(`updating the existing secret "${name}" (version ${current.version}): ${audience}`);
-    shown = audience;
-    try {
-      return {
-        ...(await client.updateSecret(name, patch, { ...owner, ifMatch: current.version })),
-        ...after,
-      };
-    } catch (error) {
-      // Another write came in between: look again, and write only if the audience is the one shown.
-      if (!(error instanceof VaultApiError) || error.status !== 412 || attempt === 3) throw error;
-    }
-  }
-}
+import { type Owner, visible } from './audience.ts';
+import { createOnly, type PutInput, updateExisting } from './put-rules.ts';
 
 const roleList = (ids: string[] | undefined) =>
   ids === undefined
@@ -104,10 +21,9 @@ const roleList = (ids: string[] | undefined) =>
         .filter(Boolean)
         .map((id) => ({ id }));
 
-async function readData(ctx: Context): Promise<Record<string, unknown>> {
+async function readData(ctx: Context): Promise<Record<string, unknown> | undefined> {
   const raw = ctx.flag('data-stdin') ? await ctx.io.stdin() : ctx.string('data');
-  if (raw === undefined)
-    throw new UsageError('put needs --data <json> or --data-stdin: see secrets put --help');
+  if (raw === undefined) return undefined;
   let data: unknown;
   try {
     data = JSON.parse(raw);
@@ -115,6 +31,37 @@ async function readData(ctx: Context): Promise<Record<string, unknown>> {
     throw new UsageError(`--data is not valid JSON: ${(error as Error).message}`);
   }
   return data as Record<string, unknown>;
+}
+
+function tagList(tags: string[] | undefined): PutInput['tags'] {
+  return tags?.map((tag) => {
+    const at = tag.indexOf('=');
+    if (at <= 0) throw new UsageError(`--tag takes key=value, not "${tag}"`);
+    return { key: tag.slice(0, at), value: tag.slice(at + 1) };
+  });
+}
+
+/** The put as the command line states it; a create needs data, an update at least one change. */
+async function inputOf(ctx: Context): Promise<PutInput> {
+  const description = ctx.string('description');
+  const expires = ctx.string('expires');
+  const tags = tagList(ctx.strings('tag'));
+  const input: PutInput = {
+    data: await readData(ctx),
+    read_roles: roleList(ctx.strings('read-role')),
+    write_roles: roleList(ctx.strings('write-role')),
+    ...(description !== undefined && { description }),
+    ...(tags !== undefined && { tags }),
+    ...(expires !== undefined && { expires }),
+  };
+  if (ctx.flag('update')) {
+    if (Object.values(input).every((value) => value === undefined))
+      throw new UsageError(
+        'put --update needs something to change: --data, a role, --description, --tag or --expires',
+      );
+  } else if (input.data === undefined)
+    throw new UsageError('put needs --data <json> or --data-stdin: see secrets put --help');
+  return input;
 }
 
 /**
@@ -136,7 +83,7 @@ function sayWhoReads(
   input: PutInput,
   sent: PutInput,
 ) {
-  if (ctx.json) return;
+  if (ctx.machine) return;
   if (sent !== input)
     ctx.say(
       `created "${name}" readable and writable by your roles: ${roles!.join(', ')} (--read-role/--write-role choose others)`,
@@ -192,15 +139,26 @@ deleted one can no longer be restored while the new one holds the name.`,
       value: '<user id>',
       help: "a personal secret of this user (yours, or a manager's for another)",
     },
+    description: {
+      type: 'string',
+      value: '<text>',
+      help: 'what the secret is for ("" clears it on --update)',
+    },
+    tag: {
+      type: 'string',
+      multiple: true,
+      value: '<key=value>',
+      help: 'a tag (repeat); on --update the tags given replace all',
+    },
+    expires: {
+      type: 'string',
+      value: '<RFC 3339>',
+      help: 'after this time the data is refused (410); "" clears it on --update',
+    },
   },
   async run(ctx) {
     const name = ctx.name();
-    const data = await readData(ctx);
-    const input: PutInput = {
-      data,
-      read_roles: roleList(ctx.strings('read-role')),
-      write_roles: roleList(ctx.strings('write-role')),
-    };
+    const input = await inputOf(ctx);
     const ownerId = ctx.string('owner');
     const owner = ownerId === undefined ? {} : { owner: ownerId };
     const { client, claims } = await ctx.session();
@@ -212,13 +170,13 @@ deleted one can no longer be restored while the new one holds the name.`,
     const sent = ownerId === undefined ? defaultRoles(claims?.roles, input) : input;
     const created = await createOnly(client, name, sent, owner);
     ctx.print(
-      ctx.json && sent !== input
+      ctx.machine && sent !== input
         ? { ...created, read_roles: sent.read_roles, write_roles: sent.write_roles }
         : created,
       ['name'],
     );
     if (ownerId === undefined) sayWhoReads(ctx, name, claims?.roles, input, sent);
-    if (!ctx.json) await noteDeletedPredecessor(ctx, client, name, owner);
+    if (!ctx.machine) await noteDeletedPredecessor(ctx, client, name, owner);
     return EXIT.ok;
   },
 };

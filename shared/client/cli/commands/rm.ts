@@ -31,7 +31,7 @@ its versions, as long as no new secret holds the name; a put of the name makes a
       notFoundHint(name),
     );
     ctx.print(deleted, ['name', 'purge_at']);
-    if (!ctx.json)
+    if (!ctx.machine)
       ctx.say(
         deleted.purge_at === undefined
           ? `"${name}" was purged: it cannot be restored`
