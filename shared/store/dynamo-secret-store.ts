@@ -1,9 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../domain/audit.ts';
 import { DependencyUnavailableError, VersionConflictError } from '../domain/errors.ts';
 import type {
@@ -19,10 +14,12 @@ import type {
   VersionInfo,
 } from '../domain/model.ts';
 import type { Listing, SecretStore } from '../domain/ports.ts';
+import { DueItems } from './due-items.ts';
 import { APPEND_ATTEMPTS, type AuditEntries } from './dynamo-audit-log.ts';
+import { DynamoRotationState } from './dynamo-rotation-state.ts';
 import {
-  call,
   GuardFailed,
+  getItem,
   type Item,
   queryAll,
   sleep,
@@ -30,11 +27,6 @@ import {
   transact,
 } from './dynamo-support.ts';
 import {
-  counterKey,
-  DUE_SHARDS,
-  dueKey,
-  duePk,
-  entryPk,
   headKey,
   isCounted,
   listingId,
@@ -45,7 +37,10 @@ import {
   versionKey,
   versionsOf,
 } from './keys.ts';
-import { type Bucket, entriesIn, ListingIndex, type Located } from './listing-index.ts';
+import { type Bucket, ListingIndex } from './listing-index.ts';
+import { ListingPages } from './listing-pages.ts';
+import { fromEntry, fromHead, fromVersion, toHead } from './secret-items.ts';
+import { epochSeconds, SecretWrites } from './secret-writes.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
 
 export interface StoreOptions {
@@ -66,23 +61,27 @@ const TRANSACTION_LIMIT = 100;
 /** How often a write looks its listing bucket up again after the bucket was split under it. */
 const BUCKET_ATTEMPTS = 4;
 
-const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-
 export class DynamoSecretStore implements SecretStore {
   readonly #db: DynamoDBDocumentClient;
   readonly #table: string;
   readonly #maxVersions: number;
-  readonly #warningMs: number;
   readonly #index: ListingIndex;
   readonly #trail: AuditEntries;
+  readonly #dues: DueItems;
+  readonly #rotations: DynamoRotationState;
+  readonly #pages: ListingPages;
+  readonly #writes: SecretWrites;
 
   constructor(db: DynamoDBDocumentClient, options: StoreOptions) {
     this.#trail = options.trail;
     this.#db = db;
     this.#table = options.tableName;
     this.#maxVersions = options.maxVersions;
-    this.#warningMs = options.expiryWarningSeconds * 1000;
     this.#index = new ListingIndex(db, options.tableName, options.listingBucketSplitAt);
+    this.#dues = new DueItems(db, options.tableName, options.expiryWarningSeconds * 1000);
+    this.#rotations = new DynamoRotationState(db, options.tableName);
+    this.#pages = new ListingPages(db, options.tableName, this.#index);
+    this.#writes = new SecretWrites(options.tableName);
   }
 
   /**
@@ -110,7 +109,7 @@ export class DynamoSecretStore implements SecretStore {
         ...items,
         entry,
         ...counted.flatMap((listing, i) => [
-          this.#count(listing, membership!.delta),
+          this.#writes.count(listing, membership!.delta),
           this.#index.countChange(listing, buckets[i] as Bucket, name, membership!.delta),
         ]),
       ]);
@@ -135,121 +134,32 @@ export class DynamoSecretStore implements SecretStore {
     });
   }
 
-  /** What a live secret has coming; a deleted one has nothing. */
-  #duesOf(secret: StoredSecret | undefined): Due[] {
-    if (!secret || secret.deletion) return [];
-    const ref = { name: secret.name, ...(secret.ownerId !== undefined && { ownerId: secret.ownerId }) };
-    const dues: Due[] = [];
-    if (secret.rotation?.nextAt) dues.push({ secret: ref, kind: 'rotate', at: secret.rotation.nextAt });
-    if (secret.expires !== undefined) {
-      const expires = Date.parse(secret.expires);
-      if (secret.expiryNotice === undefined)
-        dues.push({
-          secret: ref,
-          kind: 'near-expiry',
-          at: new Date(expires - this.#warningMs).toISOString(),
-        });
-      if (secret.expiryNotice !== 'expired')
-        dues.push({ secret: ref, kind: 'expired', at: new Date(expires).toISOString() });
-    }
-    return dues;
+  getRotation(ref: SecretRef): Promise<RotationState | undefined> {
+    return this.#rotations.getRotation(ref);
   }
 
-  /** Due items that must go or come when a head changes from `previous` to `next`. */
-  #dueChanges(previous: StoredSecret | undefined, next: StoredSecret | undefined): TransactItem[] {
-    const before = new Map(this.#duesOf(previous).map((due) => [dueKey(due).sk, due]));
-    const after = new Map(this.#duesOf(next).map((due) => [dueKey(due).sk, due]));
-    return [
-      ...[...before]
-        .filter(([sk]) => !after.has(sk))
-        .map(([, due]) => ({ Delete: { TableName: this.#table, Key: dueKey(due) } })),
-      ...[...after]
-        .filter(([sk]) => !before.has(sk))
-        .map(([, due]) => ({
-          Put: {
-            TableName: this.#table,
-            Item: { ...dueKey(due), secret: due.secret, kind: due.kind, at: due.at },
-          },
-        })),
-    ];
+  saveRotation(ref: SecretRef, state: RotationState, expectedToken: string | undefined): Promise<boolean> {
+    return this.#rotations.saveRotation(ref, state, expectedToken);
   }
 
-  async getRotation(ref: SecretRef): Promise<RotationState | undefined> {
-    const item = await this.#getItem(rotationKey(ref), true);
-    if (!item) return undefined;
-    const { pk: _pk, sk: _sk, ...state } = item;
-    return state as unknown as RotationState;
+  due(now: Date, limit: number): Promise<Due[]> {
+    return this.#dues.due(now, limit);
   }
 
-  async saveRotation(
-    ref: SecretRef,
-    state: RotationState,
-    expectedToken: string | undefined,
-  ): Promise<boolean> {
-    try {
-      await call(() =>
-        this.#db.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: { ...rotationKey(ref), ...state },
-            // Starting needs no rotation of this incarnation running; continuing needs it to still be ours.
-            ConditionExpression:
-              expectedToken === undefined
-                ? 'attribute_not_exists(pk) OR #status <> :running OR attribute_not_exists(#inc) OR #inc <> :inc'
-                : '#token = :token',
-            ExpressionAttributeNames:
-              expectedToken === undefined
-                ? { '#status': 'status', '#inc': 'incarnation' }
-                : { '#token': 'token' },
-            ExpressionAttributeValues:
-              expectedToken === undefined
-                ? { ':running': 'running', ':inc': state.incarnation ?? '' }
-                : { ':token': expectedToken },
-          }),
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-      throw error;
-    }
+  page(listing: Listing, offset: number, limit: number, descending: boolean): Promise<Page<SecretMetadata>> {
+    return this.#pages.page(listing, offset, limit, descending);
   }
 
-  async due(now: Date, limit: number): Promise<Due[]> {
-    const shards = await Promise.all(
-      Array.from({ length: DUE_SHARDS }, (_, shard) =>
-        this.#queryAll(
-          {
-            // From '0': an item whose date a bug once wrote with a signed year (+050000-…) sorts
-            // before every digit and is never taken for due.
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :now',
-            ExpressionAttributeValues: {
-              ':pk': duePk(shard),
-              ':first': '0',
-              ':now': `${now.toISOString()}~`,
-            },
-          },
-          limit,
-        ),
-      ),
-    );
-    return shards
-      .flat()
-      .map((item) => ({
-        secret: item.secret as SecretRef,
-        kind: item.kind as Due['kind'],
-        at: item.at as string,
-      }))
-      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-      .slice(0, limit);
+  entries(listings: readonly Listing[]): Promise<SecretMetadata[]> {
+    return this.#pages.entries(listings);
   }
 
   async markExpiryNotice(secret: StoredSecret, notice: 'near' | 'expired'): Promise<boolean> {
     const next = { ...secret, expiryNotice: notice };
     return (
       (await transact(this.#db, [
-        this.#guardedHead(secret, toHead(next)),
-        ...this.#dueChanges(secret, next),
+        this.#writes.guardedHead(secret, toHead(next)),
+        ...this.#dues.changes(secret, next),
       ])) === true
     );
   }
@@ -301,33 +211,18 @@ export class DynamoSecretStore implements SecretStore {
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             }
-          : this.#guardedHead(holder, toHead(secret)),
-        this.#putVersion(secret),
+          : this.#writes.guardedHead(holder, toHead(secret)),
+        this.#writes.putVersion(secret),
         // The deleted secret that held the name, as it was, until its purge: its versions (which
         // expire then too) stay readable to its readers by number. One past its purge is gone.
-        ...(retiring && holder?.deletion ? [this.#putRetired(holder, holder.deletion)] : []),
-        ...listings.map((listing) => this.#putEntry(listing, secret)),
-        ...this.#dueChanges(undefined, secret),
+        ...(retiring && holder?.deletion ? [this.#writes.putRetired(holder, holder.deletion)] : []),
+        ...listings.map((listing) => this.#writes.putEntry(listing, secret)),
+        ...this.#dues.changes(undefined, secret),
       ],
       audit,
       { secret, delta: 1 },
     );
     return outcome === true;
-  }
-
-  #putRetired(secret: StoredSecret, deletion: Deletion): TransactItem {
-    const { pk: _pk, sk: _sk, sealed: _sealed, ...head } = toHead(secret);
-    return {
-      Put: {
-        TableName: this.#table,
-        Item: {
-          ...head,
-          ...retiredKey(secret, secret.created),
-          firstVersion: secret.firstVersion,
-          [TTL_ATTRIBUTE]: epochSeconds(deletion.purgeAt),
-        },
-      },
-    };
   }
 
   async retiredVersion(
@@ -353,16 +248,16 @@ export class DynamoSecretStore implements SecretStore {
     return (
       (await this.#commit(
         [
-          this.#guardedHead(previous, toHead(next)),
-          this.#putVersion(next),
+          this.#writes.guardedHead(previous, toHead(next)),
+          this.#writes.putVersion(next),
           ...(pruned >= (next.firstVersion ?? 1)
             ? [{ Delete: { TableName: this.#table, Key: versionKey(next, pruned) } }]
             : []),
-          ...listingsOf(next).map((listing) => this.#putEntry(listing, next)),
+          ...listingsOf(next).map((listing) => this.#writes.putEntry(listing, next)),
           ...listingsOf(previous)
             .filter((listing) => !kept.has(listingId(listing)))
-            .map((listing) => this.#deleteEntry(listing, previous)),
-          ...this.#dueChanges(previous, next),
+            .map((listing) => this.#writes.deleteEntry(listing, previous)),
+          ...this.#dues.changes(previous, next),
         ],
         audit,
       )) === true
@@ -376,13 +271,13 @@ export class DynamoSecretStore implements SecretStore {
     return (
       (await this.#commit(
         [
-          this.#guardedHead(previous, { ...toHead(previous), deletion, [TTL_ATTRIBUTE]: ttl }),
+          this.#writes.guardedHead(previous, { ...toHead(previous), deletion, [TTL_ATTRIBUTE]: ttl }),
           // The versions go with the head when TTL purges: secret data must not outlive the secret.
-          ...versions.map((key) => this.#setTtl(key, ttl)),
+          ...versions.map((key) => this.#writes.setTtl(key, ttl)),
           // A rotation's sealed pending value is secret data too: it goes now, not at purge.
           { Delete: { TableName: this.#table, Key: rotationKey(previous) } },
-          ...listings.map((listing) => this.#deleteEntry(listing, previous)),
-          ...this.#dueChanges(previous, undefined),
+          ...listings.map((listing) => this.#writes.deleteEntry(listing, previous)),
+          ...this.#dues.changes(previous, undefined),
         ],
         audit,
         { secret: previous, delta: -1 },
@@ -397,10 +292,10 @@ export class DynamoSecretStore implements SecretStore {
     return (
       (await this.#commit(
         [
-          this.#guardedHead(previous, toHead(restored)),
-          ...versions.map((key) => this.#setTtl(key, undefined)),
-          ...listings.map((listing) => this.#putEntry(listing, restored)),
-          ...this.#dueChanges(undefined, restored),
+          this.#writes.guardedHead(previous, toHead(restored)),
+          ...versions.map((key) => this.#writes.setTtl(key, undefined)),
+          ...listings.map((listing) => this.#writes.putEntry(listing, restored)),
+          ...this.#dues.changes(undefined, restored),
         ],
         audit,
         { secret: restored, delta: 1 },
@@ -429,13 +324,13 @@ export class DynamoSecretStore implements SecretStore {
       },
       ...versions.map((key) => ({ Delete: { TableName: this.#table, Key: key } })),
       { Delete: { TableName: this.#table, Key: rotationKey(previous) } },
-      ...listings.map((listing) => this.#deleteEntry(listing, previous)),
-      ...this.#dueChanges(previous, undefined),
+      ...listings.map((listing) => this.#writes.deleteEntry(listing, previous)),
+      ...this.#dues.changes(previous, undefined),
     ];
     const own = new Set(versions.map((key) => key.sk));
     const leftovers = (await this.#retiredItems(previous))
       .filter((item) => !own.has(String(item.sk)))
-      .map((item) => this.#deleteRetired(item));
+      .map((item) => this.#writes.deleteRetired(item));
     // Room left by the audit entry and, for a live secret, its counted listings' counter and bucket.
     const room = TRANSACTION_LIMIT - items.length - 1 - 2 * listings.filter(isCounted).length;
     const now = leftovers.slice(0, Math.max(0, room));
@@ -462,95 +357,6 @@ export class DynamoSecretStore implements SecretStore {
     );
   }
 
-  #deleteRetired(item: Item): TransactItem {
-    return {
-      Delete: {
-        TableName: this.#table,
-        Key: { pk: item.pk, sk: item.sk },
-        // A version another secret of the name wrote meanwhile is not a leftover.
-        ...(item.incarnation !== undefined && {
-          ConditionExpression: 'incarnation = :inc',
-          ExpressionAttributeValues: { ':inc': item.incarnation },
-        }),
-      },
-    };
-  }
-
-  /**
-   * A page of a name-ordered listing. The first page runs beside the count; a deeper one reads the
-   * listing's directory and then only the bucket holding its offset (see listing-index.ts), so its
-   * cost does not grow with the offset. A listing whose directory does not add up (written before
-   * the index existed, or read mid-write) is walked from its nearer end instead.
-   */
-  async page(
-    listing: Listing,
-    offset: number,
-    limit: number,
-    descending: boolean,
-  ): Promise<Page<SecretMetadata>> {
-    if (offset === 0) {
-      const [count, entries] = await Promise.all([
-        this.#countOf(listing, false),
-        this.#queryAll({ ...entriesIn(listing, ''), ScanIndexForward: !descending }, limit),
-      ]);
-      return { count, items: entries.slice(0, limit).map(fromEntry) };
-    }
-    const directory = await this.#index.directory(listing);
-    const { count } = directory;
-    // The page as ascending positions [start, end).
-    const start = descending ? Math.max(0, count - offset - limit) : offset;
-    const end = descending ? count - offset : Math.min(count, offset + limit);
-    if (end <= start) return { count, items: [] };
-    const located = ListingIndex.locate(directory, start);
-    const entries = located
-      ? await this.#readFrom(listing, located, end - start)
-      : await this.#walk(listing, count, start, end);
-    return { count, items: (descending ? entries.reverse() : entries).map(fromEntry) };
-  }
-
-  /** `wanted` entries from a located position, reading from the nearer end of its bucket. */
-  async #readFrom(listing: Listing, { bucket, skip }: Located, wanted: number): Promise<Item[]> {
-    const toBucketEnd = bucket.n - skip;
-    if (skip <= toBucketEnd) {
-      const entries = await this.#queryAll(entriesIn(listing, bucket.lo), skip + wanted);
-      return entries.slice(skip, skip + wanted);
-    }
-    const [back, on] = await Promise.all([
-      this.#queryAll({ ...entriesIn(listing, '', bucket.hi), ScanIndexForward: false }, toBucketEnd),
-      bucket.hi !== undefined && wanted > toBucketEnd
-        ? this.#queryAll(entriesIn(listing, bucket.hi), wanted - toBucketEnd)
-        : [],
-    ]);
-    return [...back.reverse(), ...on].slice(0, wanted);
-  }
-
-  /** Without a directory: reads up to the page from whichever end of the listing is nearer. */
-  async #walk(listing: Listing, count: number, start: number, end: number): Promise<Item[]> {
-    if (start <= count - end) return (await this.#queryAll(entriesIn(listing, ''), end)).slice(start, end);
-    const tail = await this.#queryAll({ ...entriesIn(listing, ''), ScanIndexForward: false }, count - start);
-    return tail.reverse().slice(0, end - start);
-  }
-
-  async entries(listings: readonly Listing[]): Promise<SecretMetadata[]> {
-    const pages = await Promise.all(listings.map((listing) => this.#queryAll(entriesIn(listing, ''))));
-    return pages.flat().map(fromEntry);
-  }
-
-  /**
-   * The head write every change is guarded by: nobody wrote since `previous` was read. The
-   * revision moves on every head write, versioned or not (rotation settings, expiry notices).
-   */
-  #guardedHead(previous: StoredSecret, item: Item): TransactItem {
-    return {
-      Put: {
-        TableName: this.#table,
-        Item: { ...item, revision: (previous.revision ?? 0) + 1 },
-        ConditionExpression: 'revision = :expected',
-        ExpressionAttributeValues: { ':expected': previous.revision ?? 0 },
-      },
-    };
-  }
-
   async setRotation(
     previous: StoredSecret,
     rotation: StoredSecret['rotation'],
@@ -559,27 +365,10 @@ export class DynamoSecretStore implements SecretStore {
     const next = { ...previous, rotation };
     return (
       (await this.#commit(
-        [this.#guardedHead(previous, toHead(next)), ...this.#dueChanges(previous, next)],
+        [this.#writes.guardedHead(previous, toHead(next)), ...this.#dues.changes(previous, next)],
         audit,
       )) === true
     );
-  }
-
-  #putVersion(secret: StoredSecret): TransactItem {
-    return {
-      Put: {
-        TableName: this.#table,
-        Item: {
-          ...versionKey(secret, secret.version),
-          version: secret.version,
-          sealedVersion: secret.sealedVersion,
-          sealed: secret.sealed,
-          created: secret.updated,
-          author: secret.updatedBy,
-          incarnation: secret.created,
-        },
-      },
-    };
   }
 
   /** Keys of the versions a secret keeps: only these exist (older ones were pruned as they fell out). */
@@ -588,143 +377,11 @@ export class DynamoSecretStore implements SecretStore {
     return Array.from({ length: secret.version - oldest + 1 }, (_, i) => versionKey(secret, oldest + i));
   }
 
-  #setTtl(key: Item, ttl: number | undefined): TransactItem {
-    return {
-      Update: {
-        TableName: this.#table,
-        Key: key,
-        UpdateExpression: ttl === undefined ? 'REMOVE #ttl' : 'SET #ttl = :ttl',
-        ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-        ...(ttl !== undefined && { ExpressionAttributeValues: { ':ttl': ttl } }),
-      },
-    };
-  }
-
-  #putEntry(listing: Listing, secret: SecretMetadata): TransactItem {
-    return {
-      Put: { TableName: this.#table, Item: { ...toMetadata(secret), pk: entryPk(listing), sk: secret.name } },
-    };
-  }
-
-  #deleteEntry(listing: Listing, secret: SecretMetadata): TransactItem {
-    return { Delete: { TableName: this.#table, Key: { pk: entryPk(listing), sk: secret.name } } };
-  }
-
-  #count(listing: Listing, delta: number): TransactItem {
-    return {
-      Update: {
-        TableName: this.#table,
-        Key: counterKey(listing),
-        UpdateExpression: 'ADD n :delta',
-        ExpressionAttributeValues: { ':delta': delta },
-      },
-    };
-  }
-
-  async #countOf(listing: Listing, consistent: boolean): Promise<number> {
-    const item = await this.#getItem(counterKey(listing), consistent);
-    return typeof item?.n === 'number' ? item.n : 0;
-  }
-
   #getItem(key: Item, consistent: boolean): Promise<Item | undefined> {
-    return call(
-      async () =>
-        (
-          await this.#db.send(
-            new GetCommand({ TableName: this.#table, Key: key, ConsistentRead: consistent }),
-          )
-        ).Item,
-    );
+    return getItem(this.#db, this.#table, key, consistent);
   }
 
   #queryAll(input: Omit<QueryCommandInput, 'TableName'>, wanted?: number): Promise<Item[]> {
     return queryAll(this.#db, this.#table, input, wanted);
   }
-}
-
-function toMetadata(secret: SecretMetadata): Item {
-  return {
-    name: secret.name,
-    ownerId: secret.ownerId,
-    readRoles: [...secret.readRoles],
-    writeRoles: [...secret.writeRoles],
-    author: secret.author,
-    updatedBy: secret.updatedBy,
-    created: secret.created,
-    updated: secret.updated,
-    version: secret.version,
-    description: secret.description,
-    tags: secret.tags.map((tag) => ({ ...tag })),
-    expires: secret.expires,
-    rotation: secret.rotation,
-  };
-}
-
-function toHead(secret: StoredSecret): Item {
-  return {
-    ...headKey(secret),
-    ...toMetadata(secret),
-    // On the head only, not on the (up to 41) listing entries: a secret at every other maximum
-    // already moves about 4 MB of entries in one transaction. A list of pairs, never a map: a
-    // role id is any string, and as a map key `constructor` or `__proto__` is not kept.
-    roleNames: secret.roleNames && Object.entries(secret.roleNames).map(([id, name]) => ({ id, name })),
-    sealedVersion: secret.sealedVersion,
-    sealed: secret.sealed,
-    deletion: secret.deletion,
-    previousVersion: secret.previousVersion,
-    expiryNotice: secret.expiryNotice,
-    lastTraceId: secret.lastTraceId,
-    createRequest: secret.createRequest,
-    firstVersion: secret.firstVersion,
-  };
-}
-
-function fromEntry(item: Item): SecretMetadata {
-  return {
-    name: item.name as string,
-    ...(typeof item.ownerId === 'string' && { ownerId: item.ownerId }),
-    readRoles: item.readRoles as string[],
-    writeRoles: item.writeRoles as string[],
-    ...(Array.isArray(item.roleNames) && {
-      roleNames: Object.fromEntries(
-        (item.roleNames as Array<{ id: string; name: string }>).map(({ id, name }) => [id, name]),
-      ),
-    }),
-    author: item.author as string,
-    updatedBy: item.updatedBy as string,
-    created: item.created as string,
-    updated: item.updated as string,
-    version: item.version as number,
-    ...(typeof item.description === 'string' && { description: item.description }),
-    tags: (item.tags as SecretMetadata['tags'] | undefined) ?? [],
-    ...(typeof item.expires === 'string' && { expires: item.expires }),
-    ...(item.rotation !== undefined && { rotation: item.rotation as SecretMetadata['rotation'] }),
-  };
-}
-
-function fromHead(item: Item): StoredSecret {
-  return {
-    ...fromEntry(item),
-    sealedVersion: item.sealedVersion as number,
-    sealed: item.sealed as Uint8Array,
-    ...(item.deletion !== undefined && { deletion: item.deletion as Deletion }),
-    ...(typeof item.previousVersion === 'number' && { previousVersion: item.previousVersion }),
-    ...(typeof item.expiryNotice === 'string' && {
-      expiryNotice: item.expiryNotice as StoredSecret['expiryNotice'],
-    }),
-    ...(typeof item.lastTraceId === 'string' && { lastTraceId: item.lastTraceId }),
-    ...(typeof item.createRequest === 'string' && { createRequest: item.createRequest }),
-    ...(typeof item.firstVersion === 'number' && { firstVersion: item.firstVersion }),
-    revision: typeof item.revision === 'number' ? item.revision : 0,
-  };
-}
-
-function fromVersion(item: Item): SecretVersion {
-  return {
-    version: item.version as number,
-    sealedVersion: item.sealedVersion as number,
-    sealed: item.sealed as Uint8Array,
-    created: item.created as string,
-    author: item.author as string,
-  };
 }

@@ -1,6 +1,7 @@
 /** What every DynamoDB adapter shares: error translation and transactions that ride out races. */
 import {
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -121,4 +122,17 @@ export async function queryAll(
     start = page.LastEvaluatedKey;
   } while (start !== undefined && items.length < wanted);
   return items;
+}
+
+/** One item by key (strongly consistent when asked: a reader right after a write must see it). */
+export function getItem(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  key: Item,
+  consistent: boolean,
+): Promise<Item | undefined> {
+  return call(
+    async () =>
+      (await db.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: consistent }))).Item,
+  );
 }

@@ -1,6 +1,7 @@
 /** In-memory SecretStore for domain unit tests: same contract as the DynamoDB adapter, conditions included. */
 
 import { type AuditEvent, type AuditRecord, nextRecord } from '../../shared/domain/audit.ts';
+import { duesOf } from '../../shared/domain/dues.ts';
 import type {
   Deletion,
   Due,
@@ -129,17 +130,13 @@ export class MemorySecretStore implements SecretStore {
     if (ok) this.rotations.set(keyOf(ref), state);
     return ok;
   }
+  /** As the DynamoDB store keeps them: the domain's rules (duesOf), warnings a week ahead. */
+  readonly expiryWarningMs = 7 * 86_400_000;
   async due(now: Date, limit: number): Promise<Due[]> {
     return [...this.items.values()]
-      .filter(
-        (secret) =>
-          !secret.deletion && secret.rotation?.nextAt && Date.parse(secret.rotation.nextAt) <= now.getTime(),
-      )
-      .map((secret) => ({
-        secret: { name: secret.name, ownerId: secret.ownerId },
-        kind: 'rotate' as const,
-        at: secret.rotation!.nextAt!,
-      }))
+      .flatMap((secret) => duesOf(secret, this.expiryWarningMs))
+      .filter((due) => Date.parse(due.at) <= now.getTime())
+      .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
       .slice(0, limit);
   }
   async setRotation(previous: StoredSecret, rotation: StoredSecret['rotation'], audit: AuditEvent) {

@@ -133,3 +133,69 @@ describe('the sweeper compares instants, not strings', () => {
     expect(await runDueWork(rotation)).toEqual({ rotated: 1, failed: 0, notices: 0 });
   });
 });
+
+describe('expiry warnings from the sweeper (the domain due rules, as both stores keep them)', () => {
+  const ops = caller('ops', ['vaultAdd', 'vaultManage', 'user'], ['app']);
+  const noRotators: RotationDeps['rotators'] = {
+    invoke: async () => {
+      throw new Error('no rotator here');
+    },
+  };
+
+  it('warns once a week before expiry, then once at expiry, and never for a deleted secret', async () => {
+    const deps = memoryDeps();
+    const rotation: RotationDeps = {
+      ...deps,
+      rotators: noRotators,
+      settings: { stepAttempts: 1, retryAfterFailureSeconds: 300 },
+    };
+    const soon = new Date(deps.clock.now().getTime() + 3 * 86_400_000).toISOString();
+    const later = new Date(deps.clock.now().getTime() + 30 * 86_400_000).toISOString();
+    for (const [name, expires] of [
+      ['soon', soon],
+      ['later', later],
+    ] as const)
+      await createSecret(deps, ops, { ref: { name }, data: {}, readRoles: [], writeRoles: [], expires });
+    expect(await runDueWork(rotation)).toEqual({ rotated: 0, failed: 0, notices: 1 });
+    expect((await deps.secrets.get({ name: 'soon' }))?.expiryNotice).toBe('near');
+    expect((await deps.secrets.get({ name: 'later' }))?.expiryNotice).toBeUndefined();
+    expect(await runDueWork(rotation)).toEqual({ rotated: 0, failed: 0, notices: 0 });
+
+    const past = new Date(deps.clock.now().getTime() - 1000).toISOString();
+    await createSecret(deps, ops, {
+      ref: { name: 'gone' },
+      data: {},
+      readRoles: [],
+      writeRoles: [],
+      expires: past,
+    });
+    await createSecret(deps, ops, {
+      ref: { name: 'over' },
+      data: {},
+      readRoles: [],
+      writeRoles: [],
+      expires: past,
+    });
+    await deps.secrets.softDelete(
+      (await deps.secrets.get({ name: 'gone' }))!,
+      {
+        deletedAt: past,
+        deletedBy: 'ops',
+        purgeAt: later,
+      },
+      {
+        action: 'delete',
+        outcome: 'success',
+        secret: { name: 'gone' },
+        actor: 'ops',
+        traceId: 't',
+        sourceIp: '-',
+        at: past,
+      },
+    );
+    // 'over': both its warning and its expiry are due at once; each is given.
+    expect((await runDueWork(rotation)).notices).toBeGreaterThanOrEqual(1);
+    expect((await deps.secrets.get({ name: 'over' }))?.expiryNotice).toMatch(/near|expired/);
+    expect((await deps.secrets.get({ name: 'gone' }))?.expiryNotice).toBeUndefined();
+  });
+});
