@@ -1,7 +1,8 @@
 /**
  * The whole vault on real local parts: DynamoDB Local, the local KMS endpoint, the dev token
  * issuer and the HTTP adapter around the same Lambda handlers the cloud runs. Persisted data is
- * checked against the KMS key before it is served (key-check.ts).
+ * checked against the KMS key before it is served (key-check.ts), and its audit trail sealed on
+ * the cloud's schedule (audit-sealer.ts).
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -188,6 +189,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       (options.sweepSeconds ?? 10) * 1000,
     );
     closers.push(async () => clearInterval(sweeper));
+    if (persisted) {
+      // Imported here: it shares the audit tools' parts, which import this module.
+      const { startAuditSealer } = await import('./audit-sealer.ts');
+      try {
+        const sealer = await startAuditSealer({
+          stateDir,
+          kmsEndpoint: kms.url,
+          dynamoEndpoint: dynamo.endpoint,
+          tableName,
+        });
+        closers.push(sealer.stop);
+      } catch (error) {
+        console.error(`Audit digests are not sealed by this run: ${(error as Error).message}`);
+      }
+    }
     await step({ step: 'ready', url: server.url });
     return {
       url: server.url,

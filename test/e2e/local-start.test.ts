@@ -15,7 +15,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { SEAL_INTERVAL_MS } from '../../infra/local/audit-sealer.ts';
 import { LOCK_FILE } from '../../infra/local/state-lock.ts';
+import { checkDigestChain, publicKeyFrom } from '../../shared/audit/verify-digests.ts';
+import { FileDigestStore } from '../../shared/store/file-digest-store.ts';
 
 /** DynamoDB Local takes seconds to start; minutes on a machine busy with other work. */
 const JAVA_TIMEOUT = 180_000;
@@ -163,7 +166,7 @@ function expectOneLine(stderr: string): void {
 
 describe.concurrent('a persistent local vault, from start to restart', () => {
   it(
-    'shows its progress and the lines to paste, which work; holds its state folder against a second start; SIGTERM stops it and Java; without its kms.json it refuses to start',
+    'shows its progress and the lines to paste, which work; holds its state folder against a second start; SIGTERM stops it and Java, sealing the audit trail; without its kms.json it refuses to start',
     async () => {
       const stateDir = stateFolder();
       const run = await startUntil(/Stop with Ctrl-C/, true, stateDir);
@@ -208,6 +211,17 @@ describe.concurrent('a persistent local vault, from start to restart', () => {
       expect((await run.exit).code).toBe(0);
       expect(await remainingProcesses(stateDir)).toEqual([]);
       expect(existsSync(join(stateDir, LOCK_FILE))).toBe(false);
+
+      // Sealed at start and at stop, signed by the key whose public half is pinned for audit:verify.
+      const digests = await new FileDigestStore(join(stateDir, 'audit-digests')).list();
+      expect(digests.map(({ digest }) => digest.seq)).toEqual([1, 2]);
+      const key = publicKeyFrom(readFileSync(join(stateDir, 'audit-digest-key.pem'), 'utf8'));
+      expect(
+        checkDigestChain(digests, key, { now: new Date(), intervalMs: SEAL_INTERVAL_MS }).problems,
+      ).toEqual([]);
+      expect(digests[1]!.digest.lanes.map((lane) => lane.pk)).toContainEqual(
+        expect.stringMatching(/#pasted\/works$/),
+      );
 
       rmSync(join(stateDir, 'kms.json'));
       const restart = start(stateDir);
