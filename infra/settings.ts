@@ -1,8 +1,12 @@
 /**
- * What a deployer may set, as CDK context (`cdk deploy -c issuer=… -c throttleRate=…` or cdk.json).
- * Without an issuer the stack creates a Cognito user pool as the token issuer.
+ * What a deployer of the repo's own app may set, as CDK context (`cdk deploy -c issuer=… -c
+ * throttleRate=…` or cdk.json). The app turns these into the Vault construct's props
+ * (infra/vault-stack.ts); the construct itself reads no context. Without an issuer the vault
+ * creates a Cognito user pool as the token issuer.
  */
 import type { Node } from 'constructs';
+import type { ApiGatewayCloudWatchRole } from './constructs/vault-api.ts';
+import type { RotationEvent } from './vault.ts';
 
 export interface ExternalIssuer {
   issuer: string;
@@ -11,6 +15,14 @@ export interface ExternalIssuer {
   audienceClaim: 'aud' | 'client_id';
   rolesClaim: string;
   scopePrefix: string;
+}
+
+/** A custom domain as context names it: ARNs and ids, made into constructs by the stack. */
+export interface DomainSettings {
+  domainName: string;
+  certificateArn: string | undefined;
+  hostedZone: { id: string; name: string } | undefined;
+  basePath: string | undefined;
 }
 
 export interface VaultSettings {
@@ -29,7 +41,7 @@ export interface VaultSettings {
   /** Rotator Lambdas the vault may invoke besides those tagged `vault-rotator=true`. */
   rotatorArns: string[];
   /** An EventBridge pattern (JSON) whose events start a rotation, and where in them the secret name is. */
-  rotationEvent: { pattern: Record<string, unknown>; namePath: string } | undefined;
+  rotationEvent: RotationEvent | undefined;
   /** How long before `expires` the near-expiry event comes. */
   expiryWarningDays: number;
   /**
@@ -39,6 +51,19 @@ export interface VaultSettings {
   auditRetentionDays: number;
   /** How often the audit trail is sealed into a signed digest (the verifier's expected interval). */
   auditDigestMinutes: number;
+  /** `rest` (default) or `http`. */
+  apiType: 'rest' | 'http';
+  /** Context `alarmTopicArn`: alarms to an existing topic instead of the vault's (with `alarmEmail` unset). */
+  alarmTopicArn: string | undefined;
+  /** Context `waf`: `managed`, `none` (default) or the ARN of a regional web ACL. */
+  waf: 'managed' | 'none' | { webAclArn: string };
+  domain: DomainSettings | undefined;
+  corsOrigins: string[];
+  apiGatewayCloudWatchRole: ApiGatewayCloudWatchRole;
+  /** MB for every function (default 512). */
+  memorySize: number | undefined;
+  /** Context `tags`: a JSON object of tags for every resource. */
+  tags: Record<string, string>;
 }
 
 const text = (node: Node, key: string): string | undefined => {
@@ -99,7 +124,73 @@ export function settingsFrom(node: Node): VaultSettings {
     // The bounds the functions themselves accept for AUDIT_RETENTION_DAYS (shared/config.ts).
     auditRetentionDays: integer(node, 'auditRetentionDays', 365, 1, 3650),
     auditDigestMinutes: integer(node, 'auditDigestMinutes', 15, 1, 60),
+    apiType: oneOf(node, 'apiType', ['rest', 'http'], 'rest'),
+    alarmTopicArn: text(node, 'alarmTopicArn'),
+    waf: wafFrom(node),
+    domain: domainFrom(node),
+    corsOrigins: list(node, 'corsOrigins'),
+    apiGatewayCloudWatchRole: oneOf(node, 'apiGatewayCloudWatchRole', ['none', 'existing', 'create'], 'none'),
+    memorySize:
+      text(node, 'memorySize') === undefined ? undefined : integer(node, 'memorySize', 512, 128, 10_240),
+    tags: tagsFrom(node),
   };
+}
+
+const list = (node: Node, key: string): string[] =>
+  (text(node, key) ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+
+function oneOf<T extends string>(node: Node, key: string, values: readonly T[], fallback: T): T {
+  const value = text(node, key) ?? fallback;
+  if (!(values as readonly string[]).includes(value))
+    throw new Error(`Context ${key} must be one of ${values.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+function wafFrom(node: Node): VaultSettings['waf'] {
+  const value = text(node, 'waf') ?? 'none';
+  if (value === 'managed' || value === 'none') return value;
+  if (/^arn:aws[a-z-]*:wafv2:/.test(value)) return { webAclArn: value };
+  throw new Error(`Context waf must be managed, none or a WAFv2 web ACL ARN, got "${value}"`);
+}
+
+function domainFrom(node: Node): DomainSettings | undefined {
+  const domainName = text(node, 'domainName');
+  const keys = ['certificateArn', 'hostedZoneId', 'hostedZoneName', 'basePath'];
+  if (domainName === undefined) {
+    const stray = keys.find((key) => text(node, key) !== undefined);
+    if (stray) throw new Error(`Context ${stray} needs "domainName"`);
+    return undefined;
+  }
+  const id = text(node, 'hostedZoneId');
+  const name = text(node, 'hostedZoneName');
+  if ((id === undefined) !== (name === undefined))
+    throw new Error('Context "hostedZoneId" and "hostedZoneName" go together');
+  const certificateArn = text(node, 'certificateArn');
+  if (certificateArn === undefined && id === undefined)
+    throw new Error('Context "domainName" needs "certificateArn", or "hostedZoneId" and "hostedZoneName"');
+  return {
+    domainName,
+    certificateArn,
+    hostedZone: id !== undefined && name !== undefined ? { id, name } : undefined,
+    basePath: text(node, 'basePath'),
+  };
+}
+
+function tagsFrom(node: Node): Record<string, string> {
+  const raw: unknown = node.tryGetContext('tags');
+  if (raw === undefined || raw === null || raw === '') return {};
+  const parsed: unknown = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  if (
+    typeof parsed !== 'object' ||
+    parsed === null ||
+    Array.isArray(parsed) ||
+    !Object.values(parsed).every((value) => typeof value === 'string')
+  )
+    throw new Error('Context "tags" must be a JSON object of strings, e.g. {"team":"platform"}');
+  return parsed as Record<string, string>;
 }
 
 function rotationEventFrom(node: Node): VaultSettings['rotationEvent'] {

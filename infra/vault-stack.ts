@@ -1,122 +1,116 @@
 /**
- * The vault in one stack: data (key, table), identity (Cognito or an external issuer), one
- * function per operation, the API, monitoring, and the audit trail's signed digests. Everything per operation is generated from
- * the operation table: adding an operation needs no edit here.
+ * The repo's own app: one stack holding the vault, its props read from CDK context
+ * (infra/settings.ts), and its outputs. Everything else is the Vault construct's (infra/vault.ts).
  */
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { HostedZone } from 'aws-cdk-lib/aws-route53';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
-import { API_BASE, allOperations } from '../shared/operations.ts';
-import { OperationFunction } from './constructs/operation-function.ts';
-import { VaultApi } from './constructs/vault-api.ts';
-import { VaultAuditDigests } from './constructs/vault-audit-digests.ts';
-import { VaultBackground } from './constructs/vault-background.ts';
-import { VaultData } from './constructs/vault-data.ts';
-import { VaultIdentity } from './constructs/vault-identity.ts';
-import { VaultMonitoring } from './constructs/vault-monitoring.ts';
 import type { VaultSettings } from './settings.ts';
+import { buildVault, pascal, type VaultAlarms, type VaultParts, type VaultProps } from './vault.ts';
 
 export interface VaultStackProps extends StackProps {
   settings: VaultSettings;
 }
 
-const pascal = (id: string) =>
-  id.replace(/(^|-)(\w)/g, (_match, _dash, letter: string) => letter.toUpperCase());
+function alarmsFrom(scope: Construct, settings: VaultSettings): VaultAlarms {
+  if (settings.alarmEmail && settings.alarmTopicArn)
+    throw new Error('Context "alarmEmail" and "alarmTopicArn" exclude each other');
+  if (settings.alarmEmail) return { email: settings.alarmEmail };
+  if (settings.alarmTopicArn)
+    return { topic: Topic.fromTopicArn(scope, 'AlarmTopic', settings.alarmTopicArn) };
+  if (scope.node.tryGetContext('alarms') !== 'none')
+    Annotations.of(scope).addWarningV2(
+      '@vault:alarmsNotifyNobody',
+      'Alarms notify nobody: set -c alarmEmail=… or -c alarmTopicArn=… (or -c alarms=none to say so on purpose)',
+    );
+  return 'none';
+}
+
+/** The construct's props from the app's context. */
+export function vaultPropsFrom(scope: Construct, settings: VaultSettings): VaultProps {
+  const { domain } = settings;
+  return {
+    alarms: alarmsFrom(scope, settings),
+    identity: settings.externalIssuer
+      ? { oidc: settings.externalIssuer }
+      : { cognito: { ...(settings.cognitoDomainPrefix && { domainPrefix: settings.cognitoDomainPrefix }) } },
+    apiType: settings.apiType,
+    waf: settings.waf,
+    ...(domain && {
+      domain: {
+        domainName: domain.domainName,
+        ...(domain.certificateArn && {
+          certificate: Certificate.fromCertificateArn(scope, 'DomainCertificate', domain.certificateArn),
+        }),
+        ...(domain.hostedZone && {
+          hostedZone: HostedZone.fromHostedZoneAttributes(scope, 'DomainZone', {
+            hostedZoneId: domain.hostedZone.id,
+            zoneName: domain.hostedZone.name,
+          }),
+        }),
+        ...(domain.basePath && { basePath: domain.basePath }),
+      },
+    }),
+    corsOrigins: settings.corsOrigins,
+    apiGatewayCloudWatchRole: settings.apiGatewayCloudWatchRole,
+    throttle: { rateLimit: settings.throttleRate, burstLimit: settings.throttleBurst },
+    removalPolicy: { data: settings.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY },
+    tags: settings.tags,
+    logRetention: settings.logRetentionDays as RetentionDays,
+    ...(settings.memorySize !== undefined && { memorySize: settings.memorySize }),
+    dataKeyCacheSeconds: settings.dataKeyCacheSeconds,
+    rotatorArns: settings.rotatorArns,
+    ...(settings.rotationEvent && { rotationEvent: settings.rotationEvent }),
+    expiryWarningDays: settings.expiryWarningDays,
+    auditRetentionDays: settings.auditRetentionDays,
+    auditDigestMinutes: settings.auditDigestMinutes,
+  };
+}
 
 export class VaultStack extends Stack {
-  readonly data: VaultData;
-  readonly functions: ReadonlyArray<{
-    id: string;
-    operation: (typeof allOperations)[number];
-    construct: OperationFunction;
-  }>;
-  readonly api: VaultApi;
-  readonly identity: VaultIdentity;
-  readonly background: VaultBackground;
-  readonly auditDigests: VaultAuditDigests;
+  readonly vault: VaultParts;
+  readonly data: VaultParts['data'];
+  readonly functions: VaultParts['functions'];
+  readonly api: VaultParts['api'];
+  readonly identity: VaultParts['identity'];
+  readonly background: VaultParts['background'];
+  readonly auditDigests: VaultParts['auditDigests'];
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, props);
-    const { settings } = props;
-    const logRetention = settings.logRetentionDays as RetentionDays;
+    // Built into the stack itself, not under a Vault construct: the resources keep the logical ids
+    // (and the retained table and key their identity) of the stack's first deployments.
+    const vault = buildVault(this, vaultPropsFrom(this, props.settings));
+    this.vault = vault;
+    this.data = vault.data;
+    this.functions = vault.functions;
+    this.api = vault.api;
+    this.identity = vault.identity;
+    this.background = vault.background;
+    this.auditDigests = vault.auditDigests;
 
-    this.data = new VaultData(this, 'Data', { retain: settings.retainData });
-    this.identity = new VaultIdentity(this, 'Identity', {
-      external: settings.externalIssuer,
-      domainPrefix: settings.cognitoDomainPrefix,
-    });
-    const environment: Record<string, string> = {
-      TABLE_NAME: this.data.table.tableName,
-      KMS_KEY_ID: this.data.key.keyArn,
-      DATA_KEY_CACHE_TTL_SECONDS: String(settings.dataKeyCacheSeconds),
-      EXPIRY_WARNING_SECONDS: String(settings.expiryWarningDays * 86_400),
-      // Entries expire (TTL) when their digests' locks do.
-      AUDIT_RETENTION_DAYS: String(settings.auditRetentionDays),
-      ...this.identity.tokenSettings,
-    };
-    this.functions = allOperations.map((operation) => ({
-      id: operation.id,
-      operation,
-      construct: new OperationFunction(this, pascal(operation.id), {
-        operation,
-        data: this.data,
-        environment,
-        logRetention,
-        rotatorArns: settings.rotatorArns,
-      }),
-    }));
-    this.api = new VaultApi(this, 'Http', {
-      routes: this.functions.map(({ operation, construct }) => ({ operation, function: construct.function })),
-      throttleRate: settings.throttleRate,
-      throttleBurst: settings.throttleBurst,
-      logRetention,
-    });
-    const monitoring = new VaultMonitoring(this, 'Monitoring', {
-      api: this.api.api,
-      table: this.data.table,
-      functions: this.functions.map(({ id: opId, construct }) => ({
-        id: pascal(opId),
-        function: construct.function,
-      })),
-      alarmEmail: settings.alarmEmail,
-    });
-    this.background = new VaultBackground(this, 'Background', {
-      data: this.data,
-      environment,
-      logRetention,
-      rotatorArns: settings.rotatorArns,
-      rotationEvent: settings.rotationEvent,
-      monitoring,
-    });
-    this.auditDigests = new VaultAuditDigests(this, 'AuditDigests', {
-      data: this.data,
-      retentionDays: settings.auditRetentionDays,
-      intervalMinutes: settings.auditDigestMinutes,
-      logRetention,
-      monitoring,
-    });
-
-    new CfnOutput(this, 'ApiUrl', {
-      value: `${this.api.api.url.replace(/\/$/, '')}${API_BASE}`,
-      description: 'Base URL of the vault API',
-    });
-    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
-    new CfnOutput(this, 'KeyArn', { value: this.data.key.keyArn });
+    new CfnOutput(this, 'ApiUrl', { value: vault.url, description: 'Base URL of the vault API' });
+    new CfnOutput(this, 'TableName', { value: vault.data.table.tableName });
+    new CfnOutput(this, 'KeyArn', { value: vault.data.key.keyArn });
     new CfnOutput(this, 'AuditDigestKeyArn', {
-      value: this.auditDigests.key.keyArn,
+      value: vault.auditDigests.key.keyArn,
       description:
         'Signs audit digests: `aws kms get-public-key --key-id <arn>` gives what audit:verify needs',
     });
     new CfnOutput(this, 'AuditDigestBucket', {
-      value: this.auditDigests.bucket.bucketName,
+      value: vault.auditDigests.bucket.bucketName,
       description: 'Signed audit digests (Object Lock, compliance mode) under audit-digests/',
     });
-    new CfnOutput(this, 'Issuer', { value: this.identity.issuer });
-    new CfnOutput(this, 'EventBusName', { value: this.background.bus.eventBusName });
-    if (this.identity.tokenUrl) new CfnOutput(this, 'TokenUrl', { value: this.identity.tokenUrl });
-    if (this.identity.userPool)
-      new CfnOutput(this, 'UserPoolId', { value: this.identity.userPool.userPoolId });
-    for (const [name, client] of Object.entries(this.identity.clients)) {
+    new CfnOutput(this, 'AlarmTopicArn', { value: vault.alarmTopic.topicArn });
+    new CfnOutput(this, 'Issuer', { value: vault.identity.issuer });
+    new CfnOutput(this, 'EventBusName', { value: vault.background.bus.eventBusName });
+    if (vault.identity.tokenUrl) new CfnOutput(this, 'TokenUrl', { value: vault.identity.tokenUrl });
+    if (vault.identity.userPool)
+      new CfnOutput(this, 'UserPoolId', { value: vault.identity.userPool.userPoolId });
+    for (const [name, client] of Object.entries(vault.identity.clients)) {
       new CfnOutput(this, `${pascal(name)}ClientId`, { value: client.userPoolClientId });
     }
   }

@@ -1,7 +1,7 @@
 /**
  * Who issues tokens. By default a Cognito user pool whose resource server `vault` carries the
  * PrivX scopes, with app clients for machine-to-machine use (client credentials); a deployer may
- * point the stack at any OIDC issuer instead (context `issuer`, `audience`, …).
+ * point the vault at any OIDC issuer instead. Either way every function verifies the token itself.
  */
 import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import {
@@ -16,9 +16,35 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { SCOPES } from '../../shared/domain/model.ts';
-import type { ExternalIssuer } from '../settings.ts';
 
 export const RESOURCE_SERVER = 'vault';
+
+/** Any OIDC issuer whose access tokens the functions accept instead of the vault's own user pool. */
+export interface OidcIssuer {
+  /** The `iss` of its tokens; its JWKS is found at `<issuer>/.well-known/jwks.json` unless `jwksUri` says. */
+  issuer: string;
+  /** Accepted audiences (at least one): values of `aud`, or of `client_id` with `audienceClaim: 'client_id'`. */
+  audience: readonly string[];
+  jwksUri?: string;
+  /** Where the token names its audience (default `aud`). */
+  audienceClaim?: 'aud' | 'client_id';
+  /** Claim(s), comma separated, carrying the caller's roles (default `roles`). */
+  rolesClaim?: string;
+  /** Only scopes with this prefix count, the prefix removed (default: none). */
+  scopePrefix?: string;
+}
+
+/**
+ * Who issues tokens: a Cognito user pool made for the vault (`domainPrefix` of its token endpoint,
+ * globally unique per Region; default derived from the construct path), or any OIDC issuer.
+ */
+export type VaultIdentityOptions = { cognito: { domainPrefix?: string } } | { oidc: OidcIssuer };
+
+export interface VaultIdentityProps {
+  identity: VaultIdentityOptions;
+  /** Of the Cognito user pool (its users and app clients); default RETAIN. */
+  userPoolRemovalPolicy?: RemovalPolicy;
+}
 
 /** Environment the Lambdas verify tokens with (shared/config.ts reads it). */
 export interface TokenSettings {
@@ -43,27 +69,26 @@ export class VaultIdentity extends Construct {
   readonly userPool: UserPool | undefined;
   readonly clients: Record<string, UserPoolClient> = {};
 
-  constructor(
-    scope: Construct,
-    id: string,
-    props: { external: ExternalIssuer | undefined; domainPrefix: string | undefined },
-  ) {
+  constructor(scope: Construct, id: string, props: VaultIdentityProps) {
     super(scope, id);
-    if (props.external) {
-      const external = props.external;
+    if ('oidc' in props.identity) {
+      const external = props.identity.oidc;
+      if (external.audience.length === 0)
+        throw new Error('identity.oidc.audience needs at least one audience');
       this.issuer = external.issuer;
       this.tokenUrl = undefined;
       this.userPool = undefined;
       this.tokenSettings = {
         JWT_ISSUER: external.issuer,
         JWT_AUDIENCE: external.audience.join(','),
-        JWT_AUDIENCE_CLAIM: external.audienceClaim,
-        ROLES_CLAIM: external.rolesClaim,
-        SCOPE_PREFIX: external.scopePrefix,
+        JWT_AUDIENCE_CLAIM: external.audienceClaim ?? 'aud',
+        ROLES_CLAIM: external.rolesClaim ?? 'roles',
+        SCOPE_PREFIX: external.scopePrefix ?? '',
         ...(external.jwksUri && { JWKS_URI: external.jwksUri }),
       };
       return;
     }
+    const { domainPrefix } = props.identity.cognito;
 
     const pool = new UserPool(this, 'Users', {
       selfSignUpEnabled: false,
@@ -79,7 +104,7 @@ export class VaultIdentity extends Construct {
       mfaSecondFactor: { otp: true, sms: false },
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: props.userPoolRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
     const resourceServer = new UserPoolResourceServer(this, 'ResourceServer', {
       userPool: pool,
@@ -91,7 +116,7 @@ export class VaultIdentity extends Construct {
     const domain = pool.addDomain('Domain', {
       // Globally unique per region: deployers should set `cognitoDomainPrefix`; the default is per stack.
       cognitoDomain: {
-        domainPrefix: props.domainPrefix ?? `vault-${Names.uniqueId(this).slice(-12).toLowerCase()}`,
+        domainPrefix: domainPrefix ?? `vault-${Names.uniqueId(this).slice(-12).toLowerCase()}`,
       },
     });
     for (const [name, scopes] of Object.entries(CLIENTS)) {

@@ -8,12 +8,20 @@ import { settingsFrom } from '../../infra/settings.ts';
 import { VaultStack } from '../../infra/vault-stack.ts';
 import { API_BASE, allOperations } from '../../shared/operations.ts';
 
-/** Bundling skipped: these tests read the template, not the code (CI runs a real `cdk synth` too). */
+/**
+ * Bundling skipped: these tests read the template, not the code (CI runs a real `cdk synth` too).
+ * The API (routes, stage, gateway responses) is in a nested stack of its own: `apiTemplate`.
+ */
 function synth(context: Record<string, unknown> = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = new VaultStack(app, 'Vault', { settings: settingsFrom(app.node) });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, stack, template: Template.fromStack(stack) };
+  return {
+    app,
+    stack,
+    template: Template.fromStack(stack),
+    apiTemplate: Template.fromStack(stack.vault.apiStack),
+  };
 }
 
 type Statement = {
@@ -28,10 +36,11 @@ const actionsOf = (statement: Statement) =>
 
 let stack: VaultStack;
 let template: Template;
+let apiTemplate: Template;
 let app: App;
 
 beforeAll(() => {
-  ({ app, stack, template } = synth());
+  ({ app, stack, template, apiTemplate } = synth());
 });
 
 const logicalId = (element: unknown) => stack.getLogicalId(element as CfnElement);
@@ -67,13 +76,13 @@ describe('generated from the operation table', () => {
 
   it('makes one route per operation, with a greedy {name+} where names may hold "/"', () => {
     for (const operation of allOperations) {
-      template.hasResourceProperties('AWS::ApiGateway::Method', {
+      apiTemplate.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: operation.method,
         OperationName: operation.id,
         Integration: { Type: 'AWS_PROXY' },
       });
     }
-    const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
+    const parts = Object.values(apiTemplate.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );
     expect(parts).toContain('{name+}');
@@ -87,7 +96,7 @@ describe('generated from the operation table', () => {
 
   it('answers a wrong method on every resource with a shaped 405 listing what is allowed', () => {
     const anyMethods = Object.values(
-      template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }),
+      apiTemplate.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }),
     ).filter((method) => !String(method.Properties.OperationName).startsWith('pathVersionNotServed'));
     const resources = new Set(allOperations.map((operation) => operation.path));
     expect(anyMethods).toHaveLength(resources.size);
@@ -102,12 +111,12 @@ describe('generated from the operation table', () => {
 
 describe('path versions', () => {
   it('/vault/api/{version}/... answers 404 UNSUPPORTED_VERSION, a miss under v1 still ROUTE_NOT_FOUND', () => {
-    const parts = Object.values(template.findResources('AWS::ApiGateway::Resource')).map(
+    const parts = Object.values(apiTemplate.findResources('AWS::ApiGateway::Resource')).map(
       (r) => r.Properties.PathPart,
     );
     expect(parts).toContain('{version}');
     const methods = Object.values(
-      template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }),
+      apiTemplate.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'ANY' } }),
     ).filter((method) => String(method.Properties.OperationName).startsWith('pathVersionNotServed'));
     expect(methods).toHaveLength(2);
     for (const method of methods) {
@@ -123,7 +132,7 @@ describe('path versions', () => {
 
 describe('the edge speaks the vault error shape', () => {
   it.each(GATEWAY_ERRORS.map((spec) => [spec.type.responseType, spec] as const))('%s', (_type, spec) => {
-    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+    apiTemplate.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: spec.type.responseType,
       ...(spec.status && { StatusCode: spec.status }),
       ResponseParameters: Match.objectLike({
@@ -140,16 +149,20 @@ describe('the edge speaks the vault error shape', () => {
   });
 
   it('throttling is a 429 with Retry-After, unknown routes a 404, and stage limits come from settings', () => {
-    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+    apiTemplate.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'THROTTLED',
       StatusCode: '429',
       ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
     });
-    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+    apiTemplate.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
       StatusCode: '404',
     });
-    const custom = synth({ throttleRate: 7, throttleBurst: 9 }).template;
+    const custom = synth({
+      throttleRate: 7,
+      throttleBurst: 9,
+      apiGatewayCloudWatchRole: 'existing',
+    }).apiTemplate;
     custom.hasResourceProperties('AWS::ApiGateway::Stage', {
       MethodSettings: Match.arrayWith([
         Match.objectLike({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 9 }),
