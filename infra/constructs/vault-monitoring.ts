@@ -1,9 +1,9 @@
 /**
- * Alarms to an SNS topic and one dashboard: API 5xx rate and p99 latency, each function's errors
- * and throttles, DynamoDB throttles, and key-service failures (read from the functions' logs).
+ * Alarms to an SNS topic and one dashboard: API 5xx rate and p99 latency, each operation's errors,
+ * throttles and p99 duration (a widget per operation, named after it), DynamoDB throttles, and
+ * key-service failures (read from the functions' logs).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
   ComparisonOperator,
@@ -12,10 +12,12 @@ import {
   type IMetric,
   MathExpression,
   Metric,
+  type MetricOptions,
+  TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -24,10 +26,21 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
+/** What the monitoring reads of the API: a REST API (RestApi) and an HTTP API (HttpApi) both have these. */
+export interface ApiMetrics {
+  metricCount(props?: MetricOptions): Metric;
+  metricServerError(props?: MetricOptions): Metric;
+  metricLatency(props?: MetricOptions): Metric;
+}
+
 export interface VaultMonitoringProps {
-  api: RestApi;
-  table: Table;
-  functions: ReadonlyArray<{ id: string; function: NodejsFunction }>;
+  api: ApiMetrics;
+  table: ITable;
+  /**
+   * One per operation: `id` names its alarms and widget, `label` (e.g. `GET /secrets/{name+}`,
+   * optional) is added to the widget title and the alarm descriptions.
+   */
+  functions: ReadonlyArray<{ id: string; function: NodejsFunction; label?: string }>;
   alarmEmail: string | undefined;
 }
 
@@ -35,6 +48,7 @@ const NAMESPACE = 'Vault';
 
 export class VaultMonitoring extends Construct {
   readonly topic: Topic;
+  readonly dashboard: Dashboard;
 
   /**
    * An alarm to the vault's topic when `metric` goes above `threshold` in 2 of 3 periods, or as
@@ -93,13 +107,26 @@ export class VaultMonitoring extends Construct {
 
     const fnErrors: IMetric[] = [];
     const fnThrottles: IMetric[] = [];
-    for (const { id: opId, function: fn } of props.functions) {
-      const errors = fn.metricErrors({ period });
-      const throttles = fn.metricThrottles({ period });
+    const perOperation: GraphWidget[] = [];
+    for (const { id: opId, function: fn, label } of props.functions) {
+      const named = label ? `${opId} (${label})` : opId;
+      const errors = fn.metricErrors({ period, label: `${opId} errors` });
+      const throttles = fn.metricThrottles({ period, label: `${opId} throttles` });
       fnErrors.push(errors);
       fnThrottles.push(throttles);
-      alarm(`${opId}Errors`, errors, 0, `Lambda ${opId} raised errors`);
-      alarm(`${opId}Throttles`, throttles, 0, `Lambda ${opId} was throttled`);
+      alarm(`${opId}Errors`, errors, 0, `Vault operation ${named}: its Lambda raised errors`);
+      alarm(`${opId}Throttles`, throttles, 0, `Vault operation ${named}: its Lambda was throttled`);
+      perOperation.push(
+        new GraphWidget({
+          title: named,
+          left: [errors, throttles],
+          leftYAxis: { label: 'count', showUnits: false, min: 0 },
+          right: [fn.metricDuration({ period, statistic: 'p99', label: `${opId} duration p99` })],
+          rightYAxis: { label: 'ms', showUnits: false, min: 0 },
+          width: 8,
+          height: 5,
+        }),
+      );
       // The error shaper logs key-service failures with their code; the log becomes the metric.
       new MetricFilter(this, `${opId}KeyErrors`, {
         logGroup: fn.logGroup,
@@ -136,7 +163,7 @@ export class VaultMonitoring extends Construct {
     });
     alarm('DynamoDbThrottles', dynamoThrottles, 0, 'DynamoDB throttled reads or writes');
 
-    new Dashboard(this, 'Dashboard', {
+    this.dashboard = new Dashboard(this, 'Dashboard', {
       widgets: [
         [
           new GraphWidget({ title: 'Requests and 5xx', left: [requests, serverErrors], width: 12 }),
@@ -151,6 +178,17 @@ export class VaultMonitoring extends Construct {
             width: 8,
           }),
         ],
+        [
+          new TextWidget({
+            markdown: '## Per operation\nErrors and throttles (left, count), duration p99 (right, ms).',
+            width: 24,
+            height: 1,
+          }),
+        ],
+        // Three to a row (the widgets are 8 wide): GraphWidgets in one array would share a row.
+        ...Array.from({ length: Math.ceil(perOperation.length / 3) }, (_row, index) =>
+          perOperation.slice(index * 3, index * 3 + 3),
+        ),
       ],
     });
   }

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { VaultError } from '../domain/errors.ts';
 
 /**
@@ -7,6 +8,19 @@ import { VaultError } from '../domain/errors.ts';
  * `describeError`, never as they are.
  */
 export const logger = new Logger({ serviceName: 'vault' });
+
+/**
+ * A handler whose every log line carries its invocation's Lambda request id (`function_request_id`),
+ * for the functions outside the HTTP stack (which does the same in its first middleware).
+ */
+export function withRequestId<Event, Result>(
+  handler: (event: Event, context: Context) => Promise<Result>,
+): (event: Event, context: Context) => Promise<Result> {
+  return (event, context) => {
+    logger.addContext(context);
+    return handler(event, context);
+  };
+}
 
 /** How an error appears in a log line: no stack, no properties beyond these. */
 export interface ErrorDescription {

@@ -41,6 +41,9 @@ function authRuntime() {
 
 function startRequest(): Middleware {
   const startRequestBefore = (request: StackRequest): void => {
+    // Every line this invocation logs carries its Lambda request id (function_request_id). Not
+    // Powertools' injectLambdaContext: an environment variable can make that log the event.
+    logger.addContext(request.context);
     const traceId = traceIdOf(request);
     request.context.vault = {
       caller: ANONYMOUS,
