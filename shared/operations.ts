@@ -88,9 +88,11 @@ export const versionsOf = (operation: Operation): readonly ApiVersion[] =>
 
 const READ: readonly TableAction[] = ['GetItem'];
 const LIST: readonly TableAction[] = ['GetItem', 'Query'];
-const CREATE: readonly TableAction[] = ['PutItem', 'UpdateItem'];
+// A create reads the name's head first: a deleted secret there is kept aside, its numbering goes on.
+const CREATE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
 const UPDATE: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
-const DELETE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+// A purge queries the name's partition for the deleted secrets kept aside under it.
+const DELETE: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];
 const RESTORE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
 const VERSIONS: readonly TableAction[] = ['GetItem', 'Query'];
 const ROTATION_SETTINGS: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];

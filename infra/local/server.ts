@@ -23,6 +23,7 @@ import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { API_BASE, allOperations, type Operation } from '../../shared/operations.ts';
 import type { DevIssuer } from './dev-issuer.ts';
 import { gatewayError, rawGatewayError } from './gateway-errors.ts';
+import { invocation } from './invocation.ts';
 import { matchRoute } from './router.ts';
 import { type ApiClients, handleTokenRequest } from './token-endpoint.ts';
 
@@ -211,7 +212,8 @@ async function serve(
   }
   const handler = handlers.get(route.operation.id)!;
   const event = toEvent(req, url, body, route.operation, route.resource, route.pathParameters, traceId);
-  write(res, await handler(event, lambdaContext(route.operation, traceId)));
+  const context = lambdaContext(route.operation, traceId);
+  write(res, await invocation.run({ operation: route.operation.id }, () => handler(event, context)));
 }
 
 const safePath = (path: string): string => (path.length > 200 ? `${path.slice(0, 200)}…` : path);

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { writeAudit } from './auditing.ts';
 import {
   DuplicateSecretError,
@@ -30,18 +30,19 @@ export interface CreateSecretInput {
 type Created = SecretRef & { version: number };
 
 /**
- * Creates a secret (its first version), at most once per idempotency key. The key's fingerprint leaves
- * out the data, so nothing derived from a secret value is ever stored beside the key.
+ * Creates a secret (its first version), at most once per idempotency key. The key's fingerprint
+ * leaves out the data, so nothing derived from a secret value is ever stored beside the key.
  *
  * With a key the create is idempotent by itself, whatever became of the key's record: the secret
  * carries a hash of the request that made it, and a retry that finds the name taken by its own
  * request, while the key lives, answers the first result (201) instead of a 409.
  *
  * A replay (the first result answered without this request's work having created the secret: a
- * result stored under the key, or the secret found by its marker) is confirmed against the data
- * itself: the secret's first version is opened and must hold exactly the bytes this request would have stored. Any
- * other data is a 422, as any other request under the key; so is a replay that cannot be
- * confirmed because that version is no longer kept. Only replays pay for it (reads and a decrypt).
+ * result stored under the key, or the secret found by its marker) is confirmed against the data:
+ * the secret also carries an HMAC of the whole request, data included, keyed by the
+ * Idempotency-Key itself (which the vault never stores), and the replay must match it. Any other
+ * data is a 422, as any other request under the key. No decryption is needed for it: the create
+ * functions never hold kms:Decrypt (writers do not read secret data).
  */
 export async function createSecret(
   deps: VaultDeps,
@@ -51,7 +52,8 @@ export async function createSecret(
   if (input.idempotencyKey === undefined || deps.once === undefined) return createOnce(deps, caller, input);
   const { data: _data, idempotencyKey, ...fingerprint } = input;
   const marker = requestMarker(caller, idempotencyKey, fingerprint);
-  const own: OwnCreate = { marker, lifetimeSeconds: keyLifetimeOf(deps.once) };
+  const check = requestCheck(caller, idempotencyKey, fingerprint, input.data);
+  const own: OwnCreate = { marker, check, lifetimeSeconds: keyLifetimeOf(deps.once) };
   let ran = false;
   const work = () => {
     ran = true;
@@ -60,7 +62,7 @@ export async function createSecret(
   try {
     const result = await deps.once.run(`${caller.userId}\u0000${idempotencyKey}`, fingerprint, work);
     // A result stored under the key: the data was left out of its fingerprint, so check it here.
-    if (!ran) await confirmReplay(deps, input, marker);
+    if (!ran) await confirmReplay(deps, input, own);
     return result;
   } catch (error) {
     // The key is "in progress": a try is still running, or one failed while DynamoDB could not
@@ -75,6 +77,8 @@ export async function createSecret(
 /** The marker a create with a key leaves on its secret, and how long it stands for the key. */
 interface OwnCreate {
   marker: string;
+  /** The HMAC of the whole request, data included, keyed by its Idempotency-Key. */
+  check: string;
   lifetimeSeconds: number | undefined;
 }
 
@@ -88,36 +92,52 @@ const otherRequest = (why = '') =>
 
 /**
  * The replay is answered only if the secret is still the one this request made (its marker) and
- * its first version holds exactly this request's data: the bytes the vault stores (the data encoded in
- * the order it was sent), so the same data with its keys in another order is another request.
+ * was made from exactly this request's data: the bytes the vault stores (the data encoded in the
+ * order it was sent), so the same data with its keys in another order is another request.
  */
 async function confirmReplay(
   deps: VaultDeps,
   input: CreateSecretInput,
-  marker: string,
+  own: OwnCreate,
   head?: StoredSecret,
 ): Promise<void> {
   const current = head ?? (await deps.secrets.get(input.ref));
-  const first = current && (await deps.secrets.getVersion(input.ref, current.firstVersion ?? 1));
-  if (current?.createRequest !== marker || first === undefined) {
+  if (current?.createRequest !== own.marker || current.createCheck === undefined) {
     throw otherRequest(
-      ': the first version of the secret it created is no longer kept, so this request cannot be confirmed to be the same; use a new key',
+      ': the secret it created is no longer the one under this name, so this request cannot be confirmed to be the same; use a new key',
     );
   }
-  const stored = await deps.cipher.open(first.sealed, { ...input.ref, version: first.sealedVersion });
-  const sent = encodeData(input.data);
+  const stored = Buffer.from(current.createCheck, 'base64url');
+  const sent = Buffer.from(own.check, 'base64url');
   if (stored.length !== sent.length || !timingSafeEqual(stored, sent)) throw otherRequest();
+}
+
+/**
+ * The whole request, its data byte for byte, keyed by the Idempotency-Key: someone who can read
+ * the table but does not know the key learns nothing of the data from it (use a random key, a
+ * UUID, as the Idempotency-Key draft asks: a guessable key would let such a reader test guesses).
+ */
+function requestCheck(caller: Caller, idempotencyKey: string, fingerprint: object, data: SecretData): string {
+  return createHmac('sha256', idempotencyKey)
+    .update(canonicalJson([caller.userId, fingerprint]))
+    .update('\u0000')
+    .update(encodeData(data))
+    .digest('base64url');
 }
 
 /** Same caller, same key, same request (data aside) hash alike: object keys sorted, as the key's fingerprint. */
 function requestMarker(caller: Caller, idempotencyKey: string, fingerprint: object): string {
-  const canonical = JSON.stringify([caller.userId, idempotencyKey, fingerprint], (_key, value: unknown) =>
-    value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : value,
-  );
-  return createHash('sha256').update(canonical).digest('base64url');
+  return createHash('sha256')
+    .update(canonicalJson([caller.userId, idempotencyKey, fingerprint]))
+    .digest('base64url');
 }
+
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
 
 /** Made by this request (its marker) while its key still lives; past the key's lifetime the name is just taken. */
 function isOwnLiveCreate(head: StoredSecret, own: OwnCreate, now: string): boolean {
@@ -148,7 +168,7 @@ async function createOnce(
     if (error instanceof DuplicateSecretError && own !== undefined) {
       const head = await deps.secrets.get(input.ref);
       if (head !== undefined && isOwnLiveCreate(head, own, deps.clock.now().toISOString())) {
-        await confirmReplay(deps, input, own.marker, head);
+        await confirmReplay(deps, input, own, head);
         return { ...input.ref, version: head.firstVersion ?? 1 };
       }
     }
@@ -193,6 +213,7 @@ async function firstVersionOf(
     sealedVersion: version,
     lastTraceId: caller.traceId,
     createRequest: own?.marker,
+    createCheck: own?.check,
     sealed: await deps.cipher.seal(encodeData(input.data), { ...input.ref, version }),
   };
 }

@@ -110,6 +110,7 @@ export function withoutData(secret: StoredSecret): SecretView {
     revision: _revision,
     firstVersion: _first,
     createRequest: _request,
+    createCheck: _check,
     ...metadata
   } = secret;
   return metadata;

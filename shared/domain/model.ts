@@ -90,6 +90,8 @@ export interface StoredSecret extends SecretMetadata, SealedData {
    * (its data left out), so a retry of that create finds the secret it made. Never the raw key.
    */
   createRequest?: string | undefined;
+  /** With `createRequest`: an HMAC of that request with its data, keyed by its Idempotency-Key. */
+  createCheck?: string | undefined;
   /**
    * This secret's first version (1 unless the name held a deleted secret when it was created:
    * numbering then goes on after that one's, so a version number always names one value).

@@ -39,6 +39,7 @@ export function toHead(secret: StoredSecret): Item {
     expiryNotice: secret.expiryNotice,
     lastTraceId: secret.lastTraceId,
     createRequest: secret.createRequest,
+    createCheck: secret.createCheck,
     firstVersion: secret.firstVersion,
   };
 }
@@ -78,6 +79,7 @@ export function fromHead(item: Item): StoredSecret {
     }),
     ...(typeof item.lastTraceId === 'string' && { lastTraceId: item.lastTraceId }),
     ...(typeof item.createRequest === 'string' && { createRequest: item.createRequest }),
+    ...(typeof item.createCheck === 'string' && { createCheck: item.createCheck }),
     ...(typeof item.firstVersion === 'number' && { firstVersion: item.firstVersion }),
     revision: typeof item.revision === 'number' ? item.revision : 0,
   };

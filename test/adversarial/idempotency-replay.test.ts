@@ -1,8 +1,9 @@
 /**
  * Replays of an idempotent create (red team F4): the first 201 is answered again only to the very
  * request that made it. The key's fingerprint and the secret's marker leave the data out (nothing
- * derived from a secret value is stored beside the key), so a replay is confirmed against the data
- * version 1 holds: another request body under the same key is a 422 whichever path answers it (the
+ * derived from a secret value is stored beside the key), so a replay is confirmed against an HMAC
+ * of the whole request keyed by the Idempotency-Key, kept on the secret (no decryption: create
+ * functions cannot decrypt): another request body under the same key is a 422 whichever path answers it (the
  * Powertools record, or the marker on the secret when that record is gone or "in progress"), and
  * the marker counts only while the key lives (24 h); beyond, the name is taken: 409.
  */
@@ -148,19 +149,35 @@ describe('a replay of an idempotent create is confirmed against the data it stor
     expect(await stored(name)).toEqual({ data: { password: 'FIRST' }, version: 1, versions: 1 });
   });
 
-  it('when version 1 is no longer kept, a replay cannot be confirmed: 422, whichever path answers', async () => {
+  it('a replay is confirmed without the data: after version 1 is pruned, the same data still gets the first 201, other data 422', async () => {
     const name = uniqueName('pruned');
     const key = `key-${name}`;
     expectFirstResult(await create(name, key, { password: 'FIRST' }), name);
     expect((await call('PUT', path(name), { data: { password: 'NEWER' } })).status).toBe(200);
     // Pruned, as the store prunes the oldest versions beyond the kept number.
     await db.send(new DeleteCommand({ TableName: vault.runtime.tableName, Key: versionKey({ name }, 1) }));
-    const replay = await create(name, key, { password: 'FIRST' });
-    expectOtherRequest(replay);
-    expect(replay.text).toMatch(/cannot be confirmed/);
+    expectFirstResult(await create(name, key, { password: 'FIRST' }), name);
+    expectOtherRequest(await create(name, key, { password: 'OTHER' }));
     await forgetKey(key);
-    expectOtherRequest(await create(name, key, { password: 'FIRST' }));
+    expectFirstResult(await create(name, key, { password: 'FIRST' }), name);
+    expectOtherRequest(await create(name, key, { password: 'OTHER' }));
     expect((await stored(name)).data).toEqual({ password: 'NEWER' });
+  });
+
+  it('the secret keeps no hash of its data anyone could test guesses against without the key', async () => {
+    const name = uniqueName('no-plain-hash');
+    const key = `key-${name}-${crypto.randomUUID()}`;
+    expectFirstResult(await create(name, key, { password: 'guessable' }), name);
+    const head = (
+      await db.send(new GetCommand({ TableName: vault.runtime.tableName, Key: headKey({ name }) }))
+    ).Item!;
+    const bytes = Buffer.from(JSON.stringify({ password: 'guessable' }));
+    const plain = [
+      createHash('sha256').update(bytes).digest('base64url'),
+      createHash('sha256').update(bytes).digest('hex'),
+    ];
+    expect(JSON.stringify(head)).not.toMatch(new RegExp(plain.join('|')));
+    expect(typeof head.createCheck).toBe('string');
   });
 
   it('a marker older than the key lifetime is not honoured: the name is taken, 409', async () => {
