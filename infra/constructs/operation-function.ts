@@ -4,12 +4,13 @@
  * table asks for: its own log group, the DynamoDB actions it uses (writes never on audit keys but
  * to append), the key for the kind of secret it serves.
  */
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Token } from 'aws-cdk-lib';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Operation } from '../../shared/operations.ts';
+import { RotationBody } from '../../shared/schemas.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../shared/store/idempotency.ts';
 import { COUNTER_KEY_PREFIX, DENIAL_KEY_PREFIX, ENTRY_KEY_PREFIX } from '../../shared/store/keys.ts';
 import { AUDIT_INDEX } from '../../shared/store/table.ts';
@@ -82,39 +83,38 @@ function listingStatements(operation: Operation, data: VaultData): PolicyStateme
   ];
 }
 
-/** Rotator Lambdas the vault may invoke: those tagged `vault-rotator=true`, and any the deployer lists. */
-export const ROTATOR_TAG = 'vault-rotator';
-export const ROTATOR_INVOKE_REASON =
-  "Rotator Lambdas are the deployer's, named at run time by each secret's rotation settings; the wildcard is " +
-  'confined by a condition to functions tagged vault-rotator=true in this account and region.';
+/** A Lambda function ARN, unqualified or with a version or alias: nothing with a wildcard. */
+const FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/;
 
+/**
+ * The rotator Lambdas the vault may invoke, and so send current secret values to: exactly the
+ * ARNs the deployer lists, no tag condition (whoever can tag a function must not be able to make
+ * it a rotator). The same list reaches the functions as ROTATOR_ARNS, and rotation settings may
+ * name no other.
+ */
 export function rotatorInvokeStatements(listedArns: readonly string[]): PolicyStatement[] {
-  const anyFunction = `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:*`;
-  return [
-    new PolicyStatement({
-      actions: ['lambda:InvokeFunction'],
-      resources: [anyFunction],
-      conditions: { StringEquals: { [`aws:ResourceTag/${ROTATOR_TAG}`]: 'true' } },
-    }),
-    ...(listedArns.length > 0
-      ? [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...listedArns] })]
-      : []),
-  ];
+  for (const arn of listedArns)
+    if (!Token.isUnresolved(arn) && !FUNCTION_ARN.test(arn))
+      throw new Error(
+        `rotatorArns: "${arn}" is not a Lambda function ARN (no wildcards, aliases only as :name)`,
+      );
+  return listedArns.length > 0
+    ? [new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...listedArns] })]
+    : [];
 }
 
-export function acknowledgeRotatorInvoke(role: Role): void {
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:<AWS::Region>:<AWS::AccountId>:function:*]',
-    reason: ROTATOR_INVOKE_REASON,
-  });
-}
+/** The trusted rotators as the functions read them (shared/rotation/trusted-rotators.ts). */
+export const rotatorEnvironment = (listedArns: readonly string[]): Record<string, string> => ({
+  ROTATOR_ARNS: listedArns.join(','),
+});
 
 export interface OperationFunctionProps {
   operation: Operation;
   data: VaultData;
   environment: Record<string, string>;
   logRetention: RetentionDays;
-  rotatorArns: readonly string[];
+  /** The rotator Lambdas the vault may invoke (default none): see rotatorInvokeStatements. */
+  rotatorArns?: readonly string[];
 }
 
 /** One API operation's function, granted exactly what its row in the operation table asks for. */
@@ -125,10 +125,13 @@ export class OperationFunction extends Construct {
   constructor(scope: Construct, id: string, props: OperationFunctionProps) {
     super(scope, id);
     const { operation, data } = props;
+    const rotatorArns = props.rotatorArns ?? [];
+    // Who configures rotation checks the rotator against the list; who rotates, before invoking it.
+    const usesRotators = operation.invokesRotators === true || operation.request.body === RotationBody;
     const fn = new VaultFunction(this, 'Lambda', {
       handlerDir: operation.id,
       description: `Vault ${operation.method} ${operation.path}: ${operation.summary}`.slice(0, 256),
-      environment: props.environment,
+      environment: { ...props.environment, ...(usesRotators && rotatorEnvironment(rotatorArns)) },
       logRetention: props.logRetention,
     });
     this.function = fn.function;
@@ -140,10 +143,7 @@ export class OperationFunction extends Construct {
       ...listingStatements(operation, data),
     );
     if (operation.table.length > 0 || operation.audit) fn.grant(data.tableKeyStatement());
-    if (operation.invokesRotators) {
-      fn.grant(...rotatorInvokeStatements(props.rotatorArns));
-      acknowledgeRotatorInvoke(this.role);
-    }
+    if (operation.invokesRotators) fn.grant(...rotatorInvokeStatements(rotatorArns));
     data.allowEnvelope(this.role, operation.keys, kindOf(operation));
   }
 }

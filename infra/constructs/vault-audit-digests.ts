@@ -5,9 +5,8 @@
  * nobody (root included) may delete or shorten one before the trail's retention is over.
  */
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { GraphWidget, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import {
   AccountRootPrincipal,
   AnyPrincipal,
@@ -28,6 +27,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { AUDIT_INDEX, TABLE_KEYS } from '../../shared/store/table.ts';
+import { failingInto, failureQueue } from './failure-queue.ts';
 import { AUDIT_KEYS, type VaultData } from './vault-data.ts';
 import { VaultFunction } from './vault-function.ts';
 import type { VaultMonitoring } from './vault-monitoring.ts';
@@ -69,6 +69,12 @@ export interface VaultAuditDigestsProps {
   intervalMinutes: number;
   logRetention: RetentionDays;
   monitoring: VaultMonitoring;
+  /**
+   * One seal at a time by reserved concurrency 1 (default true). Reserving needs the account's
+   * unreserved concurrency to stay at 100 or more; without it two racing seals are still safe
+   * (one loses its conditional write and the next seal goes on from the winner's digest).
+   */
+  reserveConcurrency?: boolean;
 }
 
 export class VaultAuditDigests extends Construct {
@@ -140,7 +146,7 @@ export class VaultAuditDigests extends Construct {
       logRetention: props.logRetention,
       timeout: Duration.minutes(5),
       // Two seals racing for one number: one loses. One at a time instead; a throttled run waits in Lambda's queue.
-      reservedConcurrentExecutions: 1,
+      ...(props.reserveConcurrency !== false && { reservedConcurrentExecutions: 1 }),
     });
     const role = this.sealer.role;
     this.sealer.grant(
@@ -227,8 +233,27 @@ export class VaultAuditDigests extends Construct {
       description: `Vault: seal the audit trail every ${props.intervalMinutes} minutes`,
       schedule: Schedule.rate(Duration.minutes(props.intervalMinutes)),
       // A missed run is not lost: the next digest seals every lane that moved since the last one.
-      targets: [new LambdaFunction(this.sealer.function, { retryAttempts: 2 })],
+      // So a run older than one interval is given up (the next is due), and lands in the queue.
+      targets: [
+        failingInto(
+          this.sealer.function,
+          failureQueue(this, 'Seal', monitoring, 'a seal of the audit trail'),
+          { retryAttempts: 2, maxEventAge: Duration.minutes(Math.max(1, props.intervalMinutes)) },
+        ),
+      ],
     });
+    monitoring.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Seal (background)',
+        left: [
+          this.sealer.function.metricErrors({ label: 'Seal errors' }),
+          this.sealer.function.metricThrottles({ label: 'Seal throttles' }),
+        ],
+        right: [this.sealer.function.metricDuration({ statistic: 'p99', label: 'Seal duration p99' })],
+        width: 8,
+        height: 5,
+      }),
+    );
 
     // Two failed seals in three intervals: the trail is going unsealed.
     monitoring.alarm(

@@ -49,11 +49,16 @@ const READS: readonly TableAction[] = ['GetItem', 'Query'];
 /** The envelope encryption context keys (shared/crypto/kms-cipher.ts): anything else is refused. */
 export const ENVELOPE_CONTEXT_KEYS = ['vault:kind', 'vault:secret', 'vault:version', 'vault:owner'];
 
+export interface VaultDataProps {
+  /** Keep the key and the table when the stack is deleted. */
+  retain: boolean;
+}
+
 export class VaultData extends Construct {
   readonly key: Key;
   readonly table: Table;
 
-  constructor(scope: Construct, id: string, props: { retain: boolean }) {
+  constructor(scope: Construct, id: string, props: VaultDataProps) {
     super(scope, id);
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.key = new Key(this, 'Key', {

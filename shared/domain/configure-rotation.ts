@@ -1,20 +1,37 @@
+import { trustedRotators } from '../rotation/trusted-rotators.ts';
 import { accessOf } from './access.ts';
 import { denied, writeAudit } from './auditing.ts';
-import { InvalidRequestError, PermissionDeniedError, VersionConflictError } from './errors.ts';
+import {
+  InvalidRequestError,
+  PermissionDeniedError,
+  RuleViolationError,
+  VersionConflictError,
+} from './errors.ts';
 import { loadVisible, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretRef } from './model.ts';
 import type { VaultDeps } from './ports.ts';
-import type { RotationConfig, RotatorSpec } from './rotators.ts';
+import { isTrustedRotator, type RotationConfig, type RotatorSpec, type TrustedRotators } from './rotators.ts';
 import { nextRun, ScheduleError, validateSchedule } from './schedule.ts';
 
-/** Sets (or, with `undefined`, removes) a secret's rotation; the first run is due per the schedule. */
+/**
+ * Sets (or, with `undefined`, removes) a secret's rotation; the first run is due per the schedule.
+ * A rotator Lambda must be one the deployer listed (`trustedRotators`, by default the function's
+ * ROTATOR_ARNS): whoever may configure a secret must not be able to send its values elsewhere.
+ */
 export async function configureRotation(
-  deps: VaultDeps,
+  deps: VaultDeps & { trustedRotators?: TrustedRotators },
   caller: Caller,
   ref: SecretRef,
   settings: { rotator: RotatorSpec; schedule: string } | undefined,
 ): Promise<RotationConfig | undefined> {
   let next: Date | undefined;
+  if (settings && !isTrustedRotator(settings.rotator, deps.trustedRotators ?? trustedRotators())) {
+    // Refused before anything is read, the same for every secret: the answer tells nothing of it.
+    throw new RuleViolationError(
+      "rotator.arn must be one of the vault's trusted rotators (the rotatorArns it was deployed with)",
+      { property: 'rotator.arn' },
+    );
+  }
   if (settings) {
     try {
       // The domain holds the bounds itself, whoever calls it (the HTTP schema checks them too).

@@ -20,6 +20,19 @@ export type RotatorSpec =
   | { type: 'random-bytes'; field: string; bytes: number; encoding: 'base64' | 'hex' }
   | { type: 'lambda'; arn: string };
 
+/**
+ * The rotator Lambdas the deployer listed: only these may ever be sent a secret's values. Locally
+ * the built-in `local:<module>` rotators are trusted too.
+ */
+export interface TrustedRotators {
+  arns: ReadonlySet<string>;
+  local: boolean;
+}
+
+/** Whether a rotation may use this rotator: built-in generators always, a Lambda only if listed. */
+export const isTrustedRotator = (spec: RotatorSpec, trusted: TrustedRotators): boolean =>
+  spec.type !== 'lambda' || trusted.arns.has(spec.arn) || (trusted.local && spec.arn.startsWith('local:'));
+
 export interface RotationConfig {
   rotator: RotatorSpec;
   schedule: string;

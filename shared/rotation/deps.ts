@@ -2,14 +2,26 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { loadStoreConfig, type StoreConfig } from '../config.ts';
 import { vaultDeps } from '../deps.ts';
 import type { RotationDeps, VaultDeps } from '../domain/ports.ts';
-import { LambdaRotatorInvoker, ModuleRotatorInvoker } from './rotator-invokers.ts';
+import type { TrustedRotators } from '../domain/rotators.ts';
+import { LambdaRotatorInvoker, ModuleRotatorInvoker, TrustedRotatorInvoker } from './rotator-invokers.ts';
+import { trustedRotators } from './trusted-rotators.ts';
 
-/** Rotation also invokes rotators: Lambdas, or local modules when LOCAL_ROTATORS_DIR is set. */
-export function createRotationDeps(base: VaultDeps, config: StoreConfig): RotationDeps {
+/**
+ * Rotation also invokes rotators: Lambdas, or local modules when LOCAL_ROTATORS_DIR is set; only
+ * the trusted ones (ROTATOR_ARNS, and local modules locally).
+ */
+export function createRotationDeps(
+  base: VaultDeps,
+  config: StoreConfig,
+  trusted: TrustedRotators = trustedRotators(),
+): RotationDeps {
   const lambda = new LambdaRotatorInvoker(new LambdaClient({}));
+  const invoker = config.localRotatorsDir
+    ? new ModuleRotatorInvoker(config.localRotatorsDir, lambda)
+    : lambda;
   return {
     ...base,
-    rotators: config.localRotatorsDir ? new ModuleRotatorInvoker(config.localRotatorsDir, lambda) : lambda,
+    rotators: new TrustedRotatorInvoker(invoker, trusted),
     settings: {
       stepAttempts: config.rotationStepAttempts,
       retryAfterFailureSeconds: config.rotationRetrySeconds,

@@ -9,7 +9,12 @@ import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { VaultError } from '../domain/errors.ts';
 import type { SecretData } from '../domain/model.ts';
 import type { RotatorInvoker } from '../domain/ports.ts';
-import type { RotationContext, RotationStep } from '../domain/rotators.ts';
+import {
+  isTrustedRotator,
+  type RotationContext,
+  type RotationStep,
+  type TrustedRotators,
+} from '../domain/rotators.ts';
 import { parseExactJson } from '../http/exact-json.ts';
 import { SecretData as SecretDataSchema } from '../schemas.ts';
 
@@ -130,5 +135,24 @@ export class ModuleRotatorInvoker implements RotatorInvoker {
       throw new RotatorError(`rotator reply at ${step} refused: not JSON`);
     }
     return pendingFromReply(step, text);
+  }
+}
+
+/**
+ * Refuses, before any value leaves, a rotator the deployer did not list: settings stored before the
+ * list was narrowed (or written past the API) never reach an unlisted function. In AWS, IAM refuses
+ * too; locally nothing else would.
+ */
+export class TrustedRotatorInvoker implements RotatorInvoker {
+  readonly #inner: RotatorInvoker;
+  readonly #trusted: TrustedRotators;
+  constructor(inner: RotatorInvoker, trusted: TrustedRotators) {
+    this.#inner = inner;
+    this.#trusted = trusted;
+  }
+  async invoke(arn: string, step: RotationStep, context: RotationContext) {
+    if (!isTrustedRotator({ type: 'lambda', arn }, this.#trusted))
+      throw new RotatorError(`rotator refused at ${step}: not one of the trusted rotators`);
+    return this.#inner.invoke(arn, step, context);
   }
 }

@@ -181,10 +181,15 @@ describe('a refused reply through the rotation protocol', () => {
       readRoles: ['app'],
       writeRoles: ['app'],
     });
-    await configureRotation(deps, owner, ref, {
-      rotator: { type: 'lambda', arn: ARN },
-      schedule: 'rate(1 day)',
-    });
+    await configureRotation(
+      { ...deps, trustedRotators: { arns: new Set([ARN]), local: false } },
+      owner,
+      ref,
+      {
+        rotator: { type: 'lambda', arn: ARN },
+        schedule: 'rate(1 day)',
+      },
+    );
     const error = await rotateSecret(rotation, owner, ref, 'schedule').catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(RotationFailedError);
     expect(steps).toEqual(['createSecret']);
