@@ -145,12 +145,12 @@ const tokenStateDir = stateDirArg === '.local' ? '' : ` --state-dir ${stateDirAr
 console.log(`Vault API listening on ${runtime.apiUrl} (ready in ${seconds()})`);
 console.log(`State: ${inMemory ? 'in memory (discarded on exit)' : runtime.stateDir}`);
 console.log(`Change events: ${runtime.eventsFile} (also GET ${runtime.url}/__local/events)`);
-console.log('A token for user "dev" (scopes user vaultAdd vaultManage admin, role dev), valid 1 hour:');
-console.log(token);
 console.log(
   `More tokens: npm run --silent token -- --sub alice --scopes user,vaultAdd --roles ops,dev${tokenStateDir}`,
 );
-console.log('\nTo use this vault from another shell (secrets CLI, curl, audit:verify), paste:');
+console.log(
+  '\nTo use this vault from another shell (secrets CLI, curl), paste (the token: user "dev", scopes user vaultAdd vaultManage admin, role dev, 1 hour):',
+);
 console.log(`export VAULT_URL=${runtime.apiUrl}`);
 console.log(`export VAULT_TOKEN=${token}`);
 console.log('Stop with Ctrl-C.');
