@@ -17,6 +17,7 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { LOCAL_TABLE } from '../local/runtime.ts';
+import { lockStateDir } from '../local/state-lock.ts';
 
 export const LOCAL_SIGNING_KEY_ALIAS = 'alias/vault-local-audit';
 
@@ -47,9 +48,20 @@ export async function openTable(
   let endpoint = options['dynamodb-endpoint'];
   let stop = async () => {};
   if (!endpoint && !options.aws) {
-    const local = await startDynamoDbLocal({ dbPath: join(options['state-dir'], 'dynamodb') });
-    endpoint = local.endpoint;
-    stop = local.close;
+    // Its own DynamoDB Local on the state folder: never beside a running `npm start` on it (two
+    // processes on one database corrupt it). Refused naming that PID, as a second npm start is.
+    const lock = lockStateDir(options['state-dir']);
+    try {
+      const local = await startDynamoDbLocal({ dbPath: join(options['state-dir'], 'dynamodb') });
+      endpoint = local.endpoint;
+      stop = async () => {
+        await local.close();
+        lock.release();
+      };
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
   const client = new DynamoDBClient(endpoint ? { ...LOCAL_AWS, endpoint } : {});
   return {
