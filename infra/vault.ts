@@ -348,7 +348,10 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
     RemovalPolicies.of(scope).apply(props.removalPolicy.logs, {
       applyToResourceTypes: ['AWS::Logs::LogGroup'],
     });
-  for (const [key, value] of Object.entries(props.tags ?? {})) Tags.of(scope).add(key, value);
+  // Not dashboards: CloudFormation's Tags on AWS::CloudWatch::Dashboard are too recent for cfn-lint's
+  // schema (1.51) and perhaps for some Regions.
+  for (const [key, value] of Object.entries(props.tags ?? {}))
+    Tags.of(scope).add(key, value, { excludeResourceTypes: ['AWS::CloudWatch::Dashboard'] });
 
   return {
     data,

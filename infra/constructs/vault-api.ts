@@ -35,17 +35,19 @@ import { allowOriginTemplate, CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, CORS_MAX_
  */
 export type ApiGatewayCloudWatchRole = 'none' | 'existing' | 'create';
 
+/** Why no route has a gateway authorizer (REST and HTTP API alike). */
+export const FUNCTION_AUTH_REASON =
+  'Authorization is enforced in every function before any handler logic: aws-jwt-verify checks the JWT signature ' +
+  'against the issuer JWKS, issuer, audience, expiry (required) and a maximum lifetime, then the operation scopes ' +
+  'from the operation table. Doing it in the function keeps one error shape for every failure and works with any ' +
+  'OIDC issuer. GET /status (PrivX clients probe it) and GET /openapi.json (the API description, no data) are public ' +
+  'by design; the REST ANY routes are mock integrations that only answer 405 (or a CORS preflight) and reach no ' +
+  "backend; the HTTP API's $default route only answers 404 or 405.";
+
 /** cdk-nag findings on the API that are design decisions, each with its reason. */
 function acknowledgeApiFindings(api: RestApi, props: VaultApiProps): void {
-  const functionAuth =
-    'Authorization is enforced in every function before any handler logic: aws-jwt-verify checks the JWT signature ' +
-    'against the issuer JWKS, issuer, audience, expiry (required) and a maximum lifetime, then the operation scopes ' +
-    'from the operation table. Doing it in the function keeps one error shape for every failure and works with any ' +
-    'OIDC issuer. GET /status (PrivX clients probe it) and GET /openapi.json (the API description, no data) are public ' +
-    'by design; the ANY routes are mock integrations that ' +
-    'only answer 405 (or a CORS preflight) and reach no backend.';
   for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4'])
-    Validations.of(api).acknowledge({ id, reason: functionAuth });
+    Validations.of(api).acknowledge({ id, reason: FUNCTION_AUTH_REASON });
   Validations.of(api).acknowledge({
     id: 'AwsSolutions-APIG2',
     reason:
@@ -73,7 +75,12 @@ function acknowledgeApiFindings(api: RestApi, props: VaultApiProps): void {
       'take over by default (apiGatewayCloudWatchRole: "none"); with "existing" or "create" access and execution ' +
       'logs are on. Every function still logs each request (operation, status, caller, trace id), and API metrics ' +
       'and X-Ray traces stay on.';
-    for (const id of ['AwsSolutions-APIG1', 'AwsSolutions-APIG6', 'Serverless-APIGWStructuredLogging'])
+    for (const id of [
+      'AwsSolutions-APIG1',
+      'AwsSolutions-APIG6',
+      'Serverless-APIGWAccessLogging',
+      'Serverless-APIGWStructuredLogging',
+    ])
       Validations.of(api).acknowledge({ id, reason: noAccountRole });
   }
 }

@@ -34,7 +34,8 @@ export class VaultWebAcl extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.acl = new CfnWebACL(this, 'Acl', {
-      description: 'Vault API: AWS managed rules (body rules count only: secret values are arbitrary data)',
+      // WAF's pattern allows no parentheses or semicolons.
+      description: 'Vault API - AWS managed rules, body rules count only as secret values are arbitrary data',
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
       visibilityConfig: visibility('vault-api'),
