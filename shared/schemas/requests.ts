@@ -1,0 +1,216 @@
+/** What each operation accepts: bodies, queries, headers and path parameters. */
+import * as z from 'zod';
+import { normalizeName } from '../domain/names.ts';
+import { SEARCH_FILTERS } from '../domain/search-secrets.ts';
+import {
+  blankToUndefined,
+  booleanParam,
+  caseInsensitive,
+  Description,
+  droppable,
+  Expires,
+  IfMatch,
+  integerParam,
+  MAX_TAGS,
+  optionalIntegerParam,
+  Roles,
+  SecretData,
+  SecretName,
+  Tags,
+  UserId,
+} from './fields.ts';
+
+/** PrivX requires only `name`: absent or `null` data is `{}` (the Go SDK omits nil `data`). */
+export const CreateSecretBody = /* @__PURE__ */ droppable(() =>
+  z.object(
+    {
+      name: SecretName,
+      data: SecretData.nullish(),
+      read_roles: Roles,
+      write_roles: Roles,
+      owner_id: z.string({ error: 'owner_id must be a string' }).nullish(),
+      description: Description.nullish(),
+      tags: Tags.nullish(),
+      expires: Expires.nullish(),
+    },
+    { error: 'Request body must be a JSON object' },
+  ),
+);
+
+/**
+ * On PUT an absent or null field keeps its stored value. PrivX's update body has no `name`: `""`
+ * or the path's name (also path-escaped) counts as absent, any other is refused (assertBodyMatches).
+ */
+export const UpdateSecretBody = /* @__PURE__ */ droppable(() =>
+  z.object(
+    {
+      name: z.string({ error: 'name must be a string' }).overwrite(normalizeName).nullish(),
+      data: SecretData.nullish(),
+      read_roles: Roles,
+      write_roles: Roles,
+      owner_id: z.string({ error: 'owner_id must be a string' }).nullish(),
+      description: Description.nullish(),
+      tags: Tags.nullish(),
+      /** `""` clears the expiry. */
+      expires: z
+        .union([Expires, z.literal('')], { error: 'expires must be an RFC 3339 time, or "" to clear it' })
+        .nullish(),
+    },
+    { error: 'Request body must be a JSON object' },
+  ),
+);
+
+const SORT_KEYS = ['name', 'created', 'updated'] as const;
+
+const SORT_DIRS = ['ASC', 'DESC'] as const;
+
+/**
+ * The Go SDK v2 sends paging and sorting here, always, zero values included: `0` and `""` mean
+ * "not given" (never "zero items"); the query string wins over these.
+ */
+const bodyInteger = (name: string, min: number, max: number) =>
+  z.preprocess(
+    (value) => (value === 0 || value === null ? undefined : value),
+    z
+      .number({ error: `${name} must be an integer` })
+      .int({ error: `${name} must be an integer` })
+      .min(min, { error: `${name} must be at least ${min}` })
+      .max(max, { error: `${name} must be at most ${max}` })
+      .optional(),
+  );
+
+export const SearchSecretsBody = /* @__PURE__ */ droppable(() =>
+  z
+    .object(
+      {
+        /** In NFC, as names are: a decomposed keyword finds the name it looks like. */
+        keywords: z
+          .string({ error: 'keywords must be a string' })
+          .max(1024)
+          .overwrite(normalizeName)
+          .nullish(),
+        owner_id: z.array(UserId, { error: 'owner_id must be an array of user ids' }).max(50).nullish(),
+        filter: caseInsensitive('filter', SEARCH_FILTERS),
+        /** Every tag given must be on the secret; a tag without value matches any value. */
+        tags: z
+          .array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256).nullish() }), {
+            error: 'tags must be an array of {key, value?}',
+          })
+          .max(MAX_TAGS)
+          .nullish(),
+        offset: bodyInteger('offset', 0, Number.MAX_SAFE_INTEGER),
+        limit: bodyInteger('limit', 1, 100),
+        sortkey: caseInsensitive('sortkey', SORT_KEYS),
+        sortdir: caseInsensitive('sortdir', SORT_DIRS),
+      },
+      { error: 'Request body must be a JSON object' },
+    )
+    .nullish(),
+);
+
+export const PagingQuery = /* @__PURE__ */ droppable(() =>
+  z.object({
+    offset: integerParam('offset', 0, Number.MAX_SAFE_INTEGER, 0),
+    limit: integerParam('limit', 1, 100, 100),
+  }),
+);
+
+/**
+ * Paging left absent when not given, so the body's may fill in (the query wins); `filter` also
+ * here, as older PrivX clients send it (`filters.Filter`).
+ */
+export const SearchQuery = /* @__PURE__ */ droppable(() =>
+  z.object({
+    offset: optionalIntegerParam('offset', 0, Number.MAX_SAFE_INTEGER),
+    limit: optionalIntegerParam('limit', 1, 100),
+    sortkey: caseInsensitive('sortkey', SORT_KEYS),
+    sortdir: caseInsensitive('sortdir', SORT_DIRS),
+    filter: caseInsensitive('filter', SEARCH_FILTERS),
+  }),
+);
+
+export const GetSecretQuery = /* @__PURE__ */ droppable(() =>
+  z.object({
+    /** During a rotation's cut-over: `previous` (the version before the last rotation) or `pending`. */
+    stage: z.preprocess(
+      (value) => (typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined),
+      z
+        .enum(['current', 'previous', 'pending'], { error: 'stage must be current, previous or pending' })
+        .optional(),
+    ),
+    version: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number({ error: 'version must be an integer' })
+        .int({ error: 'version must be an integer' })
+        .min(1, { error: 'version must be at least 1' })
+        .optional(),
+    ),
+  }),
+);
+
+export const DeleteSecretQuery = /* @__PURE__ */ droppable(() =>
+  z.object({
+    recovery_window_days: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number({ error: 'recovery_window_days must be an integer' })
+        .int({ error: 'recovery_window_days must be an integer' })
+        .min(7, { error: 'recovery_window_days must be at least 7' })
+        .max(30, { error: 'recovery_window_days must be at most 30' })
+        .optional(),
+    ),
+    force: booleanParam('force'),
+  }),
+);
+
+export const WriteHeaders = /* @__PURE__ */ droppable(() => z.object({ 'if-match': IfMatch.optional() }));
+
+export const CreateHeaders = /* @__PURE__ */ droppable(() =>
+  z.object({
+    'if-none-match': z.literal('*', { error: 'If-None-Match on create must be *' }).optional(),
+    'idempotency-key': z
+      .string()
+      .min(1)
+      .max(255, { error: 'Idempotency-Key is longer than 255 characters' })
+      .optional(),
+  }),
+);
+
+export const SecretPath = /* @__PURE__ */ droppable(() => z.object({ name: SecretName }));
+
+export const UserPath = /* @__PURE__ */ droppable(() => z.object({ user_id: UserId }));
+
+export const UserSecretPath = /* @__PURE__ */ droppable(() =>
+  z.object({ user_id: UserId, name: SecretName }),
+);
+
+/** GET /audit: one secret's chain, or everything in a time range (at most 31 days), optionally by actor. */
+export const AuditQuery = /* @__PURE__ */ droppable(() =>
+  PagingQuery.extend({
+    secret: z.preprocess(blankToUndefined, SecretName.optional()),
+    owner: z.preprocess(blankToUndefined, UserId.optional()),
+    actor: z.preprocess(blankToUndefined, z.string().max(256).optional()),
+    since: z.preprocess(
+      blankToUndefined,
+      z.iso.datetime({ offset: true, error: 'since must be an RFC 3339 time' }).optional(),
+    ),
+    until: z.preprocess(
+      blankToUndefined,
+      z.iso.datetime({ offset: true, error: 'until must be an RFC 3339 time' }).optional(),
+    ),
+  }),
+);
+
+/** POST /batch/secrets: up to 20 shared secrets by name (duplicates are read once). */
+export const BatchGetBody = /* @__PURE__ */ droppable(() =>
+  z.object(
+    {
+      names: z
+        .array(SecretName, { error: 'names must be an array of secret names' })
+        .min(1, { error: 'names is empty' })
+        .max(20, { error: 'at most 20 names' }),
+    },
+    { error: 'Request body must be a JSON object' },
+  ),
+);
