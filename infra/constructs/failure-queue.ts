@@ -32,11 +32,12 @@ export function failureQueue(
     enforceSSL: true,
     retentionPeriod: FAILURE_RETENTION,
   });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      'This queue is itself a dead-letter queue: what lands here is alarmed on and inspected by an operator.',
-  });
+  for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy'])
+    Validations.of(queue).acknowledge({
+      id,
+      reason:
+        'This queue is itself a dead-letter queue: what lands here is alarmed on and inspected by an operator.',
+    });
   monitoring.alarm(
     `${name}DlqNotEmpty`,
     queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
@@ -68,6 +69,12 @@ export function failingInto(
     onFailure: new SqsDestination(queue),
     retryAttempts: invocation.retryAttempts,
     maxEventAge: invocation.maxEventAge,
+  });
+  Validations.of(fn).acknowledge({
+    id: 'Serverless-LambdaDLQ',
+    reason:
+      'Its asynchronous invocations have an on-failure destination (this alarmed queue), which also records the ' +
+      'error and the events that aged out; a function-level dead-letter queue would duplicate it with less.',
   });
   return new LambdaFunction(fn, {
     ...target,

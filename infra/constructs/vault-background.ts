@@ -105,6 +105,12 @@ export class VaultBackground extends Construct {
       reason:
         'Lambda names each failed batch object itself; the wildcard covers only the failed-batches bucket.',
     });
+    Validations.of(this.publisher.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked synchronously by its stream event source mapping, whose on-failure destination (the failed-batches ' +
+        'bucket, alarmed) keeps what fails; a function dead-letter queue would never receive anything.',
+    });
     this.publisher.function.addEventSource(
       new DynamoEventSource(data.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
