@@ -99,8 +99,19 @@ const ROTATION_SETTINGS: readonly TableAction[] = ['GetItem', 'PutItem', 'Delete
 const ROTATE: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
 const PERSONAL: readonly Scope[] = ['user', 'owner', 'vaultManage', 'admin'];
 
-/** Types a row; marked pure where called, so a bundle that never reads the row drops it. */
-const op = <const T extends Operation>(operation: T): T => operation;
+/** What a row may leave out: a 200, no table actions, no key actions. */
+type OperationRow = Omit<Operation, 'successStatus' | 'table' | 'keys'> &
+  Partial<Pick<Operation, 'successStatus' | 'table' | 'keys'>>;
+
+/**
+ * Types a row and sets its defaults once; marked pure where called, so a bundle that never reads
+ * the row drops it.
+ */
+const ROW_DEFAULTS = { successStatus: 200, table: [], keys: [] } as const satisfies Partial<Operation>;
+const op = <const T extends OperationRow>(row: T): Omit<typeof ROW_DEFAULTS, keyof T> & T => ({
+  ...ROW_DEFAULTS,
+  ...row,
+});
 
 // Each row is its own droppable constant: a function's bundle keeps its own row (and the schemas
 // that row names), not the whole table. Handlers import the module as a namespace for this.
@@ -110,11 +121,8 @@ export const status = /* @__PURE__ */ op({
   path: '/status',
   summary: 'Service status',
   scopes: [],
-  successStatus: 200,
   request: {},
   response: s.ServiceStatusResponse,
-  table: [],
-  keys: [],
 });
 
 export const listSecrets = /* @__PURE__ */ op({
@@ -123,11 +131,9 @@ export const listSecrets = /* @__PURE__ */ op({
   path: '/secrets',
   summary: 'List shared secrets the caller has a role for (all for vaultManage)',
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   request: { query: s.PagingQuery },
   response: s.SecretListResponse,
   table: LIST,
-  keys: [],
 });
 
 export const createSecret = /* @__PURE__ */ op({
@@ -153,7 +159,6 @@ export const getSecret = /* @__PURE__ */ op({
   path: '/secrets/{name+}',
   summary: 'Get a shared secret (data only with a read role)',
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.SecretPath, query: s.GetSecretQuery },
   response: s.SecretResponse,
@@ -168,7 +173,6 @@ export const updateSecret = /* @__PURE__ */ op({
   path: '/secrets/{name+}',
   summary: 'Update a shared secret (write role or vaultManage)',
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.SecretPath, headers: s.WriteHeaders, body: s.UpdateSecretBody },
   response: s.NameResponse,
@@ -183,14 +187,12 @@ export const deleteSecret = /* @__PURE__ */ op({
   path: '/secrets/{name+}',
   summary: 'Delete a shared secret',
   scopes: ['admin', 'vaultManage'],
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.SecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
   response: s.NameResponse,
   table: DELETE,
   movesListings: true,
   audit: 'append',
-  keys: [],
 });
 
 export const getSecretMetadata = /* @__PURE__ */ op({
@@ -199,13 +201,11 @@ export const getSecretMetadata = /* @__PURE__ */ op({
   path: '/metadata/secrets/{name+}',
   summary: "A shared secret's metadata, never its data",
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.SecretPath },
   response: s.SecretResponse,
   table: READ,
   audit: 'append',
-  keys: [],
 });
 
 export const searchSecrets = /* @__PURE__ */ op({
@@ -214,11 +214,9 @@ export const searchSecrets = /* @__PURE__ */ op({
   path: '/search/secrets',
   summary: 'Search secrets by name keywords, owner and access filter',
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   request: { query: s.SearchQuery, body: s.SearchSecretsBody },
   response: s.SecretListResponse,
   table: LIST,
-  keys: [],
 });
 
 export const getSchemas = /* @__PURE__ */ op({
@@ -227,11 +225,8 @@ export const getSchemas = /* @__PURE__ */ op({
   path: '/schemas',
   summary: 'Secret schemas for user interfaces',
   scopes: ['user'],
-  successStatus: 200,
   request: {},
   response: s.SchemasResponse,
-  table: [],
-  keys: [],
 });
 
 export const listUserSecrets = /* @__PURE__ */ op({
@@ -240,11 +235,9 @@ export const listUserSecrets = /* @__PURE__ */ op({
   path: '/user/{user_id}/secrets',
   summary: "List a user's personal secrets",
   scopes: PERSONAL,
-  successStatus: 200,
   request: { path: s.UserPath, query: s.PagingQuery },
   response: s.SecretListResponse,
   table: LIST,
-  keys: [],
 });
 
 export const createUserSecret = /* @__PURE__ */ op({
@@ -270,7 +263,6 @@ export const getUserSecret = /* @__PURE__ */ op({
   path: '/user/{user_id}/secrets/{name+}',
   summary: 'Get a personal secret (data for its owner only)',
   scopes: PERSONAL,
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.UserSecretPath, query: s.GetSecretQuery },
   response: s.SecretResponse,
@@ -285,7 +277,6 @@ export const updateUserSecret = /* @__PURE__ */ op({
   path: '/user/{user_id}/secrets/{name+}',
   summary: 'Update a personal secret',
   scopes: PERSONAL,
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.UserSecretPath, headers: s.WriteHeaders, body: s.UpdateSecretBody },
   response: s.NameResponse,
@@ -300,14 +291,12 @@ export const deleteUserSecret = /* @__PURE__ */ op({
   path: '/user/{user_id}/secrets/{name+}',
   summary: 'Delete a personal secret',
   scopes: PERSONAL,
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.UserSecretPath, query: s.DeleteSecretQuery, headers: s.WriteHeaders },
   response: s.NameResponse,
   table: DELETE,
   movesListings: true,
   audit: 'append',
-  keys: [],
 });
 
 export const getUserSecretMetadata = /* @__PURE__ */ op({
@@ -316,13 +305,11 @@ export const getUserSecretMetadata = /* @__PURE__ */ op({
   path: '/user/{user_id}/metadata/secrets/{name+}',
   summary: "A personal secret's metadata",
   scopes: PERSONAL,
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.UserSecretPath },
   response: s.SecretResponse,
   table: READ,
   audit: 'append',
-  keys: [],
 });
 
 export const listSecretVersions = /* @__PURE__ */ op({
@@ -331,12 +318,10 @@ export const listSecretVersions = /* @__PURE__ */ op({
   path: '/versions/secrets/{name+}',
   summary: "A shared secret's kept versions, newest first (metadata only)",
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   request: { path: s.SecretPath, query: s.PagingQuery },
   response: s.VersionListResponse,
   table: VERSIONS,
   audit: 'append',
-  keys: [],
 });
 
 export const listUserSecretVersions = /* @__PURE__ */ op({
@@ -345,12 +330,10 @@ export const listUserSecretVersions = /* @__PURE__ */ op({
   path: '/user/{user_id}/versions/secrets/{name+}',
   summary: "A personal secret's kept versions, newest first (metadata only)",
   scopes: PERSONAL,
-  successStatus: 200,
   request: { path: s.UserSecretPath, query: s.PagingQuery },
   response: s.VersionListResponse,
   table: VERSIONS,
   audit: 'append',
-  keys: [],
 });
 
 export const restoreSecret = /* @__PURE__ */ op({
@@ -359,14 +342,12 @@ export const restoreSecret = /* @__PURE__ */ op({
   path: '/restore/secrets/{name+}',
   summary: 'Restore a soft-deleted shared secret within its recovery window',
   scopes: ['admin', 'vaultManage'],
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.SecretPath },
   response: s.NameResponse,
   table: RESTORE,
   movesListings: true,
   audit: 'append',
-  keys: [],
 });
 
 export const restoreUserSecret = /* @__PURE__ */ op({
@@ -375,14 +356,12 @@ export const restoreUserSecret = /* @__PURE__ */ op({
   path: '/user/{user_id}/restore/secrets/{name+}',
   summary: 'Restore a soft-deleted personal secret within its recovery window',
   scopes: PERSONAL,
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.UserSecretPath },
   response: s.NameResponse,
   table: RESTORE,
   movesListings: true,
   audit: 'append',
-  keys: [],
 });
 
 export const batchGetSecrets = /* @__PURE__ */ op({
@@ -391,7 +370,6 @@ export const batchGetSecrets = /* @__PURE__ */ op({
   path: '/batch/secrets',
   summary: 'Read up to 20 shared secrets at once; a per-name error for each one the caller may not read',
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   request: { body: s.BatchGetBody },
   response: s.BatchGetResponse,
   table: READ,
@@ -405,11 +383,9 @@ export const getRotation = /* @__PURE__ */ op({
   path: '/rotation/secrets/{name+}',
   summary: "A shared secret's rotation settings, last result and any rotation in progress",
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   request: { path: s.SecretPath },
   response: s.RotationResponse,
   table: READ,
-  keys: [],
   audit: 'append',
 });
 
@@ -419,11 +395,9 @@ export const putRotation = /* @__PURE__ */ op({
   path: '/rotation/secrets/{name+}',
   summary: 'Set how and when a shared secret rotates',
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   request: { path: s.SecretPath, body: s.RotationBody },
   response: s.RotationResponse,
   table: ROTATION_SETTINGS,
-  keys: [],
   audit: 'append',
 });
 
@@ -433,11 +407,9 @@ export const deleteRotation = /* @__PURE__ */ op({
   path: '/rotation/secrets/{name+}',
   summary: 'Stop rotating a shared secret',
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   request: { path: s.SecretPath },
   response: s.RotationResponse,
   table: ROTATION_SETTINGS,
-  keys: [],
   audit: 'append',
 });
 
@@ -447,7 +419,6 @@ export const rotateSecret = /* @__PURE__ */ op({
   path: '/rotate/secrets/{name+}',
   summary: 'Rotate a shared secret now (create, set, test, finish)',
   scopes: ['user', 'vaultManage'],
-  successStatus: 200,
   successHeaders: ['ETag'],
   request: { path: s.SecretPath },
   response: s.NameResponse,
@@ -463,11 +434,8 @@ export const getOpenApi = /* @__PURE__ */ op({
   path: '/openapi.json',
   summary: 'This API as an OpenAPI 3.1 document, generated from the operation table',
   scopes: [],
-  successStatus: 200,
   request: {},
   response: s.OpenApiResponse,
-  table: [],
-  keys: [],
 });
 
 export const getAudit = /* @__PURE__ */ op({
@@ -476,11 +444,8 @@ export const getAudit = /* @__PURE__ */ op({
   path: '/audit',
   summary: 'The audit trail: by secret, actor and time, newest first',
   scopes: ['admin'],
-  successStatus: 200,
   request: { query: s.AuditQuery },
   response: s.AuditListResponse,
-  table: [],
-  keys: [],
   audit: 'read',
 });
 
