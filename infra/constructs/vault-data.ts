@@ -1,11 +1,34 @@
 /**
  * The stateful half: the customer-managed key and the table. Both are retained when the stack is
  * deleted unless the deployer says otherwise; nothing stateless lives here.
+ *
+ * Recovery, behind props: a multi-Region key; a global table (TableV2) with replicas in other
+ * Regions, each encrypted with the key's replica there; in such a Region, the data of a replica
+ * (the key's replica made here, the table's replica named); an AWS Backup plan. The envelope
+ * format (shared/crypto/envelope.ts) names no key, so a Region's functions open with their own
+ * replica what another Region's sealed.
  */
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  BackupPlan,
+  BackupPlanRule,
+  BackupResource,
+  BackupVault,
+  type IBackupVault,
+} from 'aws-cdk-lib/aws-backup';
+import {
+  AttributeType,
+  Billing,
+  BillingMode,
+  type ITable,
+  StreamViewType,
+  Table,
+  TableEncryption,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { AccountRootPrincipal, type IRole, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { CfnReplicaKey, type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { KeyAction, TableAction } from '../../shared/operations.ts';
 import { AUDIT_KEY_PREFIX } from '../../shared/store/keys.ts';
@@ -49,71 +72,204 @@ const READS: readonly TableAction[] = ['GetItem', 'Query'];
 /** The envelope encryption context keys (shared/crypto/kms-cipher.ts): anything else is refused. */
 export const ENVELOPE_CONTEXT_KEYS = ['vault:kind', 'vault:secret', 'vault:version', 'vault:owner'];
 
+export interface VaultBackupOptions {
+  /** When and for how long (default: daily, kept 35 days). */
+  rules?: BackupPlanRule[];
+  /** Where recovery points go (default: a new backup vault, retained with the stack's data). */
+  vault?: IBackupVault;
+}
+
 export interface VaultDataProps {
   /** Keep the key and the table when the stack is deleted. */
   retain: boolean;
+  /**
+   * A multi-Region primary key (default false), whose replicas other Regions' functions decrypt
+   * with. Decide at the first deploy: changing it replaces the key (CloudFormation makes a new one;
+   * the old, retained, still holds every existing secret's data keys).
+   */
+  multiRegionKey?: boolean;
+  /**
+   * The table as a global table (AWS::DynamoDB::GlobalTable) with a replica in each of these Regions
+   * (default: a single-Region AWS::DynamoDB::Table). `[]` makes the global table with no replica
+   * yet, so replicas can be added later in place. Each replica is encrypted with the key's replica
+   * in its Region: `multiRegionKey` is required, and each Region's replica key must exist before
+   * its replica is added (a stack there with `replicaOf`). Needs a stack with a concrete region.
+   * Decide at the first deploy: an existing Table is not converted in place (the README's drill).
+   */
+  replicaRegions?: readonly string[];
+  /**
+   * In a replica Region: the key's replica made here (from the primary key's ARN) and the table's
+   * replica named. The stack's functions use these; background work (stream publisher, sweeper,
+   * audit seal) stays in the primary Region.
+   */
+  replicaOf?: { primaryKeyArn: string; tableName: string };
+  /** An AWS Backup plan for the table (default none; point-in-time recovery is always on). */
+  backup?: boolean | VaultBackupOptions;
 }
 
 export class VaultData extends Construct {
-  readonly key: Key;
-  readonly table: Table;
+  /** The key this Region's functions seal and open with: the primary, or in a replica Region its replica. */
+  readonly key: IKey;
+  readonly table: ITable;
+  /** The multi-Region key's ARN in a Region (its key id is the same everywhere). */
+  readonly keyArnIn: (region: string) => string;
+  readonly backupPlan: BackupPlan | undefined;
+  readonly #keyPolicy: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: VaultDataProps) {
     super(scope, id);
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    this.key = new Key(this, 'Key', {
-      description: 'Vault: envelope encryption of secret data and encryption of the table',
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(30),
-      removalPolicy,
-      policy: new PolicyDocument({
-        statements: [
-          new PolicyStatement({
-            sid: 'KeyAdministrationByAccount',
-            principals: [new AccountRootPrincipal()],
-            actions: KEY_ADMIN_ACTIONS,
-            resources: ['*'],
-          }),
-          // DynamoDB's own use of the key for the table, on behalf of principals IAM lets use the table.
-          new PolicyStatement({
-            sid: 'TableEncryptionThroughDynamoDB',
-            principals: [new AccountRootPrincipal()],
-            actions: [
-              'kms:Encrypt',
-              'kms:Decrypt',
-              'kms:ReEncrypt*',
-              'kms:GenerateDataKey*',
-              'kms:CreateGrant',
-              'kms:DescribeKey',
-            ],
-            resources: ['*'],
-            conditions: {
-              StringEquals: {
-                'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com`,
-                'kms:CallerAccount': Aws.ACCOUNT_ID,
-              },
+    const replicaRegions = props.replicaRegions;
+    if (props.replicaOf && (replicaRegions !== undefined || props.multiRegionKey))
+      throw new Error(
+        "VaultData: replicaOf is the data of a replica Region; replicaRegions and multiRegionKey are the primary's",
+      );
+    if (replicaRegions && replicaRegions.length > 0 && !props.multiRegionKey)
+      throw new Error(
+        "VaultData: replicaRegions needs multiRegionKey (each replica is encrypted with the key's replica in its Region)",
+      );
+    const multiRegion = props.multiRegionKey === true || props.replicaOf !== undefined;
+    this.#keyPolicy = new PolicyDocument({
+      statements: [
+        new PolicyStatement({
+          sid: 'KeyAdministrationByAccount',
+          principals: [new AccountRootPrincipal()],
+          // A multi-Region key's replicas are made (ReplicateKey) and its primary moved by the account.
+          actions: multiRegion ? [...KEY_ADMIN_ACTIONS, 'kms:ReplicateKey'] : KEY_ADMIN_ACTIONS,
+          resources: ['*'],
+        }),
+        // DynamoDB's own use of the key for the table, on behalf of principals IAM lets use the table.
+        new PolicyStatement({
+          sid: 'TableEncryptionThroughDynamoDB',
+          principals: [new AccountRootPrincipal()],
+          actions: [
+            'kms:Encrypt',
+            'kms:Decrypt',
+            'kms:ReEncrypt*',
+            'kms:GenerateDataKey*',
+            'kms:CreateGrant',
+            'kms:DescribeKey',
+          ],
+          resources: ['*'],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com`,
+              'kms:CallerAccount': Aws.ACCOUNT_ID,
             },
-          }),
-        ],
-      }),
+          },
+        }),
+      ],
     });
-    this.table = new Table(this, 'Table', {
+
+    if (props.replicaOf) {
+      // The same policy, naming this Region's roles (allowEnvelope adds them to this document).
+      const replica = new CfnReplicaKey(this, 'Key', {
+        primaryKeyArn: props.replicaOf.primaryKeyArn,
+        keyPolicy: this.#keyPolicy,
+        description: 'Vault: replica of the multi-Region envelope and table key',
+        enabled: true,
+        pendingWindowInDays: 30,
+      });
+      replica.applyRemovalPolicy(removalPolicy);
+      this.key = Key.fromKeyArn(this, 'KeyRef', replica.attrArn);
+      this.keyArnIn = () => replica.attrArn;
+      this.table = TableV2.fromTableName(this, 'Table', props.replicaOf.tableName);
+    } else {
+      const key = new Key(this, 'Key', {
+        description: 'Vault: envelope encryption of secret data and encryption of the table',
+        enableKeyRotation: true,
+        pendingWindow: Duration.days(30),
+        removalPolicy,
+        policy: this.#keyPolicy,
+        ...(props.multiRegionKey && { multiRegion: true }),
+      });
+      this.key = key;
+      this.keyArnIn = (region) => `arn:${Aws.PARTITION}:kms:${region}:${Aws.ACCOUNT_ID}:key/${key.keyId}`;
+      this.table =
+        replicaRegions === undefined
+          ? this.#table(key, removalPolicy)
+          : this.#globalTable(key, replicaRegions, removalPolicy);
+    }
+
+    this.backupPlan = props.backup
+      ? this.#backup(props.backup === true ? {} : props.backup, removalPolicy)
+      : undefined;
+  }
+
+  /** The single-Region table (the default, as every vault before the recovery options had). */
+  #table(key: Key, removalPolicy: RemovalPolicy): Table {
+    const table = new Table(this, 'Table', {
       partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
+      encryptionKey: key,
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       removalPolicy,
     });
-    this.table.addGlobalSecondaryIndex({
+    table.addGlobalSecondaryIndex({
       indexName: AUDIT_INDEX.name,
       partitionKey: { name: AUDIT_INDEX.partitionKey, type: AttributeType.STRING },
       sortKey: { name: AUDIT_INDEX.sortKey, type: AttributeType.STRING },
     });
+    return table;
+  }
+
+  /** The same table as a global table, each replica encrypted with the key's replica in its Region. */
+  #globalTable(key: Key, regions: readonly string[], removalPolicy: RemovalPolicy): TableV2 {
+    const here = Stack.of(this).region;
+    if (Token.isUnresolved(here))
+      throw new Error('VaultData: replicaRegions needs a stack with a concrete region (env: { region })');
+    for (const region of regions)
+      if (region === here || Token.isUnresolved(region) || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+        throw new Error(`VaultData: replica region "${region}" must be another Region's name`);
+    const protectedReplica = {
+      deletionProtection: true,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    };
+    return new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_KEYS.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_KEYS.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      ...protectedReplica,
+      encryption: TableEncryptionV2.customerManagedKey(
+        key,
+        Object.fromEntries(regions.map((region) => [region, this.keyArnIn(region)])),
+      ),
+      dynamoStream: StreamViewType.NEW_AND_OLD_IMAGES,
+      timeToLiveAttribute: TTL_ATTRIBUTE,
+      removalPolicy,
+      replicas: regions.map((region) => ({ region, ...protectedReplica })),
+      globalSecondaryIndexes: [
+        {
+          indexName: AUDIT_INDEX.name,
+          partitionKey: { name: AUDIT_INDEX.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: AUDIT_INDEX.sortKey, type: AttributeType.STRING },
+        },
+      ],
+    });
+  }
+
+  /** Recovery points of the table on a schedule, beside its continuous point-in-time recovery. */
+  #backup(options: VaultBackupOptions, removalPolicy: RemovalPolicy): BackupPlan {
+    const vault = options.vault ?? new BackupVault(this, 'BackupVault', { removalPolicy });
+    const plan = new BackupPlan(this, 'BackupPlan', {
+      backupVault: vault,
+      backupPlanRules: options.rules ?? [BackupPlanRule.daily()],
+    });
+    const selection = plan.addSelection('Table', {
+      resources: [BackupResource.fromDynamoDbTable(this.table)],
+    });
+    Validations.of(selection).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason:
+        "AWS Backup's own role for taking backups: the AWS-maintained policy is the documented one and follows the " +
+        'services AWS Backup supports; the selection names this table alone.',
+    });
+    return plan;
   }
 
   /**
@@ -122,7 +278,8 @@ export class VaultData extends Construct {
    */
   allowEnvelope(role: IRole, actions: readonly KeyAction[], kind: 'shared' | 'personal'): void {
     if (actions.length === 0) return;
-    this.key.addToResourcePolicy(
+    // The key's own policy document, the primary's or the replica's alike.
+    this.#keyPolicy.addStatements(
       new PolicyStatement({
         sid: `Envelope${actions.join('')}For${kind}By${role.node.addr.slice(0, 8)}`,
         principals: [role],

@@ -103,6 +103,23 @@ function parts(options: PartsOptions = {}) {
     })),
     alarmEmail: undefined,
   });
+  if (options.nag) {
+    // The operation functions' synchronous invocations are the L3 construct's to acknowledge (infra/vault.ts).
+    for (const { construct } of functions)
+      Validations.of(construct.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: 'invoked by the API',
+      });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
+  }
+  // In a replica Region the background stays home (the primary's): the API's functions only.
+  if (options.data?.replicaOf) {
+    const template = Template.fromStack(stack);
+    const logicalId = (element: unknown) => stack.getLogicalId(element as CfnElement);
+    return { app, stack, template, data, functions, monitoring, logicalId } as never as ReturnType<
+      typeof parts
+    >;
+  }
   const background = new VaultBackground(stack, 'Background', {
     data,
     environment,
@@ -122,15 +139,6 @@ function parts(options: PartsOptions = {}) {
       reserveConcurrency: options.reserveSealConcurrency,
     }),
   });
-  if (options.nag) {
-    // The operation functions' synchronous invocations are the L3 construct's to acknowledge (infra/vault.ts).
-    for (const { construct } of functions)
-      Validations.of(construct.function).acknowledge({
-        id: 'Serverless-LambdaDLQ',
-        reason: 'invoked by the API',
-      });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));
-  }
   const template = Template.fromStack(stack);
   const logicalId = (element: unknown) => stack.getLogicalId(element as CfnElement);
   return { app, stack, template, data, functions, monitoring, background, digests, logicalId };
@@ -398,4 +406,147 @@ describe('rotators are trusted by name only', () => {
       /rotatorArns: .* is not a Lambda function ARN/,
     );
   });
+});
+
+describe('recovery options', () => {
+  const HERE = { account: '123456789012', region: 'eu-west-1' };
+  const keyOf = (tpl: Template) =>
+    (Object.values(tpl.findResources('AWS::KMS::Key')) as Resource[]).find((key) =>
+      String(key.Properties.Description).startsWith('Vault: envelope'),
+    )!;
+
+  it('by default: a single-Region key and table, no backup plan (what every vault had)', () => {
+    expect(keyOf(template).Properties.MultiRegion).toBeUndefined();
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+  });
+
+  it('a multi-Region key the account may replicate (and nothing more)', () => {
+    const key = keyOf(parts({ data: { multiRegionKey: true } }).template);
+    expect(key.Properties.MultiRegion).toBe(true);
+    expect(key.DeletionPolicy).toBe('Retain');
+    const admin = (key.Properties.KeyPolicy.Statement as Statement[]).find(
+      (s) => s.Sid === 'KeyAdministrationByAccount',
+    )!;
+    expect(list(admin.Action)).toContain('kms:ReplicateKey');
+    expect(list(admin.Action)).not.toContain('kms:Decrypt');
+  });
+
+  it("a global table with replicas, each encrypted with the key's replica in its Region, as protected as the table", () => {
+    const built = parts({
+      env: HERE,
+      data: { multiRegionKey: true, replicaRegions: ['eu-central-1', 'us-east-1'] },
+    });
+    built.template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    const [global] = Object.values(built.template.findResources('AWS::DynamoDB::GlobalTable')) as Resource[];
+    expect(global!.DeletionPolicy).toBe('Retain');
+    expect(global!.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: expect.any(String), Enabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      GlobalSecondaryIndexes: [expect.objectContaining({ IndexName: 'byDay' })],
+    });
+    const keyId = built.logicalId(built.data.key.node.defaultChild);
+    const replicas = global!.Properties.Replicas as Array<Record<string, any>>;
+    expect(replicas.map((replica) => replica.Region).sort()).toEqual([
+      'eu-central-1',
+      'eu-west-1',
+      'us-east-1',
+    ]);
+    for (const replica of replicas) {
+      expect(replica).toMatchObject({
+        DeletionProtectionEnabled: true,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      });
+      const keyArn = JSON.stringify(built.stack.resolve(replica.SSESpecification.KMSMasterKeyId));
+      if (replica.Region === HERE.region) expect(keyArn).toContain(keyId);
+      else {
+        // The replica key: the same key id in the replica's Region.
+        expect(keyArn).toContain(`:kms:${replica.Region}:`);
+        expect(keyArn).toContain(`{"Ref":"${keyId}"}`);
+      }
+    }
+  });
+
+  it("replicas without a multi-Region key, or in the stack's own Region, are refused at synth", () => {
+    expect(() => parts({ env: HERE, data: { replicaRegions: ['eu-central-1'] } })).toThrow(
+      /needs multiRegionKey/,
+    );
+    expect(() => parts({ env: HERE, data: { multiRegionKey: true, replicaRegions: ['eu-west-1'] } })).toThrow(
+      /another Region/,
+    );
+  });
+
+  it("in a replica Region: the key's replica here, naming this Region's functions; the table's replica by name", () => {
+    const primaryKeyArn = 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab';
+    const built = parts({
+      env: { account: '123456789012', region: 'eu-central-1' },
+      data: { replicaOf: { primaryKeyArn, tableName: 'vault-table' } },
+    });
+    built.template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    built.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    const [replicaKey] = Object.values(built.template.findResources('AWS::KMS::ReplicaKey')) as Resource[];
+    expect(replicaKey!.Properties.PrimaryKeyArn).toBe(primaryKeyArn);
+    const replicaKeyId = Object.keys(built.template.findResources('AWS::KMS::ReplicaKey'))[0]!;
+    const getSecret = built.functions.find(({ operation }) => operation.id === 'get-secret')!.construct;
+    const roleId = built.logicalId(getSecret.role.node.defaultChild);
+    const envelope = (replicaKey!.Properties.KeyPolicy.Statement as Statement[]).filter((s) =>
+      JSON.stringify(s.Principal).includes(roleId),
+    );
+    expect(envelope.flatMap((s) => list(s.Action))).toEqual(['kms:Decrypt']);
+    const fn =
+      built.template.findResources('AWS::Lambda::Function')[
+        built.logicalId(getSecret.function.node.defaultChild)
+      ]!;
+    // Its functions seal and open with the replica key, on the table's replica in this Region.
+    expect(fn.Properties.Environment.Variables.KMS_KEY_ID).toEqual({ 'Fn::GetAtt': [replicaKeyId, 'Arn'] });
+    expect(fn.Properties.Environment.Variables.TABLE_NAME).toBe('vault-table');
+    const tableArns = roleStatements(built.template, roleId)
+      .filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')))
+      .map((s) => JSON.stringify(built.stack.resolve(s.Resource)));
+    expect(tableArns.length).toBeGreaterThan(0);
+    for (const arn of tableArns)
+      expect(arn).toContain(':dynamodb:eu-central-1:123456789012:table/vault-table');
+  });
+
+  it('an AWS Backup plan: daily recovery points of the table in a retained vault', () => {
+    const built = parts({ data: { backup: true } });
+    built.template.resourceCountIs('AWS::Backup::BackupPlan', 1);
+    built.template.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: [
+          Match.objectLike({ ScheduleExpression: 'cron(0 5 * * ? *)', Lifecycle: { DeleteAfterDays: 35 } }),
+        ],
+      },
+    });
+    built.template.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+    const [selection] = Object.values(
+      built.template.findResources('AWS::Backup::BackupSelection'),
+    ) as Resource[];
+    const tableId = built.logicalId(built.data.table.node.defaultChild);
+    expect(JSON.stringify(selection!.Properties.BackupSelection.Resources)).toContain(tableId);
+  });
+
+  it('cdk-nag finds nothing unacknowledged with every recovery option on, in the primary and in a replica Region', () => {
+    const primary = parts({
+      nag: true,
+      env: HERE,
+      data: { multiRegionKey: true, replicaRegions: ['eu-central-1'], backup: true },
+    });
+    expect(() => primary.app.synth()).not.toThrow();
+    const replica = parts({
+      nag: true,
+      env: { account: HERE.account, region: 'eu-central-1' },
+      data: {
+        replicaOf: {
+          primaryKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/mrk-1',
+          tableName: 'vault-table',
+        },
+        backup: true,
+      },
+    });
+    expect(() => replica.app.synth()).not.toThrow();
+  }, 60_000);
 });
