@@ -4,8 +4,10 @@ import { secretRef } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { rotationReply } from '../../shared/http/wire.ts';
 import * as operations from '../../shared/operations.ts';
+import { trustedRotators } from '../../shared/rotation/trusted-rotators.ts';
 
-const deps = vaultDeps();
+// The rotators this deployment trusts (ROTATOR_ARNS): the settings may name no other.
+const deps = { ...vaultDeps(), trustedRotators: trustedRotators() };
 
 export const handler = vaultHandler(operations.putRotation, async ({ caller, path, body }) =>
   rotationReply(path, await configureRotation(deps, caller, secretRef(path), body)),

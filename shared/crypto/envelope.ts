@@ -19,7 +19,9 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const HEADER_BYTES = 3;
 
-export class MalformedEnvelopeError extends Error {}
+export class MalformedEnvelopeError extends Error {
+  override name = 'MalformedEnvelopeError';
+}
 
 /** Context keys in a fixed order, so the same context always gives the same bytes. */
 export const canonicalContext = (context: Record<string, string>): string =>

@@ -1,4 +1,3 @@
-import { trustedRotators } from '../rotation/trusted-rotators.ts';
 import { accessOf } from './access.ts';
 import { denied, writeAudit } from './auditing.ts';
 import {
@@ -13,10 +12,13 @@ import type { VaultDeps } from './ports.ts';
 import { isTrustedRotator, type RotationConfig, type RotatorSpec, type TrustedRotators } from './rotators.ts';
 import { nextRun, ScheduleError, validateSchedule } from './schedule.ts';
 
+const NO_ROTATOR_LAMBDAS: TrustedRotators = { arns: new Set(), local: false };
+
 /**
  * Sets (or, with `undefined`, removes) a secret's rotation; the first run is due per the schedule.
- * A rotator Lambda must be one the deployer listed (`trustedRotators`, by default the function's
- * ROTATOR_ARNS): whoever may configure a secret must not be able to send its values elsewhere.
+ * A rotator Lambda must be one the deployer listed (`trustedRotators`: the function's ROTATOR_ARNS,
+ * given by its handler; none given, no Lambda is trusted): whoever may configure a secret must not
+ * be able to send its values elsewhere.
  */
 export async function configureRotation(
   deps: VaultDeps & { trustedRotators?: TrustedRotators },
@@ -25,7 +27,7 @@ export async function configureRotation(
   settings: { rotator: RotatorSpec; schedule: string } | undefined,
 ): Promise<RotationConfig | undefined> {
   let next: Date | undefined;
-  if (settings && !isTrustedRotator(settings.rotator, deps.trustedRotators ?? trustedRotators())) {
+  if (settings && !isTrustedRotator(settings.rotator, deps.trustedRotators ?? NO_ROTATOR_LAMBDAS)) {
     // Refused before anything is read, the same for every secret: the answer tells nothing of it.
     throw new RuleViolationError(
       "rotator.arn must be one of the vault's trusted rotators (the rotatorArns it was deployed with)",

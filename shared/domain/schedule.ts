@@ -10,6 +10,7 @@
  */
 
 export class ScheduleError extends Error {
+  override name = 'ScheduleError';
   readonly code: 'VALUE_INCORRECT_FORMAT' | 'VALUE_OUT_OF_BOUNDS';
   constructor(message: string, code: ScheduleError['code'] = 'VALUE_INCORRECT_FORMAT') {
     super(message);

@@ -209,7 +209,9 @@ const forbidden = (key: string, value: unknown): boolean =>
   key === '__proto__' ||
   (key === 'constructor' && typeof value === 'object' && value !== null && Object.hasOwn(value, 'prototype'));
 
-class ForbiddenKey extends Error {}
+class ForbiddenKey extends Error {
+  override name = 'ForbiddenKey';
+}
 
 /**
  * JSON.parse, refusing what it would change: the reviver sees each primitive's source text
