@@ -25,7 +25,7 @@ import {
 import { VaultData, type VaultDataProps } from '../../infra/constructs/vault-data.ts';
 import { BUNDLING, ROOT } from '../../infra/constructs/vault-function.ts';
 import { VaultMonitoring } from '../../infra/constructs/vault-monitoring.ts';
-import { allOperations } from '../../shared/operations.ts';
+import { allOperations, type Operation } from '../../shared/operations.ts';
 
 type Statement = {
   Sid?: string;
@@ -58,7 +58,19 @@ interface PartsOptions {
  * the background, audit digests), without identity or the API: what these tests read is theirs.
  * Bundling skipped: the template is read, not the code.
  */
-function parts(options: PartsOptions = {}) {
+interface Parts {
+  app: App;
+  stack: Stack;
+  template: Template;
+  data: VaultData;
+  functions: Array<{ operation: Operation; construct: OperationFunction }>;
+  monitoring: VaultMonitoring;
+  background: VaultBackground;
+  digests: VaultAuditDigests;
+  logicalId: (element: unknown) => string;
+}
+
+function parts(options: PartsOptions = {}): Parts {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'Vault', options.env ? { env: options.env } : {});
   const logRetention = RetentionDays.ONE_MONTH;
@@ -116,9 +128,8 @@ function parts(options: PartsOptions = {}) {
   if (options.data?.replicaOf) {
     const template = Template.fromStack(stack);
     const logicalId = (element: unknown) => stack.getLogicalId(element as CfnElement);
-    return { app, stack, template, data, functions, monitoring, logicalId } as never as ReturnType<
-      typeof parts
-    >;
+    // No background or audit digests to read there.
+    return { app, stack, template, data, functions, monitoring, logicalId } as unknown as Parts;
   }
   const background = new VaultBackground(stack, 'Background', {
     data,
