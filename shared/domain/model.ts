@@ -1,5 +1,3 @@
-import type { RotationConfig } from './rotators.ts';
-
 /** The vault's vocabulary, free of any AWS or HTTP type. */
 
 /** OAuth2 scopes of the PrivX API. */
@@ -177,3 +175,31 @@ export const describeRef = (ref: SecretRef): string =>
   ref.ownerId === undefined
     ? `shared secret "${ref.name}"`
     : `personal secret "${ref.name}" of ${ref.ownerId}`;
+
+/** How a new value is made: a built-in generator, or a rotator Lambda (rotators.ts runs them). */
+export type RotatorSpec =
+  | {
+      type: 'password';
+      /** The field of the secret's data that holds the password; the other fields are kept. */
+      field: string;
+      length: number;
+      lowercase: boolean;
+      uppercase: boolean;
+      digits: boolean;
+      symbols: boolean;
+      exclude: string;
+    }
+  | { type: 'random-bytes'; field: string; bytes: number; encoding: 'base64' | 'hex' }
+  | { type: 'lambda'; arn: string };
+
+export interface RotationConfig {
+  rotator: RotatorSpec;
+  schedule: string;
+  /** When the next scheduled rotation is due. */
+  nextAt?: string | undefined;
+  lastRotatedAt?: string | undefined;
+  lastStatus?: 'succeeded' | 'failed' | undefined;
+  lastError?: string | undefined;
+  /** The token of the last rotation promoted: a resumed finish step sees it is already done. */
+  lastToken?: string | undefined;
+}

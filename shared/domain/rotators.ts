@@ -3,22 +3,10 @@
  * a rotator Lambda (Secrets Manager's four steps) also sets and tests it in the target system.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { SecretData, SecretRef } from './model.ts';
+import type { RotatorSpec, SecretData, SecretRef } from './model.ts';
 
-export type RotatorSpec =
-  | {
-      type: 'password';
-      /** The field of the secret's data that holds the password; the other fields are kept. */
-      field: string;
-      length: number;
-      lowercase: boolean;
-      uppercase: boolean;
-      digits: boolean;
-      symbols: boolean;
-      exclude: string;
-    }
-  | { type: 'random-bytes'; field: string; bytes: number; encoding: 'base64' | 'hex' }
-  | { type: 'lambda'; arn: string };
+/** Part of the vocabulary (model.ts); named here too for the rotation code's readers. */
+export type { RotationConfig, RotatorSpec } from './model.ts';
 
 /**
  * The rotator Lambdas the deployer listed: only these may ever be sent a secret's values. Locally
@@ -32,18 +20,6 @@ export interface TrustedRotators {
 /** Whether a rotation may use this rotator: built-in generators always, a Lambda only if listed. */
 export const isTrustedRotator = (spec: RotatorSpec, trusted: TrustedRotators): boolean =>
   spec.type !== 'lambda' || trusted.arns.has(spec.arn) || (trusted.local && spec.arn.startsWith('local:'));
-
-export interface RotationConfig {
-  rotator: RotatorSpec;
-  schedule: string;
-  /** When the next scheduled rotation is due. */
-  nextAt?: string | undefined;
-  lastRotatedAt?: string | undefined;
-  lastStatus?: 'succeeded' | 'failed' | undefined;
-  lastError?: string | undefined;
-  /** The token of the last rotation promoted: a resumed finish step sees it is already done. */
-  lastToken?: string | undefined;
-}
 
 export type RotationStep = 'createSecret' | 'setSecret' | 'testSecret' | 'finishSecret';
 export const ROTATION_STEPS: readonly RotationStep[] = [
