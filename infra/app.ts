@@ -1,10 +1,10 @@
 /**
  * The CDK app (`npx cdk synth|deploy`). Environment-agnostic unless the deployer sets
- * `-c account=… -c region=…`; cdk-nag's AwsSolutions pack runs on every synth and fails it on
- * any unacknowledged finding.
+ * `-c account=… -c region=…`; cdk-nag's AwsSolutions and Serverless packs run on every synth and
+ * fail it on any unacknowledged finding.
  */
 import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { settingsFrom } from './settings.ts';
 import { VaultStack } from './vault-stack.ts';
 
@@ -16,4 +16,4 @@ new VaultStack(app, (app.node.tryGetContext('stackName') as string | undefined) 
   ...(account || region ? { env: { account, region } } : {}),
   description: 'Serverless vault: PrivX-compatible secrets API on API Gateway, Lambda, DynamoDB and KMS',
 });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

@@ -6,7 +6,6 @@
  * this package (handlers are found next to this file, wherever the package is installed).
  */
 import {
-  Annotations,
   NestedStack,
   RemovalPolicy as Removal,
   RemovalPolicies,
@@ -302,8 +301,7 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
   const executeApiUrl = api instanceof VaultApi ? api.api.url.replace(/\/$/, '') : api.url.replace(/\/$/, '');
 
   const monitoring = new VaultMonitoring(scope, 'Monitoring', {
-    // The three metrics monitoring reads, which an HttpApi has as a RestApi does.
-    api: api.api as Pick<RestApi, 'metricCount' | 'metricServerError' | 'metricLatency'> as RestApi,
+    api: api.api,
     table: data.table,
     functions: [
       ...functions.map(({ id: opId, construct }) => ({ id: pascal(opId), function: construct.function })),
@@ -327,6 +325,15 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
     monitoring,
   });
 
+  if (typeof props.alarms === 'object' && 'email' in props.alarms)
+    Validations.of(monitoring.topic).acknowledge({
+      id: 'Serverless-SNSRedrivePolicy',
+      reason:
+        "The email subscription of the alarm topic: a failed delivery (unconfirmed or bouncing address) shows in the topic's " +
+        'NumberOfNotificationsFailed metric and the alarm itself stays in ALARM on the console and dashboard; a ' +
+        'dead-letter queue of alarm notifications would be one more thing nobody reads.',
+    });
+
   // Alarms to the deployer's own topic: every alarm of the vault (all are made by now) points there.
   let alarmTopic: ITopic = monitoring.topic;
   if (typeof props.alarms === 'object' && 'topic' in props.alarms) {
@@ -334,12 +341,6 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
     for (const alarm of monitoring.node.findAll().filter((child) => child instanceof Alarm))
       (alarm.node.defaultChild as CfnAlarm).alarmActions = [alarmTopic.topicArn];
   }
-  if (props.alarms === 'none')
-    Annotations.of(monitoring).addInfoV2(
-      '@vault:alarmsNotifyNobody',
-      'alarms: "none": the alarm topic has no subscriber; subscribe to it (output AlarmTopicArn) to be told',
-    );
-
   // Every function, API or background, gets the same memory (VaultFunction fixes 512 MB).
   if (memorySize !== DEFAULTS.memorySize)
     for (const fn of scope.node.findAll().filter((child) => child instanceof NodejsFunction))

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../lambdas/route-not-found/handler.ts';
-import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
+import type { ApiEvent, ApiResult, VaultContext } from '../../shared/http/types.ts';
 import { ErrorResponse } from '../../shared/schemas.ts';
 import { lambdaContext } from '../support/api-event.ts';
 
@@ -37,7 +37,7 @@ function defaultRouteEvent(method: string, path: string, headers: Record<string,
 
 async function invoke(method: string, path: string, headers?: Record<string, string>) {
   const event = defaultRouteEvent(method, path, headers);
-  const result = (await handler(event, lambdaContext())) as ApiResult;
+  const result = (await handler(event, lambdaContext() as VaultContext)) as ApiResult;
   const body = JSON.parse(result.body) as Record<string, unknown>;
   expect(ErrorResponse.safeParse(body).success, result.body).toBe(true);
   expect(body.trace_id).toBe(event.requestContext.requestId);
@@ -83,7 +83,7 @@ describe('the HTTP API $default route', () => {
     expect(result.headers?.['X-Content-Type-Options']).toBe('nosniff');
     const problem = await handler(
       defaultRouteEvent('GET', '/nowhere', { accept: 'application/problem+json' }),
-      lambdaContext(),
+      lambdaContext() as VaultContext,
     );
     expect(problem.headers?.['Content-Type']).toBe('application/problem+json');
     expect(JSON.parse(problem.body)).toMatchObject({ status: 404, error_code: 'ROUTE_NOT_FOUND' });

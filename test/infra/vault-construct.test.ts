@@ -14,7 +14,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../infra/constructs/vault-function.ts';
@@ -469,9 +469,9 @@ describe('props the construct refuses', () => {
 });
 
 describe('lint', () => {
-  it('cdk-nag AwsSolutions finds nothing unacknowledged in any variant', () => {
+  it('cdk-nag AwsSolutions and Serverless find nothing unacknowledged in any variant', () => {
     for (const { name, scope } of variants())
-      for (const pack of [new AwsSolutionsChecks()]) {
+      for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
         const { violations } = pack.validateScope(scope);
         expect(
           violations.map((v) => `${v.ruleName}: ${v.violatingResources.length}`),
