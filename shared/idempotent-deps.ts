@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadStoreConfig } from '../config.ts';
-import { requestHandler, vaultDeps } from '../deps.ts';
-import type { VaultDeps } from '../domain/ports.ts';
-import { type Invocation, PowertoolsOnceRunner } from './idempotency.ts';
+import { loadStoreConfig } from './config.ts';
+import { requestHandler, vaultDeps } from './deps.ts';
+import type { VaultDeps } from './domain/ports.ts';
+import { type Invocation, PowertoolsOnceRunner } from './store/idempotency.ts';
 
 /**
  * How long an Idempotency-Key lives: a day, as Stripe: long enough for any client's retries, short

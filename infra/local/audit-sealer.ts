@@ -15,7 +15,7 @@ import { KmsDigestSigner } from '../../shared/crypto/kms-digest-signer.ts';
 import { describeError } from '../../shared/http/logger.ts';
 import { DynamoAuditLanes } from '../../shared/store/dynamo-audit-lanes.ts';
 import { FileDigestStore } from '../../shared/store/file-digest-store.ts';
-import { localSigningKey, pinPublicKey, publicKeyFile } from '../tools/audit-parts.ts';
+import { localSigningKey, pinPublicKey, publicKeyFile } from './audit-signing-key.ts';
 import { LOCAL_AWS } from './dynamodb-local.ts';
 
 /** As often as the cloud's seal function runs. */

@@ -23,6 +23,9 @@ export interface DynamoDbLocal {
   close(): Promise<void>;
 }
 
+/** The table `npm start` and the local tools use unless told otherwise. */
+export const LOCAL_TABLE = 'vault-local';
+
 export const LOCAL_AWS = {
   region: 'us-east-1',
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },

@@ -16,14 +16,13 @@ import {
 } from '@aws-sdk/client-kms';
 import { describeError } from '../../shared/http/logger.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_ROLES_CLAIM, devIssuer } from './dev-issuer.ts';
-import { ensureTable, LOCAL_AWS, startDynamoDbLocal } from './dynamodb-local.ts';
+import { ensureTable, LOCAL_AWS, LOCAL_TABLE, startDynamoDbLocal } from './dynamodb-local.ts';
 import { recordDataKey, verifyDataKey } from './key-check.ts';
 import { startLocalKms } from './kms-server.ts';
 import { startLocalServer } from './server.ts';
 import { startStreamPoller } from './stream-poller.ts';
 import { loadApiClients } from './token-endpoint.ts';
 
-export const LOCAL_TABLE = 'vault-local';
 export const LOCAL_KEY_ALIAS = 'alias/vault-local';
 
 export interface LocalRuntimeOptions {

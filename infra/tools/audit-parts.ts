@@ -4,22 +4,13 @@
  * else one started here on the state directory's database, which `npm start` must not hold open);
  * with --aws, the account's DynamoDB under the default credentials.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateAliasCommand,
-  CreateKeyCommand,
-  DescribeKeyCommand,
-  type KMSClient,
-  NotFoundException,
-} from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { LOCAL_AWS, startDynamoDbLocal } from '../local/dynamodb-local.ts';
-import { LOCAL_TABLE } from '../local/runtime.ts';
+import { LOCAL_AWS, LOCAL_TABLE, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { lockStateDir } from '../local/state-lock.ts';
 
-export const LOCAL_SIGNING_KEY_ALIAS = 'alias/vault-local-audit';
+export { localSigningKey, pinPublicKey, publicKeyFile } from '../local/audit-signing-key.ts';
 
 /** Options both tools take, with their defaults (environment first). */
 export const TABLE_OPTIONS = {
@@ -40,7 +31,6 @@ export interface TableOptions {
 
 export const digestsDir = (options: TableOptions) =>
   options.digests ?? join(options['state-dir'], 'audit-digests');
-export const publicKeyFile = (stateDir: string) => join(stateDir, 'audit-digest-key.pem');
 
 export async function openTable(
   options: TableOptions,
@@ -72,38 +62,4 @@ export async function openTable(
       await stop();
     },
   };
-}
-
-/** The local signing key (ECC_NIST_P256), made on first use. */
-export async function localSigningKey(kms: KMSClient): Promise<string> {
-  try {
-    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: LOCAL_SIGNING_KEY_ALIAS }));
-    return KeyMetadata!.Arn!;
-  } catch (error) {
-    if (!(error instanceof NotFoundException)) throw error;
-    const { KeyMetadata } = await kms.send(
-      new CreateKeyCommand({
-        KeySpec: 'ECC_NIST_P256',
-        KeyUsage: 'SIGN_VERIFY',
-        Description: 'vault local audit digests',
-      }),
-    );
-    await kms.send(
-      new CreateAliasCommand({ AliasName: LOCAL_SIGNING_KEY_ALIAS, TargetKeyId: KeyMetadata!.KeyId! }),
-    );
-    return KeyMetadata!.Arn!;
-  }
-}
-
-/**
- * Pins the public key beside the digests the first time; later, refuses a signing key that is not
- * the pinned one (digests it signed would not verify, and quietly re-pinning would trust anyone).
- */
-export function pinPublicKey(file: string, pem: string): void {
-  if (!existsSync(file)) {
-    writeFileSync(file, pem);
-    return;
-  }
-  if (readFileSync(file, 'utf8').trim() !== pem.trim())
-    throw new Error(`${file} holds another public key than the signing key's; digests would not verify`);
 }

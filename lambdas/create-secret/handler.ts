@@ -2,8 +2,8 @@ import { createSecret } from '../../shared/domain/create-secret.ts';
 import { assertBodyMatches, patchOf } from '../../shared/http/inputs.ts';
 import { vaultHandler } from '../../shared/http/stack.ts';
 import { createdReply } from '../../shared/http/wire.ts';
+import { idempotentDeps } from '../../shared/idempotent-deps.ts';
 import * as operations from '../../shared/operations.ts';
-import { idempotentDeps } from '../../shared/store/idempotent-deps.ts';
 
 const depsFor = idempotentDeps();
 

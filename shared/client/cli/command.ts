@@ -39,6 +39,8 @@ export interface Session {
 export interface Context {
   io: CliIo;
   command: CommandSpec;
+  /** Every command, in help order (the completion script lists them). */
+  commands: readonly CommandSpec[];
   /** The --output format. */
   output: Format;
   /**

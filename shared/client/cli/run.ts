@@ -117,6 +117,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const string = (option: string) => values[option] as string | undefined;
     const ctx: Context = {
       io,
+      commands: COMMANDS,
       command,
       output,
       machine: output !== 'table',

@@ -14,8 +14,8 @@ import {
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import { LOCAL_AWS } from '../../../infra/local/dynamodb-local.ts';
-import { LOCAL_TABLE, type LocalRuntime } from '../../../infra/local/runtime.ts';
+import { LOCAL_AWS, LOCAL_TABLE } from '../../../infra/local/dynamodb-local.ts';
+import type { LocalRuntime } from '../../../infra/local/runtime.ts';
 import * as envelope from '../../../shared/crypto/envelope.ts';
 import { encryptionContext } from '../../../shared/crypto/kms-cipher.ts';
 import type { ApiEvent, ApiResult } from '../../../shared/http/types.ts';

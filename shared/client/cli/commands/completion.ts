@@ -45,11 +45,9 @@ export const completion: CommandSpec = {
   options: {},
   async run(ctx) {
     const shell = ctx.name();
-    // Imported here: the command table imports this command.
-    const { COMMANDS } = await import('./index.ts');
-    if (shell === 'bash') ctx.io.out(bashCompletion(COMMANDS));
+    if (shell === 'bash') ctx.io.out(bashCompletion(ctx.commands));
     else if (shell === 'zsh')
-      ctx.io.out(`autoload -U +X bashcompinit && bashcompinit\n${bashCompletion(COMMANDS)}`);
+      ctx.io.out(`autoload -U +X bashcompinit && bashcompinit\n${bashCompletion(ctx.commands)}`);
     else throw new UsageError(`completion is for bash or zsh, not "${shell}"`);
     return EXIT.ok;
   },
