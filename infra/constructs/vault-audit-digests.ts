@@ -70,8 +70,8 @@ export interface VaultAuditDigestsProps {
   logRetention: RetentionDays;
   monitoring: VaultMonitoring;
   /**
-   * One seal at a time by reserved concurrency 1 (default true). Reserving needs the account's
-   * unreserved concurrency to stay at 100 or more; without it two racing seals are still safe
+   * One seal at a time by reserved concurrency 1 (default true). Lambda refuses it while the
+   * account's concurrency quota is under about 100 (new accounts: 10 or 50); without it two racing seals are still safe
    * (one loses its conditional write and the next seal goes on from the winner's digest).
    */
   reserveConcurrency?: boolean;

@@ -31,8 +31,9 @@ export interface RotationEventRule {
 /**
  * How the sweeper is kept from overlapping itself:
  * - `reserved-concurrency` (default): one instance at most; a sweep due while one runs waits for it.
- *   Reserving needs the account's unreserved concurrency to stay at 100 or more (new accounts
- *   start at 10 and must ask for more first, as the audit seal's own reservation already does).
+ *   Lambda refuses any reservation that leaves the account's unreserved concurrency below its floor
+ *   (100, or the whole quota while that is under 100): an account still at a starting quota of 10
+ *   or 50 can reserve nothing until the quota is raised (the audit seal's reservation needs it too).
  * - `timeout`: no reservation; each sweep is cut off before the next minute's starts (50 s) and a
  *   failed one is not retried (the next minute's sweep is the retry). Overlap is still possible
  *   when Lambda delays an invocation, but never from the sweeper's own length.
