@@ -2,6 +2,7 @@
 import type { CommandSpec } from '../command.ts';
 import { audit } from './audit.ts';
 import { completion } from './completion.ts';
+import { exec } from './exec.ts';
 import { get } from './get.ts';
 import { history } from './history.ts';
 import { login } from './login.ts';
@@ -9,6 +10,7 @@ import { logout } from './logout.ts';
 import { ls } from './ls.ts';
 import { patch } from './patch.ts';
 import { put } from './put.ts';
+import { render } from './render.ts';
 import { restore } from './restore.ts';
 import { rm } from './rm.ts';
 import { rotate } from './rotate.ts';
@@ -27,6 +29,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   restore,
   rotate,
   rotation,
+  exec,
+  render,
   history,
   audit,
   completion,
