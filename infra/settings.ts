@@ -6,6 +6,7 @@
  */
 import type { Node } from 'constructs';
 import type { ApiGatewayCloudWatchRole } from './constructs/vault-api.ts';
+import type { SweeperSingleRun } from './constructs/vault-background.ts';
 import type { RotationEvent } from './vault.ts';
 
 export interface ExternalIssuer {
@@ -64,6 +65,20 @@ export interface VaultSettings {
   memorySize: number | undefined;
   /** Context `tags`: a JSON object of tags for every resource. */
   tags: Record<string, string>;
+  /**
+   * Context `multiRegionKey=true`, `replicaRegions=eu-central-1,…`, `backup=true`; in a replica
+   * Region's stack `primaryKeyArn` and `primaryTableName` (with `issuer` naming the primary's).
+   */
+  recovery: {
+    multiRegionKey?: boolean;
+    replicaRegions?: string[];
+    backup?: boolean;
+    replicaOf?: { primaryKeyArn: string; tableName: string };
+  };
+  /** Context `sweeperSingleRun`: `reserved-concurrency` (default) or `timeout`. */
+  sweeperSingleRun: SweeperSingleRun | undefined;
+  /** Context `reserveSealConcurrency=false`: no reserved concurrency for the audit seal. */
+  reserveSealConcurrency: boolean | undefined;
 }
 
 const text = (node: Node, key: string): string | undefined => {
@@ -133,6 +148,38 @@ export function settingsFrom(node: Node): VaultSettings {
     memorySize:
       text(node, 'memorySize') === undefined ? undefined : integer(node, 'memorySize', 512, 128, 10_240),
     tags: tagsFrom(node),
+    recovery: recoveryFrom(node),
+    sweeperSingleRun:
+      text(node, 'sweeperSingleRun') === undefined
+        ? undefined
+        : oneOf<SweeperSingleRun>(node, 'sweeperSingleRun', ['reserved-concurrency', 'timeout'], 'timeout'),
+    reserveSealConcurrency: bool(node, 'reserveSealConcurrency'),
+  };
+}
+
+function bool(node: Node, key: string): boolean | undefined {
+  const value = text(node, key);
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false')
+    throw new Error(`Context ${key} must be true or false, got "${value}"`);
+  return value === 'true';
+}
+
+function recoveryFrom(node: Node): VaultSettings['recovery'] {
+  const multiRegionKey = bool(node, 'multiRegionKey');
+  const backup = bool(node, 'backup');
+  const replicaRegions =
+    text(node, 'replicaRegions') === undefined ? undefined : list(node, 'replicaRegions');
+  const primaryKeyArn = text(node, 'primaryKeyArn');
+  const primaryTableName = text(node, 'primaryTableName');
+  if ((primaryKeyArn === undefined) !== (primaryTableName === undefined))
+    throw new Error('Context "primaryKeyArn" and "primaryTableName" go together (a replica Region\'s stack)');
+  return {
+    ...(multiRegionKey !== undefined && { multiRegionKey }),
+    ...(replicaRegions !== undefined && { replicaRegions }),
+    ...(backup !== undefined && { backup }),
+    ...(primaryKeyArn !== undefined &&
+      primaryTableName !== undefined && { replicaOf: { primaryKeyArn, tableName: primaryTableName } }),
   };
 }
 

@@ -8,6 +8,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import type { VaultAuditDigests } from './constructs/vault-audit-digests.ts';
+import type { VaultBackground } from './constructs/vault-background.ts';
 import type { VaultSettings } from './settings.ts';
 import { buildVault, pascal, type VaultAlarms, type VaultParts, type VaultProps } from './vault.ts';
 
@@ -67,6 +69,11 @@ export function vaultPropsFrom(scope: Construct, settings: VaultSettings): Vault
     expiryWarningDays: settings.expiryWarningDays,
     auditRetentionDays: settings.auditRetentionDays,
     auditDigestMinutes: settings.auditDigestMinutes,
+    recovery: settings.recovery,
+    ...(settings.sweeperSingleRun && { sweeperSingleRun: settings.sweeperSingleRun }),
+    ...(settings.reserveSealConcurrency !== undefined && {
+      reserveSealConcurrency: settings.reserveSealConcurrency,
+    }),
   };
 }
 
@@ -76,8 +83,17 @@ export class VaultStack extends Stack {
   readonly functions: VaultParts['functions'];
   readonly api: VaultParts['api'];
   readonly identity: VaultParts['identity'];
-  readonly background: VaultParts['background'];
-  readonly auditDigests: VaultParts['auditDigests'];
+
+  /** The background constructs (a replica Region's stack has none: `recovery.replicaOf`). */
+  get background(): VaultBackground {
+    if (!this.vault.background) throw new Error('A replica Region runs no background work');
+    return this.vault.background;
+  }
+
+  get auditDigests(): VaultAuditDigests {
+    if (!this.vault.auditDigests) throw new Error('A replica Region seals no audit digests');
+    return this.vault.auditDigests;
+  }
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, props);
@@ -89,24 +105,24 @@ export class VaultStack extends Stack {
     this.functions = vault.functions;
     this.api = vault.api;
     this.identity = vault.identity;
-    this.background = vault.background;
-    this.auditDigests = vault.auditDigests;
 
     new CfnOutput(this, 'ApiUrl', { value: vault.url, description: 'Base URL of the vault API' });
     new CfnOutput(this, 'TableName', { value: vault.data.table.tableName });
     new CfnOutput(this, 'KeyArn', { value: vault.data.key.keyArn });
-    new CfnOutput(this, 'AuditDigestKeyArn', {
-      value: vault.auditDigests.key.keyArn,
-      description:
-        'Signs audit digests: `aws kms get-public-key --key-id <arn>` gives what audit:verify needs',
-    });
-    new CfnOutput(this, 'AuditDigestBucket', {
-      value: vault.auditDigests.bucket.bucketName,
-      description: 'Signed audit digests (Object Lock, compliance mode) under audit-digests/',
-    });
+    if (vault.auditDigests) {
+      new CfnOutput(this, 'AuditDigestKeyArn', {
+        value: vault.auditDigests.key.keyArn,
+        description:
+          'Signs audit digests: `aws kms get-public-key --key-id <arn>` gives what audit:verify needs',
+      });
+      new CfnOutput(this, 'AuditDigestBucket', {
+        value: vault.auditDigests.bucket.bucketName,
+        description: 'Signed audit digests (Object Lock, compliance mode) under audit-digests/',
+      });
+    }
     new CfnOutput(this, 'AlarmTopicArn', { value: vault.alarmTopic.topicArn });
     new CfnOutput(this, 'Issuer', { value: vault.identity.issuer });
-    new CfnOutput(this, 'EventBusName', { value: vault.background.bus.eventBusName });
+    if (vault.background) new CfnOutput(this, 'EventBusName', { value: vault.background.bus.eventBusName });
     if (vault.identity.tokenUrl) new CfnOutput(this, 'TokenUrl', { value: vault.identity.tokenUrl });
     if (vault.identity.userPool)
       new CfnOutput(this, 'UserPoolId', { value: vault.identity.userPool.userPoolId });

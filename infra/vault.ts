@@ -6,6 +6,7 @@
  * this package (handlers are found next to this file, wherever the package is installed).
  */
 import {
+  type Duration,
   NestedStack,
   RemovalPolicy as Removal,
   RemovalPolicies,
@@ -25,9 +26,9 @@ import { API_BASE, allOperations, type Operation } from '../shared/operations.ts
 import { OperationFunction } from './constructs/operation-function.ts';
 import { type ApiGatewayCloudWatchRole, VaultApi } from './constructs/vault-api.ts';
 import { VaultAuditDigests } from './constructs/vault-audit-digests.ts';
-import { VaultBackground } from './constructs/vault-background.ts';
+import { type SweeperSingleRun, VaultBackground } from './constructs/vault-background.ts';
 import { checkCorsOrigins } from './constructs/vault-cors.ts';
-import { VaultData } from './constructs/vault-data.ts';
+import { VaultData, type VaultDataProps } from './constructs/vault-data.ts';
 import { VaultDomain, type VaultDomainOptions } from './constructs/vault-domain.ts';
 import { VaultFunction } from './constructs/vault-function.ts';
 import { VaultHttpApi } from './constructs/vault-http-api.ts';
@@ -36,6 +37,8 @@ import { VaultMonitoring } from './constructs/vault-monitoring.ts';
 import { VaultWebAcl } from './constructs/vault-web-acl.ts';
 
 export type { ApiGatewayCloudWatchRole } from './constructs/vault-api.ts';
+export type { SweeperSingleRun } from './constructs/vault-background.ts';
+export type { VaultBackupOptions, VaultDataProps } from './constructs/vault-data.ts';
 export type { VaultDomainOptions } from './constructs/vault-domain.ts';
 export type { OidcIssuer, VaultIdentityOptions } from './constructs/vault-identity.ts';
 
@@ -100,6 +103,19 @@ export interface VaultProps {
   /** How often the audit trail is sealed into a signed digest (1–60 minutes); default 15. */
   auditDigestMinutes?: number;
   /**
+   * Recovery (infra/constructs/vault-data.ts): a multi-Region key, the table as a global table with
+   * replica Regions, an AWS Backup plan, or, in a replica Region, `replicaOf` the primary's key and
+   * table. A replica Region's vault serves the API only (background work and audit digests stay in
+   * the primary's) and trusts the primary's token issuer (`identity: { oidc }`).
+   */
+  recovery?: Omit<VaultDataProps, 'retain'>;
+  /** How the rotation sweeper keeps from overlapping itself; default `reserved-concurrency`. */
+  sweeperSingleRun?: SweeperSingleRun;
+  /** How long a failed change-event batch is kept for replay; default 14 days. */
+  failedBatchRetention?: Duration;
+  /** One audit seal at a time by reserved concurrency 1 (needs 100 unreserved in the account); default true. */
+  reserveSealConcurrency?: boolean;
+  /**
    * The operations served; default every row of the operation table (shared/operations.ts). For
    * tests measuring what one operation costs in the template; the OpenAPI document still lists all.
    */
@@ -125,8 +141,10 @@ export interface VaultParts {
   readonly monitoring: VaultMonitoring;
   /** Where the alarms go: the topic given in `alarms`, or the vault's own. */
   readonly alarmTopic: ITopic;
-  readonly background: VaultBackground;
-  readonly auditDigests: VaultAuditDigests;
+  /** Absent in a replica Region (`recovery.replicaOf`): background work stays in the primary's. */
+  readonly background: VaultBackground | undefined;
+  /** Absent in a replica Region (`recovery.replicaOf`): the trail is sealed in the primary's. */
+  readonly auditDigests: VaultAuditDigests | undefined;
 }
 
 export const DEFAULTS = {
@@ -167,6 +185,11 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
     );
   if (apiType === 'http' && (props.apiGatewayCloudWatchRole ?? 'none') !== 'none')
     throw new Error('apiGatewayCloudWatchRole is for REST APIs; HTTP APIs log through a service-linked role');
+  const replica = props.recovery?.replicaOf !== undefined;
+  if (replica && !(props.identity && 'oidc' in props.identity))
+    throw new Error(
+      "recovery.replicaOf: a replica Region's vault trusts the primary's token issuer; name it in identity.oidc",
+    );
   if (props.alarms === undefined)
     throw new Error("alarms is required: { email }, { topic }, or 'none' to be notified by nobody");
   const throttleRate = range(
@@ -216,6 +239,7 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
   const rotatorArns = [...(props.rotatorArns ?? [])];
 
   const data = new VaultData(scope, 'Data', {
+    ...props.recovery,
     retain: (props.removalPolicy?.data ?? Removal.RETAIN) !== Removal.DESTROY,
   });
   const identity = new VaultIdentity(scope, 'Identity', {
@@ -304,26 +328,41 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
     api: api.api,
     table: data.table,
     functions: [
-      ...functions.map(({ id: opId, construct }) => ({ id: pascal(opId), function: construct.function })),
-      ...(routeNotFound ? [{ id: 'RouteNotFound', function: routeNotFound.function }] : []),
+      ...functions.map(({ id: opId, operation, construct }) => ({
+        id: pascal(opId),
+        function: construct.function,
+        label: `${operation.method} ${operation.path}`,
+      })),
+      ...(routeNotFound
+        ? [{ id: 'RouteNotFound', function: routeNotFound.function, label: '$default' }]
+        : []),
     ],
     alarmEmail: typeof props.alarms === 'object' && 'email' in props.alarms ? props.alarms.email : undefined,
   });
-  const background = new VaultBackground(scope, 'Background', {
-    data,
-    environment,
-    logRetention,
-    rotatorArns,
-    rotationEvent: props.rotationEvent,
-    monitoring,
-  });
-  const auditDigests = new VaultAuditDigests(scope, 'AuditDigests', {
-    data,
-    retentionDays: auditRetentionDays,
-    intervalMinutes: auditDigestMinutes,
-    logRetention,
-    monitoring,
-  });
+  const background = replica
+    ? undefined
+    : new VaultBackground(scope, 'Background', {
+        data,
+        environment,
+        logRetention,
+        rotatorArns,
+        monitoring,
+        ...(props.rotationEvent && { rotationEvent: props.rotationEvent }),
+        ...(props.sweeperSingleRun && { sweeperSingleRun: props.sweeperSingleRun }),
+        ...(props.failedBatchRetention && { failedBatchRetention: props.failedBatchRetention }),
+      });
+  const auditDigests = replica
+    ? undefined
+    : new VaultAuditDigests(scope, 'AuditDigests', {
+        data,
+        retentionDays: auditRetentionDays,
+        intervalMinutes: auditDigestMinutes,
+        logRetention,
+        monitoring,
+        ...(props.reserveSealConcurrency !== undefined && {
+          reserveConcurrency: props.reserveSealConcurrency,
+        }),
+      });
 
   if (typeof props.alarms === 'object' && 'email' in props.alarms)
     Validations.of(monitoring.topic).acknowledge({
@@ -391,8 +430,8 @@ export class Vault extends Construct implements VaultParts {
   readonly url: string;
   readonly monitoring: VaultMonitoring;
   readonly alarmTopic: ITopic;
-  readonly background: VaultBackground;
-  readonly auditDigests: VaultAuditDigests;
+  readonly background: VaultBackground | undefined;
+  readonly auditDigests: VaultAuditDigests | undefined;
 
   constructor(scope: Construct, id: string, props: VaultProps) {
     super(scope, id);

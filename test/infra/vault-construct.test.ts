@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
@@ -83,6 +83,10 @@ function everyOptionApp(app: App, props: Partial<VaultProps> = {}) {
     expiryWarningDays: 14,
     auditRetentionDays: 730,
     auditDigestMinutes: 5,
+    recovery: { multiRegionKey: true, replicaRegions: ['eu-central-1'], backup: true },
+    sweeperSingleRun: 'timeout',
+    failedBatchRetention: Duration.days(7),
+    reserveSealConcurrency: false,
     ...props,
   });
   return { stack, vault };
@@ -341,7 +345,7 @@ describe('an app with every option on', () => {
 
   it('applies removal policies, tags, log retention and memory to every resource they concern', () => {
     const { template, apiTemplate } = everyOption;
-    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
     template.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
     for (const t of [template, apiTemplate])
       for (const [, group] of Object.entries(t.findResources('AWS::Logs::LogGroup'))) {
@@ -379,6 +383,45 @@ describe('an app with every option on', () => {
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: { source: ['aws.guardduty'] } });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain(ROTATOR);
     template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'acme-vault' });
+  });
+
+  it('hands the recovery and background options to their constructs', () => {
+    const { template, vault } = everyOption;
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: Match.stringLikeRegexp('^Vault: envelope'),
+      MultiRegion: true,
+    });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      Replicas: Match.arrayWith([Match.objectLike({ Region: 'eu-central-1' })]),
+    });
+    template.resourceCountIs('AWS::Backup::BackupPlan', 1);
+    // Neither the sweeper nor the seal reserves concurrency: asked not to.
+    for (const fn of [vault.background!.sweeper, vault.auditDigests!.sealer]) {
+      const id = Stack.of(vault).getLogicalId(fn.function.node.defaultChild as never);
+      expect(template.toJSON().Resources[id].Properties.ReservedConcurrentExecutions).toBeUndefined();
+    }
+  });
+
+  it('in a replica Region serves the API only, trusting the primary’s issuer, on the key’s and table’s replicas', () => {
+    const app = testApp();
+    const stack = new Stack(app, 'Replica', { env: { account: ENV.account, region: 'eu-central-1' } });
+    const vault = new Vault(stack, 'Vault', {
+      alarms: 'none',
+      identity: { oidc: { issuer: 'https://login.example.com/', audience: ['vault-api'] } },
+      recovery: {
+        replicaOf: {
+          primaryKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/mrk-0123456789abcdef0123456789abcdef',
+          tableName: 'vault-table',
+        },
+      },
+    });
+    expect(vault.background).toBeUndefined();
+    expect(vault.auditDigests).toBeUndefined();
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::KMS::ReplicaKey', 1);
+    template.resourceCountIs('AWS::Events::Rule', 0);
+    expect(resources(template, 'AWS::Lambda::Function')).toHaveLength(allOperations.length);
+    expect(resourceCount(Template.fromStack(vault.apiStack))).toBeGreaterThan(allOperations.length);
   });
 });
 
@@ -463,6 +506,11 @@ describe('props the construct refuses', () => {
     ['a domain without certificate or zone', { domain: { domainName: 'v.example.com' } }, /certificate/],
     ['an audit retention the functions refuse', { auditRetentionDays: 0 }, /auditRetentionDays/],
     ['memory Lambda does not offer', { memorySize: 64 }, /memorySize/],
+    [
+      'a replica Region with a user pool of its own',
+      { recovery: { replicaOf: { primaryKeyArn: 'arn:aws:kms:eu-west-1:1:key/mrk-1', tableName: 't' } } },
+      /identity\.oidc/,
+    ],
   ] as const)('%s', (_name, props, error) => {
     expect(build(props as Partial<VaultProps>)).toThrow(error);
   });
