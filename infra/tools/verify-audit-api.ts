@@ -30,7 +30,7 @@ const fromWire = (r: WireRecord): AuditRecord => ({
 
 const PAGE = 100;
 
-/** Exit code: 0 intact, 1 broken, 2 could not check. */
+/** Exit code: 0 intact, 1 broken or no entries at all, 2 could not check. */
 export async function verifyThroughApi(options: {
   secret: string;
   owner?: string | undefined;
@@ -47,16 +47,32 @@ export async function verifyThroughApi(options: {
       limit: String(PAGE),
     });
     if (options.owner) query.set('owner', options.owner);
-    const response = await fetch(`${options.url}/audit?${query}`, {
-      headers: { Authorization: `Bearer ${options.token}` },
-    });
+    let response: Response;
+    try {
+      response = await fetch(`${options.url}/audit?${query}`, {
+        headers: { Authorization: `Bearer ${options.token}` },
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      console.error(
+        `could not check: ${options.url} unreachable (${cause?.code ?? cause?.message ?? (error as Error).message})`,
+      );
+      return 2;
+    }
+    if (response.status === 404) break;
     if (!response.ok) {
-      console.error(`audit query failed: ${response.status} ${await response.text()}`);
+      const body = (await response.text()).replaceAll(/\s*\n\s*/g, ' ');
+      console.error(`could not check: GET /audit answered ${response.status} ${body}`);
       return 2;
     }
     const page = (await response.json()) as { count: number; items: WireRecord[] };
     for (const record of page.items.map(fromWire)) records.set(`${record.lane}#${record.seq}`, record);
     if (offset + PAGE >= page.count) break;
+  }
+  // A trail that is not there is not intact: a wrong name, or nothing audited yet.
+  if (records.size === 0) {
+    console.log(`no audit entries for ${options.secret}`);
+    return 1;
   }
   const verdict = verifyTrail([...records.values()]);
   if (verdict.ok) {
