@@ -6,7 +6,7 @@
  * read templates, not code, and cfn-lint checks the templates.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -16,7 +16,7 @@ import { HostedZone } from 'aws-cdk-lib/aws-route53';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../infra/constructs/vault-function.ts';
 import { settingsFrom } from '../../infra/settings.ts';
 import { Vault, type VaultProps } from '../../infra/vault.ts';
@@ -27,12 +27,21 @@ import { API_BASE, allOperations } from '../../shared/operations.ts';
 const CFN_MAX_RESOURCES = 500;
 const MAX_RESOURCES_TODAY = 400;
 
-const testApp = (context: Record<string, unknown> = {}) =>
-  new App({
-    outdir: mkdtempSync(join(tmpdir(), 'vault-cdk-')),
+/** Each app's cloud assembly (its templates), removed after the tests. */
+const outdirs: string[] = [];
+const testApp = (context: Record<string, unknown> = {}) => {
+  const outdir = mkdtempSync(join(tmpdir(), 'vault-cdk-'));
+  outdirs.push(outdir);
+  return new App({
+    outdir,
     context: { 'aws:cdk:bundling-stacks': [], ...context },
     builtinCloudFormationValidation: false,
   });
+};
+
+afterAll(() => {
+  for (const outdir of outdirs) rmSync(outdir, { recursive: true, force: true });
+});
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 
