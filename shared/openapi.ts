@@ -32,6 +32,30 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
   return rest;
 }
 
+/**
+ * The named shapes, converted together from a registry so that each refers to the others, and a
+ * recursive one to itself, by its component name: converted alone, the error shape's `details`
+ * (errors within the error) came out as `{"$ref":"#"}`, the document root, which generators such as
+ * openapi-typescript cannot follow.
+ */
+function namedSchemas(): Record<string, Json> {
+  const registry = z.registry<{ id: string }>();
+  registry.add(ErrorResponse, { id: 'Error' });
+  registry.add(ProblemResponse, { id: 'Problem' });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([name, { $schema: _dialect, $id: _id, ...schema }]) => [
+      name,
+      schema as Json,
+    ]),
+  );
+}
+
 /** The error responses, each with the codes clients should expect (ERRORS.md). */
 const ERRORS: Record<string, { description: string; codes: string[] }> = {
   '400': {
@@ -259,8 +283,7 @@ export function openApiDocument(serverUrl = API_BASE): Json {
       },
       headers: HEADERS,
       schemas: {
-        Error: schemaOf(ErrorResponse, 'output'),
-        Problem: schemaOf(ProblemResponse, 'output'),
+        ...namedSchemas(),
         ...hoisted,
       },
       responses: Object.fromEntries(
