@@ -3,7 +3,7 @@
  * rewriting one kms.json, corrupt each other silently. The lock is a file holding the owner's PID,
  * created exclusively; a lock whose PID is no longer running is stale and taken over.
  */
-import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalStartError } from './start-error.ts';
 
@@ -51,6 +51,34 @@ function create(file: string): boolean {
   }
 }
 
+/**
+ * Replaces the stale lock (owned by `stale`) with ours; false if another starter won. Takeovers
+ * are serialized by a directory made exclusively beside the lock: only its maker may remove a
+ * stale lock, and only if the lock still names the stale owner it saw (removing a lock another
+ * starter just made would let two vaults share the folder). A takeover directory left by a
+ * starter that died within its few microseconds is cleared after a few seconds.
+ */
+function takeOver(file: string, stale: number | undefined): boolean {
+  const mutex = `${file}.takeover`;
+  try {
+    mkdirSync(mutex);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (Date.now() - statSync(mutex).mtimeMs < ABANDONED_TAKEOVER_MS) return false;
+    rmSync(mutex, { recursive: true, force: true });
+    return false;
+  }
+  try {
+    if (ownerOf(file) !== stale) return false;
+    rmSync(file, { force: true });
+    return create(file);
+  } finally {
+    rmSync(mutex, { recursive: true, force: true });
+  }
+}
+
+const ABANDONED_TAKEOVER_MS = 5_000;
+
 export function lockStateDir(stateDir: string): StateLock {
   mkdirSync(stateDir, { recursive: true });
   const file = join(stateDir, LOCK_FILE);
@@ -60,9 +88,8 @@ export function lockStateDir(stateDir: string): StateLock {
       throw new LocalStartError(
         `State folder ${stateDir} is in use by another local vault (pid ${owner}): stop it first, or start this one with another --state-dir. (If pid ${owner} is no vault, delete ${file}.)`,
       );
-    // Stale: its owner is gone. Only one of several starters racing here wins the create.
-    rmSync(file, { force: true });
-    if (!create(file))
+    // Stale: its owner is gone. Of several starters racing here, one takes it over.
+    if (!takeOver(file, owner))
       throw new LocalStartError(
         `State folder ${stateDir} was just locked by another local vault (pid ${ownerOf(file) ?? 'unknown'}).`,
       );
