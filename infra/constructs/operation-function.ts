@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { Operation } from '../../shared/operations.ts';
 import { RotationBody } from '../../shared/schemas.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../shared/store/idempotency.ts';
-import { COUNTER_KEY_PREFIX, DENIAL_KEY_PREFIX, ENTRY_KEY_PREFIX } from '../../shared/store/keys.ts';
+import { COUNTER_KEY_PREFIX, ENTRY_KEY_PREFIX } from '../../shared/store/keys.ts';
 import { AUDIT_INDEX } from '../../shared/store/table.ts';
 import { AUDIT_KEYS, type VaultData } from './vault-data.ts';
 import { VaultFunction } from './vault-function.ts';
@@ -28,15 +28,7 @@ export const kindOf = (operation: Operation): 'shared' | 'personal' =>
  */
 function auditStatements(operation: Operation, data: VaultData): PolicyStatement[] {
   if (operation.audit === 'append') {
-    return [
-      data.auditAppendStatement(),
-      // The per-caller denial counters are the only audit items an appender may update.
-      new PolicyStatement({
-        actions: ['dynamodb:UpdateItem'],
-        resources: [data.table.tableArn],
-        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${DENIAL_KEY_PREFIX}*`] } },
-      }),
-    ];
+    return data.auditAppendStatements();
   }
   if (operation.audit === 'read') {
     return [

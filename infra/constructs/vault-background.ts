@@ -147,7 +147,7 @@ export class VaultBackground extends Construct {
       });
       fn.grant(
         ...data.itemStatements(ROTATION_TABLE_ACTIONS),
-        data.auditAppendStatement(),
+        ...data.auditAppendStatements(),
         data.tableKeyStatement(),
         ...rotatorInvokeStatements(rotatorArns),
       );

@@ -31,7 +31,7 @@ import { AccountRootPrincipal, type IRole, PolicyDocument, PolicyStatement } fro
 import { CfnReplicaKey, type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { KeyAction, TableAction } from '../../shared/operations.ts';
-import { AUDIT_KEY_PREFIX } from '../../shared/store/keys.ts';
+import { AUDIT_KEY_PREFIX, DENIAL_KEY_PREFIX } from '../../shared/store/keys.ts';
 import { AUDIT_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 
 /** Key administration, never use: only the roles named in the policy can encrypt or decrypt directly. */
@@ -327,12 +327,21 @@ export class VaultData extends Construct {
    * on a free sequence number). Puts only: no audit entry can be updated or deleted, and TTL is
    * the one thing that removes them.
    */
-  auditAppendStatement(): PolicyStatement {
-    return new PolicyStatement({
-      actions: ['dynamodb:Query', 'dynamodb:PutItem'],
-      resources: [this.table.tableArn],
-      conditions: AUDIT_KEYS,
-    });
+  auditAppendStatements(): PolicyStatement[] {
+    return [
+      new PolicyStatement({
+        actions: ['dynamodb:Query', 'dynamodb:PutItem'],
+        resources: [this.table.tableArn],
+        conditions: AUDIT_KEYS,
+      }),
+      // The per-caller denial counters are the only audit items an appender may update: every
+      // appender may record a refusal (a rotation of a secret deleted meanwhile does).
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [this.table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${DENIAL_KEY_PREFIX}*`] } },
+      }),
+    ];
   }
 
   /** What a role needs to read or write the table's items: the key, through DynamoDB, for this table only. */

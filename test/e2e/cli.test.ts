@@ -294,6 +294,21 @@ describe('help, and mistakes without a stack trace', () => {
     );
   }, 120_000);
 
+  it('malformed JSON holding a secret is refused without echoing any of it (red team: the parser quoted the input)', async () => {
+    const user = cliUser();
+    const env = { VAULT_URL: apiUrl(''), VAULT_TOKEN: 'unused' };
+    const secret = 'S3cr3tPa55w0rd-never-shown';
+    const runs = await Promise.all([
+      secrets(user, ['put', 'x', '--data-stdin'], { env, stdin: `{"user":"svc","password":${secret}}` }),
+      secrets(user, ['patch', 'x', '--field', 'password', '--value-stdin', '--json'], { env, stdin: secret }),
+    ]);
+    for (const run of runs) {
+      expect(run.code).toBe(EXIT.usage);
+      expect(run.err).toMatch(/not valid JSON/);
+      expect(`${run.out}${run.err}`).not.toContain('S3cr3t');
+    }
+  });
+
   it('an unreachable vault: one line naming the URL and the cause, exit 7, from every command that calls it', async () => {
     const user = cliUser();
     const url = `http://127.0.0.1:${await closedPort()}/vault/api/v1`;

@@ -36,7 +36,7 @@ only if the secret is still at the version read (exit 5 if it changed meanwhile:
       try {
         value = JSON.parse(raw);
       } catch (error) {
-        throw new UsageError(`--json: the value is not valid JSON: ${(error as Error).message}`);
+        throw new UsageError('--json: the value is not valid JSON (it is not shown, being a secret)');
       }
     const ownerId = ctx.string('owner');
     const owner = ownerId === undefined ? {} : { owner: ownerId };

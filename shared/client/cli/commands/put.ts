@@ -28,7 +28,7 @@ async function readData(ctx: Context): Promise<Record<string, unknown> | undefin
   try {
     data = JSON.parse(raw);
   } catch (error) {
-    throw new UsageError(`--data is not valid JSON: ${(error as Error).message}`);
+    throw new UsageError('--data is not valid JSON (its text is not shown: it holds secrets)');
   }
   return data as Record<string, unknown>;
 }

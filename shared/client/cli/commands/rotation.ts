@@ -18,7 +18,7 @@ function rotatorOf(ctx: Context): RotationSettings['rotator'] {
     try {
       return JSON.parse(json) as RotationSettings['rotator'];
     } catch (error) {
-      throw new UsageError(`--rotator is not valid JSON: ${(error as Error).message}`);
+      throw new UsageError('--rotator is not valid JSON');
     }
   if (arn !== undefined) return { type: 'lambda', arn };
   const field = ctx.string('field');
