@@ -88,8 +88,9 @@ export const versionsOf = (operation: Operation): readonly ApiVersion[] =>
 
 const READ: readonly TableAction[] = ['GetItem'];
 const LIST: readonly TableAction[] = ['GetItem', 'Query'];
-// A create reads the name's head first: a deleted secret there is kept aside, its numbering goes on.
-const CREATE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
+// A create reads the name's head first (a deleted secret there is kept aside, its numbering goes
+// on) and, with no head, the newest version kept under the name (numbering goes on from it too).
+const CREATE: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem'];
 const UPDATE: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
 // A purge queries the name's partition for the deleted secrets kept aside under it.
 const DELETE: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'];

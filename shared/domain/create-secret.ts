@@ -195,7 +195,7 @@ async function firstVersionOf(
   let now = deps.clock.now().toISOString();
   // `created` tells incarnations apart (versions, rotation state): never the deleted one's.
   if (holder !== undefined && now === holder.created) now = new Date(Date.parse(now) + 1).toISOString();
-  const version = holder === undefined ? 1 : holder.version + 1;
+  const version = (holder?.version ?? (await deps.secrets.lastVersionKept(input.ref))) + 1;
   return {
     ...input.ref,
     readRoles: input.readRoles,

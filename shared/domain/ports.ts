@@ -41,6 +41,12 @@ export interface SecretStore {
    * nothing written, when the head changed since.
    */
   create(secret: StoredSecret, audit: AuditEvent, holder: StoredSecret | undefined): Promise<boolean>;
+  /**
+   * The highest version number kept under the name by any secret (0: none). A new secret of a
+   * name whose head is gone (purged by TTL) while an older deleted secret is still kept aside
+   * numbers on from it, so no version number ever names two values.
+   */
+  lastVersionKept(ref: SecretRef): Promise<number>;
   /** A kept version of a retired (deleted, then replaced) secret of this name, with that secret. */
   retiredVersion(
     ref: SecretRef,

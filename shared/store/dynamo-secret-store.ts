@@ -225,6 +225,20 @@ export class DynamoSecretStore implements SecretStore {
     return outcome === true;
   }
 
+  async lastVersionKept(ref: SecretRef): Promise<number> {
+    const [newest] = await this.#queryAll(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :v)',
+        ExpressionAttributeValues: { ':pk': versionsOf(ref), ':v': VERSION_PREFIX },
+        ProjectionExpression: 'version',
+        ScanIndexForward: false,
+        ConsistentRead: true,
+      },
+      1,
+    );
+    return typeof newest?.version === 'number' ? newest.version : 0;
+  }
+
   async retiredVersion(
     ref: SecretRef,
     version: number,

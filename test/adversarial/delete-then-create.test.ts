@@ -12,6 +12,7 @@
  * version belongs to, and then exactly that version's data. Current reads, lists and searches
  * never show a deleted secret.
  */
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
@@ -113,6 +114,44 @@ describe('Terraform destroy → apply (privx_secret, privx-sdk-go/v2 SecretReque
     expect((await vault.call(readers.ann!, 'GET', `${at(name)}?version=2`)).status).toBe(404);
     const leftovers = await vault.snapshot({ trail: false });
     expect(leftovers).not.toContain(`S#shared#${name}`);
+  });
+});
+
+describe('after DynamoDB TTL purged the newest deleted secret of a name', () => {
+  it('a new secret numbers on from what is still kept, so an older deleted one keeps its versions (red team)', async () => {
+    const name = 'ttl/numbering';
+    await vault.call(operator, 'POST', '/secrets', { name, data: { v: 'A1' }, read_roles: roleList(['ra']) });
+    await vault.call(operator, 'PUT', at(name), { data: { v: 'A2' } });
+    await vault.call(operator, 'DELETE', `${at(name)}?recovery_window_days=30`);
+    await vault.call(operator, 'POST', '/secrets', { name, data: { v: 'B3' }, read_roles: roleList(['rb']) });
+    expect((await vault.call(operator, 'DELETE', `${at(name)}?recovery_window_days=7`)).status).toBe(200);
+    // Seven days on, TTL removes B's head and versions (DynamoDB Local runs no TTL: done by hand).
+    const items = await vault.db.send(
+      new QueryCommand({
+        TableName: vault.runtime.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `S#shared#${name}` },
+      }),
+    );
+    for (const item of items.Items ?? [])
+      if (item.sk === 'head' || item.version === 3)
+        await vault.db.send(
+          new DeleteCommand({ TableName: vault.runtime.tableName, Key: { pk: item.pk, sk: item.sk } }),
+        );
+
+    const created = await vault.call(operator, 'POST', '/secrets', {
+      name,
+      data: { v: 'C' },
+      read_roles: roleList(['rb']),
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.headers.get('etag')).toBe('"3"');
+    await vault.call(operator, 'PUT', at(name), { data: { v: 'C2' } });
+    // A's versions are still A's, for A's readers, until A's own purge time.
+    expect((await vault.call(readers.ann!, 'GET', `${at(name)}?version=1`)).json?.data).toEqual({ v: 'A1' });
+    expect((await vault.call(readers.ann!, 'GET', `${at(name)}?version=2`)).json?.data).toEqual({ v: 'A2' });
+    expect((await vault.call(readers.ben!, 'GET', `${at(name)}?version=2`)).status).toBe(404);
+    expect((await vault.call(readers.ben!, 'GET', `${at(name)}?version=4`)).json?.data).toEqual({ v: 'C2' });
   });
 });
 

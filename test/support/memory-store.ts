@@ -77,6 +77,13 @@ export class MemorySecretStore implements SecretStore {
     this.history.set(keyOf(secret), [this.#version(secret)]);
     return true;
   }
+  async lastVersionKept(ref: SecretRef) {
+    const kept = [
+      ...(this.history.get(keyOf(ref)) ?? []),
+      ...(this.retired.get(keyOf(ref)) ?? []).flatMap((retired) => retired.versions),
+    ];
+    return Math.max(0, ...kept.map((version) => version.version));
+  }
   async retiredVersion(ref: SecretRef, version: number) {
     for (const kept of this.retired.get(keyOf(ref)) ?? []) {
       const found = kept.versions.find((v) => v.version === version);
