@@ -14,7 +14,8 @@ const LOCK_MODULE = resolve(import.meta.dirname, '../../infra/local/state-lock.t
 /** A starter: waits for the agreed instant, tries the lock, says WON or LOST, holds it a while. */
 const STARTER = `
 const { lockStateDir } = await import(${JSON.stringify(LOCK_MODULE)});
-const [dir, at] = [process.argv[2], Number(process.argv[3])];
+// With -e, the arguments start at argv[1].
+const [dir, at] = [process.argv[1], Number(process.argv[2])];
 while (Date.now() < at) {}
 let won = false;
 try { lockStateDir(dir); won = true; } catch {}
