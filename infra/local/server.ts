@@ -19,12 +19,12 @@ import {
   RouteNotFoundError,
 } from '../../shared/http/http-errors.ts';
 import { describeError } from '../../shared/http/logger.ts';
+import { matchRoute } from '../../shared/http/router.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { API_BASE, allOperations, type Operation } from '../../shared/operations.ts';
 import type { DevIssuer } from './dev-issuer.ts';
 import { gatewayError, rawGatewayError } from './gateway-errors.ts';
 import { invocation } from './invocation.ts';
-import { matchRoute } from './router.ts';
 import { type ApiClients, handleTokenRequest } from './token-endpoint.ts';
 
 /** How often the verifiers fetched the JWKS: tests show that no token makes them fetch in a loop. */

@@ -4,13 +4,13 @@
  * path, 404 UNSUPPORTED_VERSION under another path version, 404 ROUTE_NOT_FOUND otherwise.
  */
 import middy from '@middy/core';
-import { matchRoute } from '../../infra/local/router.ts';
 import { errorShaper } from '../../shared/http/error-shaper.ts';
 import {
   MethodNotAllowedError,
   PathVersionNotServedError,
   RouteNotFoundError,
 } from '../../shared/http/http-errors.ts';
+import { matchRoute } from '../../shared/http/router.ts';
 import { securityHeaders, standardHeaders } from '../../shared/http/standard-headers.ts';
 import type { ApiEvent, ApiResult, VaultContext } from '../../shared/http/types.ts';
 import { API_BASE } from '../../shared/operations.ts';

@@ -1,7 +1,7 @@
 /** API Gateway REST proxy events for invoking handlers in process, routed as the gateway would. */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { matchRoute } from '../../infra/local/router.ts';
+import { matchRoute } from '../../shared/http/router.ts';
 import type { ApiEvent } from '../../shared/http/types.ts';
 
 export function apiEvent(

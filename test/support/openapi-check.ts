@@ -4,7 +4,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { matchRoute } from '../../infra/local/router.ts';
+import { matchRoute } from '../../shared/http/router.ts';
 import { openApiDocument } from '../../shared/openapi.ts';
 import { API_BASE } from '../../shared/operations.ts';
 

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { describe, expect, it } from 'vitest';
-import { matchRoute } from '../../infra/local/router.ts';
 import { SecretNotFoundError } from '../../shared/domain/errors.ts';
 import { serviceStatus } from '../../shared/domain/service-status.ts';
 import { type ApiVersionOptions, apiVersion } from '../../shared/http/api-version.ts';
 import { errorShaper } from '../../shared/http/error-shaper.ts';
+import { matchRoute } from '../../shared/http/router.ts';
 import type { ApiEvent, ApiResult, VaultContext } from '../../shared/http/types.ts';
 import { openApiDocument } from '../../shared/openapi.ts';
 import {

@@ -3,7 +3,7 @@
  * operation table, `{name+}` greedy, and path parameters handed over still percent-encoded, as
  * REST APIs do (HTTP APIs would decode them): the function decodes them, exactly once.
  */
-import { API_BASE, allOperations, type Operation } from '../../shared/operations.ts';
+import { API_BASE, allOperations, type Operation } from '../operations.ts';
 
 interface CompiledRoute {
   operation: Operation;
