@@ -43,7 +43,7 @@ export const problemsOf = (error: z.ZodError): Problem[] =>
 
 /**
  * API Gateway REST APIs hand path parameters over still percent-encoded: they are decoded here,
- * exactly once, so `a%2Fb` and `a/b` name the same secret and `a%252F` keeps its `%2F`. A secret
+ * exactly once (HTTP APIs decode them themselves), so `a%2Fb` and `a/b` name the same secret and `a%252F` keeps its `%2F`. A secret
  * name is also put in NFC here, so everything that reads the path (the scope check's audit of a
  * refusal included) sees the one spelling the vault stores.
  */
@@ -53,9 +53,12 @@ export function decodedPathParameters(event: ApiEvent): {
 } {
   const values: Record<string, string> = {};
   const problems: Problem[] = [];
+  // HTTP APIs (their payload 1.0 says `version: "1.0"`; REST events carry no version) hand path
+  // parameters over already decoded: decoding again would read a name `a%41` as `aA`.
+  const decoded = (event as { version?: unknown }).version === '1.0';
   for (const [key, raw] of Object.entries(event.pathParameters ?? {})) {
     try {
-      const value = decodeURIComponent(raw ?? '');
+      const value = decoded ? (raw ?? '') : decodeURIComponent(raw ?? '');
       values[key] = key === 'name' ? normalizeName(value) : value;
     } catch {
       problems.push({
