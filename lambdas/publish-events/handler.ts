@@ -8,7 +8,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { type EventSink, eventsFromChange } from '../../shared/events/change-events.ts';
 import { EventBridgeSink, FileSink } from '../../shared/events/sinks.ts';
 import { changeOf } from '../../shared/events/stream-records.ts';
-import { logger } from '../../shared/http/logger.ts';
+import { logger, withRequestId } from '../../shared/http/logger.ts';
 
 const sink: EventSink = process.env.EVENTS_FILE
   ? new FileSink(process.env.EVENTS_FILE)
@@ -28,4 +28,4 @@ export async function publishChanges(event: DynamoDBStreamEvent, target: EventSi
   return events.length;
 }
 
-export const handler = (event: DynamoDBStreamEvent) => publishChanges(event);
+export const handler = withRequestId((event: DynamoDBStreamEvent) => publishChanges(event));

@@ -4,7 +4,7 @@
  * next run goes on from the winner's digest.
  */
 import { type SealDeps, sealTrail } from '../../shared/audit/seal.ts';
-import { logger } from '../../shared/http/logger.ts';
+import { logger, withRequestId } from '../../shared/http/logger.ts';
 import { createSealDeps, loadSealConfig } from './deps.ts';
 
 /**
@@ -23,7 +23,7 @@ export async function sealAudit(ready: SealDeps) {
   return summary;
 }
 
-export const handler = async () => {
+export const handler = withRequestId(async () => {
   deps ??= createSealDeps(loadSealConfig());
   return sealAudit(await deps);
-};
+});

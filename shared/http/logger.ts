@@ -14,10 +14,11 @@ export const logger = new Logger({ serviceName: 'vault' });
  * for the functions outside the HTTP stack (which does the same in its first middleware).
  */
 export function withRequestId<Event, Result>(
-  handler: (event: Event, context: Context) => Promise<Result>,
-): (event: Event, context: Context) => Promise<Result> {
+  handler: (event: Event, context?: Context) => Promise<Result>,
+): (event: Event, context?: Context) => Promise<Result> {
   return (event, context) => {
-    logger.addContext(context);
+    // Local runs and tools call handlers without a Lambda context.
+    if (context) logger.addContext(context);
     return handler(event, context);
   };
 }
