@@ -1,4 +1,7 @@
 /**
+ * (Longer than most files on purpose: the props' checks and the wiring of the parts are one idea,
+ * the construct's contract; each part lives in infra/constructs/.)
+ *
  * The vault as an L3 construct, for any CDK app: `new Vault(this, 'Vault', { alarms: { email } })`.
  * Data (key, table), identity (Cognito or any OIDC issuer), one function per operation, the API
  * (REST or HTTP, in a nested stack of its own), monitoring, background work and the audit trail's

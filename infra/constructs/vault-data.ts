@@ -1,4 +1,7 @@
 /**
+ * (Longer than most files on purpose: the table, its key and the policy statements that reach
+ * them belong together, so every grant to them is written here.)
+ *
  * The stateful half: the customer-managed key and the table. Both are retained when the stack is
  * deleted unless the deployer says otherwise; nothing stateless lives here.
  *

@@ -1,4 +1,7 @@
 /**
+ * (Longer than most files on purpose: one class, one short method per API call, that a user reads
+ * as the client's reference.)
+ *
  * A typed client for the vault API: requests and responses typed from the API's own schemas,
  * errors typed by `error_code`, retries with jittered backoff on 429/503 (honouring Retry-After),
  * per-attempt timeouts, async iterators over list and search, and an optional read cache that

@@ -1,3 +1,9 @@
+/**
+ * The secrets in DynamoDB (layout: keys.ts). Every write path is one transaction with its audit
+ * entry and, where the secret joins or leaves listings, their counters and directory buckets.
+ * (Longer than most files on purpose: the SecretStore contract's write paths, each one transaction;
+ * item layout, transaction items, dues, listing pages and rotation state live in files of their own.)
+ */
 import type { DynamoDBDocumentClient, QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../domain/audit.ts';
 import { DependencyUnavailableError, VersionConflictError } from '../domain/errors.ts';
