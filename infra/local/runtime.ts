@@ -183,7 +183,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const { handler: sweep } = await import('../../lambdas/rotation-sweeper/handler.ts');
     const sweeper = setInterval(
       () => {
-        sweep(undefined).catch((error: unknown) => console.error('sweeper:', JSON.stringify(describeError(error))));
+        sweep(undefined).catch((error: unknown) =>
+          console.error('sweeper:', JSON.stringify(describeError(error))),
+        );
       },
       (options.sweepSeconds ?? 10) * 1000,
     );

@@ -35,7 +35,7 @@ only if the secret is still at the version read (exit 5 if it changed meanwhile:
     if (ctx.flag('json'))
       try {
         value = JSON.parse(raw);
-      } catch (error) {
+      } catch {
         throw new UsageError('--json: the value is not valid JSON (it is not shown, being a secret)');
       }
     const ownerId = ctx.string('owner');

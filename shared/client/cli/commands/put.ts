@@ -27,7 +27,7 @@ async function readData(ctx: Context): Promise<Record<string, unknown> | undefin
   let data: unknown;
   try {
     data = JSON.parse(raw);
-  } catch (error) {
+  } catch {
     throw new UsageError('--data is not valid JSON (its text is not shown: it holds secrets)');
   }
   return data as Record<string, unknown>;

@@ -17,7 +17,7 @@ function rotatorOf(ctx: Context): RotationSettings['rotator'] {
   if (json !== undefined)
     try {
       return JSON.parse(json) as RotationSettings['rotator'];
-    } catch (error) {
+    } catch {
       throw new UsageError('--rotator is not valid JSON');
     }
   if (arn !== undefined) return { type: 'lambda', arn };
