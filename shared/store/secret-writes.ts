@@ -99,7 +99,16 @@ export class SecretWrites {
   }
 
   putRetired(secret: StoredSecret, deletion: Deletion): TransactItem {
-    const { pk: _pk, sk: _sk, sealed: _sealed, ...head } = toHead(secret);
+    // Neither its data nor anything derived from it (the keyed create's request HMAC): its
+    // versions hold the data, and a replay can only ever concern the live secret.
+    const {
+      pk: _pk,
+      sk: _sk,
+      sealed: _sealed,
+      createRequest: _request,
+      createCheck: _check,
+      ...head
+    } = toHead(secret);
     return {
       Put: {
         TableName: this.#table,

@@ -103,6 +103,27 @@ describe('Terraform destroy → apply (privx_secret, privx-sdk-go/v2 SecretReque
     });
   });
 
+  it('the deleted secret kept aside holds no data and nothing derived from it', async () => {
+    const name = 'tf/kept-aside';
+    const body = { name, data: { v: 'keyed' }, read_roles: roleList(['ra']) };
+    const first = await vault.call(operator, 'POST', '/secrets', body, {
+      'Idempotency-Key': crypto.randomUUID(),
+    });
+    expect(first.status, first.text).toBe(201);
+    await vault.call(operator, 'DELETE', at(name));
+    await vault.call(operator, 'POST', '/secrets', { ...body, data: { v: 'new' } });
+    const items = await vault.db.send(
+      new QueryCommand({
+        TableName: vault.runtime.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
+        ExpressionAttributeValues: { ':pk': `S#shared#${name}`, ':r': 'retired#' },
+      }),
+    );
+    expect(items.Items).toHaveLength(1);
+    for (const field of ['sealed', 'createRequest', 'createCheck'])
+      expect(items.Items![0]).not.toHaveProperty(field);
+  });
+
   it('a forced delete purges every secret under the name: no earlier version stays readable', async () => {
     const name = 'tf/purge-all';
     await vault.call(operator, 'POST', '/secrets', { name, data: { v: 'a' }, read_roles: roleList(['ra']) });
