@@ -1,30 +1,14 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocuments, kmsClient } from './aws/clients.ts';
 import { loadStoreConfig, type StoreConfig } from './config.ts';
 import { KmsEnvelopeCipher } from './crypto/kms-cipher.ts';
 import type { VaultDeps } from './domain/ports.ts';
 import { DynamoAuditLog } from './store/dynamo-audit-log.ts';
 import { DynamoSecretStore } from './store/dynamo-secret-store.ts';
 
-/**
- * Bounded waits for every SDK client: a dependency that hangs becomes a 503 the client may retry,
- * not a request that runs into the Lambda timeout.
- */
-export const requestHandler = {
-  connectionTimeout: 1_000,
-  requestTimeout: 3_000,
-  throwOnRequestTimeout: true,
-};
-
-/** Builds the domain's dependencies from configuration: the only place SDK clients are made. */
+/** Builds the domain's dependencies from configuration (its SDK clients come from aws/clients.ts). */
 export function createDeps(config: StoreConfig): VaultDeps {
-  const dynamo = new DynamoDBClient({
-    requestHandler,
-    ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
-  });
-  const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-  const kms = new KMSClient({ requestHandler, ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
+  const db = dynamoDocuments({ endpoint: config.dynamoEndpoint });
+  const kms = kmsClient({ endpoint: config.kmsEndpoint });
   const audit = new DynamoAuditLog(db, {
     tableName: config.tableName,
     retentionDays: config.auditRetentionDays,

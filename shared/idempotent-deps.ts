@@ -1,6 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoClient } from './aws/clients.ts';
 import { loadStoreConfig } from './config.ts';
-import { requestHandler, vaultDeps } from './deps.ts';
+import { vaultDeps } from './deps.ts';
 import type { VaultDeps } from './domain/ports.ts';
 import { type Invocation, PowertoolsOnceRunner } from './store/idempotency.ts';
 
@@ -18,11 +18,7 @@ export const IDEMPOTENCY_KEY_LIFETIME_SECONDS = 86_400;
  */
 export function idempotentDeps(): (invocation: Invocation) => VaultDeps {
   const config = loadStoreConfig();
-  const client = new DynamoDBClient({
-    requestHandler,
-    ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
-  });
-  const once = new PowertoolsOnceRunner(client, {
+  const once = new PowertoolsOnceRunner(dynamoClient({ endpoint: config.dynamoEndpoint }), {
     tableName: config.tableName,
     expiresAfterSeconds: IDEMPOTENCY_KEY_LIFETIME_SECONDS,
   });

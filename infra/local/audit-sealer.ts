@@ -7,10 +7,9 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sealTrail } from '../../shared/audit/seal.ts';
+import { dynamoClient, kmsClient } from '../../shared/aws/clients.ts';
 import { KmsDigestSigner } from '../../shared/crypto/kms-digest-signer.ts';
 import { describeError } from '../../shared/http/logger.ts';
 import { DynamoAuditLanes } from '../../shared/store/dynamo-audit-lanes.ts';
@@ -35,8 +34,8 @@ export interface AuditSealer {
 }
 
 export async function startAuditSealer(options: AuditSealerOptions): Promise<AuditSealer> {
-  const kms = new KMSClient({ ...LOCAL_AWS, endpoint: options.kmsEndpoint });
-  const dynamo = new DynamoDBClient({ ...LOCAL_AWS, endpoint: options.dynamoEndpoint });
+  const kms = kmsClient({ ...LOCAL_AWS, endpoint: options.kmsEndpoint });
+  const dynamo = dynamoClient({ ...LOCAL_AWS, endpoint: options.dynamoEndpoint });
   const signer = new KmsDigestSigner(kms, await localSigningKey(kms));
   const spki = Buffer.from(await signer.publicKey());
   const pem = createPublicKey({ key: spki, format: 'der', type: 'spki' }).export({

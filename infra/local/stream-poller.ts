@@ -2,14 +2,14 @@
  * Locally, what Lambda's DynamoDB event source does in the cloud: read the table's stream
  * (DynamoDB Local has one) and hand each batch of records to the same publisher handler.
  */
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import {
   DescribeStreamCommand,
-  DynamoDBStreamsClient,
   GetRecordsCommand,
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { dynamoClient, dynamoStreamsClient } from '../../shared/aws/clients.ts';
 import { LOCAL_AWS } from './dynamodb-local.ts';
 
 export interface StreamPoller {
@@ -27,8 +27,8 @@ export async function startStreamPoller(options: {
   onRecords: (records: DynamoDBRecord[]) => Promise<unknown>;
   onError: (error: unknown) => void;
 }): Promise<StreamPoller> {
-  const ddb = new DynamoDBClient({ ...LOCAL_AWS, endpoint: options.endpoint });
-  const streams = new DynamoDBStreamsClient({ ...LOCAL_AWS, endpoint: options.endpoint });
+  const ddb = dynamoClient({ ...LOCAL_AWS, endpoint: options.endpoint });
+  const streams = dynamoStreamsClient({ ...LOCAL_AWS, endpoint: options.endpoint });
   const { Table } = await ddb.send(new DescribeTableCommand({ TableName: options.tableName }));
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);

@@ -5,8 +5,8 @@
  * with --aws, the account's DynamoDB under the default credentials.
  */
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoClient } from '../../shared/aws/clients.ts';
 import { LOCAL_AWS, LOCAL_TABLE, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { lockStateDir } from '../local/state-lock.ts';
 
@@ -53,7 +53,7 @@ export async function openTable(
       throw error;
     }
   }
-  const client = new DynamoDBClient(endpoint ? { ...LOCAL_AWS, endpoint } : {});
+  const client = dynamoClient(endpoint ? { ...LOCAL_AWS, endpoint } : {});
   return {
     db: DynamoDBDocumentClient.from(client),
     tableName: options.table,

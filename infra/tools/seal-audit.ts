@@ -13,8 +13,8 @@ import { createPublicKey } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { sealTrail } from '../../shared/audit/seal.ts';
+import { kmsClient } from '../../shared/aws/clients.ts';
 import { KmsDigestSigner } from '../../shared/crypto/kms-digest-signer.ts';
 import { DynamoAuditLanes } from '../../shared/store/dynamo-audit-lanes.ts';
 import { FileDigestStore } from '../../shared/store/file-digest-store.ts';
@@ -42,7 +42,7 @@ try {
     closers.push(local.close);
     kmsEndpoint = local.url;
   }
-  const kms = new KMSClient({ ...LOCAL_AWS, endpoint: kmsEndpoint });
+  const kms = kmsClient({ ...LOCAL_AWS, endpoint: kmsEndpoint });
   closers.push(async () => kms.destroy());
   const signer = new KmsDigestSigner(kms, await localSigningKey(kms));
   mkdirSync(stateDir, { recursive: true });

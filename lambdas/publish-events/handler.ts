@@ -3,8 +3,8 @@
  * throws, so Lambda retries the batch (bisecting it) and finally parks it in the DLQ; redelivered
  * records give the same event ids.
  */
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { eventBridgeClient } from '../../shared/aws/clients.ts';
 import { type EventSink, eventsFromChange } from '../../shared/events/change-events.ts';
 import { EventBridgeSink, FileSink } from '../../shared/events/sinks.ts';
 import { changeOf } from '../../shared/events/stream-records.ts';
@@ -12,7 +12,7 @@ import { logger, withRequestId } from '../../shared/http/logger.ts';
 
 const sink: EventSink = process.env.EVENTS_FILE
   ? new FileSink(process.env.EVENTS_FILE)
-  : new EventBridgeSink(new EventBridgeClient({}), process.env.EVENT_BUS_NAME ?? 'default');
+  : new EventBridgeSink(eventBridgeClient(), process.env.EVENT_BUS_NAME ?? 'default');
 
 export async function publishChanges(event: DynamoDBStreamEvent, target: EventSink = sink): Promise<number> {
   const events = event.Records.flatMap((record) => {

@@ -2,13 +2,9 @@
  * The digest function's configuration and dependencies, built once at cold start. It alone holds
  * kms:Sign on the digest key and s3:PutObject on the digest bucket; it only reads the table.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { S3 } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SealDeps } from '../../shared/audit/seal.ts';
+import { dynamoDocuments, kmsClient, s3Client } from '../../shared/aws/clients.ts';
 import { KmsDigestSigner } from '../../shared/crypto/kms-digest-signer.ts';
-import { requestHandler } from '../../shared/deps.ts';
 import { DynamoAuditLanes } from '../../shared/store/dynamo-audit-lanes.ts';
 import { S3DigestStore } from '../../shared/store/s3-digest-store.ts';
 
@@ -48,19 +44,16 @@ export function loadSealConfig(): SealConfig {
 }
 
 export async function createSealDeps(config: SealConfig): Promise<SealDeps> {
-  const dynamo = new DynamoDBClient({
-    requestHandler,
-    ...(config.dynamoEndpoint && { endpoint: config.dynamoEndpoint }),
-  });
-  const kms = new KMSClient({ requestHandler, ...(config.kmsEndpoint && { endpoint: config.kmsEndpoint }) });
   return {
-    lanes: new DynamoAuditLanes(DynamoDBDocumentClient.from(dynamo), { tableName: config.tableName }),
-    digests: new S3DigestStore(new S3({ requestHandler }), {
+    lanes: new DynamoAuditLanes(dynamoDocuments({ endpoint: config.dynamoEndpoint }), {
+      tableName: config.tableName,
+    }),
+    digests: new S3DigestStore(s3Client(), {
       bucket: config.bucket,
       prefix: config.prefix,
       retentionDays: config.retentionDays,
     }),
-    signer: new KmsDigestSigner(kms, config.keyId),
+    signer: new KmsDigestSigner(kmsClient({ endpoint: config.kmsEndpoint }), config.keyId),
     clock: { now: () => new Date() },
   };
 }

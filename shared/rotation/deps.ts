@@ -1,4 +1,4 @@
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { lambdaClient } from '../aws/clients.ts';
 import { loadStoreConfig, type StoreConfig } from '../config.ts';
 import { vaultDeps } from '../deps.ts';
 import type { RotationDeps, VaultDeps } from '../domain/ports.ts';
@@ -15,7 +15,7 @@ export function createRotationDeps(
   config: StoreConfig,
   trusted: TrustedRotators = trustedRotators(),
 ): RotationDeps {
-  const lambda = new LambdaRotatorInvoker(new LambdaClient({}));
+  const lambda = new LambdaRotatorInvoker(lambdaClient());
   const invoker = config.localRotatorsDir
     ? new ModuleRotatorInvoker(config.localRotatorsDir, lambda)
     : lambda;
