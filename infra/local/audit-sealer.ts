@@ -7,9 +7,8 @@
  */
 import { createPublicKey } from 'node:crypto';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { sealTrail } from '../../shared/audit/seal.ts';
-import { dynamoClient, kmsClient } from '../../shared/aws/clients.ts';
+import { dynamoDocuments, kmsClient } from '../../shared/aws/clients.ts';
 import { KmsDigestSigner } from '../../shared/crypto/kms-digest-signer.ts';
 import { describeError } from '../../shared/http/logger.ts';
 import { DynamoAuditLanes } from '../../shared/store/dynamo-audit-lanes.ts';
@@ -35,7 +34,6 @@ export interface AuditSealer {
 
 export async function startAuditSealer(options: AuditSealerOptions): Promise<AuditSealer> {
   const kms = kmsClient({ ...LOCAL_AWS, endpoint: options.kmsEndpoint });
-  const dynamo = dynamoClient({ ...LOCAL_AWS, endpoint: options.dynamoEndpoint });
   const signer = new KmsDigestSigner(kms, await localSigningKey(kms));
   const spki = Buffer.from(await signer.publicKey());
   const pem = createPublicKey({ key: spki, format: 'der', type: 'spki' }).export({
@@ -44,8 +42,9 @@ export async function startAuditSealer(options: AuditSealerOptions): Promise<Aud
   });
   // Throws for a pinned key that is not this one: digests signed now would not verify.
   pinPublicKey(publicKeyFile(options.stateDir), pem.toString());
+  const dynamo = dynamoDocuments({ ...LOCAL_AWS, endpoint: options.dynamoEndpoint });
   const deps = {
-    lanes: new DynamoAuditLanes(DynamoDBDocumentClient.from(dynamo), { tableName: options.tableName }),
+    lanes: new DynamoAuditLanes(dynamo, { tableName: options.tableName }),
     // Where audit:seal and audit:verify look by default (infra/tools/audit-parts.ts).
     digests: new FileDigestStore(join(options.stateDir, 'audit-digests')),
     signer,

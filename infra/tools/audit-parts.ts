@@ -5,8 +5,8 @@
  * with --aws, the account's DynamoDB under the default credentials.
  */
 import { join } from 'node:path';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dynamoClient } from '../../shared/aws/clients.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoDocuments } from '../../shared/aws/clients.ts';
 import { LOCAL_AWS, LOCAL_TABLE, startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { lockStateDir } from '../local/state-lock.ts';
 
@@ -53,12 +53,12 @@ export async function openTable(
       throw error;
     }
   }
-  const client = dynamoClient(endpoint ? { ...LOCAL_AWS, endpoint } : {});
+  const db = dynamoDocuments(endpoint ? { ...LOCAL_AWS, endpoint } : {});
   return {
-    db: DynamoDBDocumentClient.from(client),
+    db,
     tableName: options.table,
     close: async () => {
-      client.destroy();
+      db.destroy();
       await stop();
     },
   };

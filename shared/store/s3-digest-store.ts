@@ -16,7 +16,7 @@ import { digestFileName } from './file-digest-store.ts';
 
 /**
  * The calls made of S3, shaped as the aggregated `S3` client of `@aws-sdk/client-s3` has them, so
- * `new S3({})` fits as is (the package is not a dependency yet; tests hand in a fake).
+ * `s3Client()` of aws/clients.ts fits as is (unit tests hand in a fake).
  */
 export interface DigestBucketClient {
   putObject(input: {

@@ -71,3 +71,20 @@ describe('named errors', () => {
     expect(unnamed).toEqual([]);
   });
 });
+
+describe('SDK clients', () => {
+  it('are built only in shared/aws/clients.ts, so every one has the bounded waits (a bare client hangs as long as the network lets it)', () => {
+    const built = [...sources('shared'), ...sources('lambdas'), ...sources('infra')].flatMap((file) => {
+      if (file === 'shared/aws/clients.ts') return [];
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      const fromSdk = [...text.matchAll(/import \{([^}]*)\} from '@aws-sdk\/[^']+'/g)].flatMap((m) =>
+        m[1]!.split(',').map((name) => name.replace(/^\s*type\s+/, '').trim()),
+      );
+      return fromSdk
+        .filter((name) => /Client$|^S3$/.test(name))
+        .filter((name) => new RegExp(`new ${name}\\(|${name}\\.from\\(`).test(text))
+        .map((name) => `${file}: ${name}`);
+    });
+    expect(built).toEqual([]);
+  });
+});
