@@ -177,6 +177,10 @@ function errorStatuses(operation: Operation): string[] {
   return [...statuses].sort();
 }
 
+/** A PATCH body is a JSON merge patch (RFC 7396), under its own media type or plain JSON. */
+const bodyMediaTypes = (operation: Operation) =>
+  operation.method === 'PATCH' ? ['application/merge-patch+json', 'application/json'] : ['application/json'];
+
 function parameters(operation: Operation): Json[] {
   const params: Json[] = [];
   const shapeOf = (schema: z.ZodType | undefined) =>
@@ -233,7 +237,9 @@ export function openApiDocument(serverUrl = API_BASE): Json {
       ...(body && {
         requestBody: {
           required: !body.safeParse(undefined).success,
-          content: { 'application/json': { schema: schemaOf(body, 'input') } },
+          content: Object.fromEntries(
+            bodyMediaTypes(operation).map((type) => [type, { schema: schemaOf(body, 'input') }]),
+          ),
         },
       }),
       responses: {

@@ -51,7 +51,7 @@ export type SuccessHeader = 'ETag' | 'Location';
 export interface Operation {
   /** Also the handler folder: `lambdas/<id>/handler.ts`. */
   id: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Below API_BASE; `{name+}` is greedy so secret names keep their `/`. */
   path: string;
   summary: string;
@@ -182,6 +182,21 @@ export const updateSecret = /* @__PURE__ */ op({
   keys: ['GenerateDataKey'],
 });
 
+// A merge patch applies to the current data, so its function may decrypt it (the data never leaves).
+export const patchSecret = /* @__PURE__ */ op({
+  id: 'patch-secret',
+  method: 'PATCH',
+  path: '/secrets/{name+}',
+  summary: 'Change some fields of a shared secret with a JSON merge patch (RFC 7396); as an update',
+  scopes: ['user', 'vaultManage'],
+  successHeaders: ['ETag'],
+  request: { path: s.SecretPath, headers: s.WriteHeaders, body: s.PatchSecretBody },
+  response: s.NameResponse,
+  table: UPDATE,
+  audit: 'append',
+  keys: ['Decrypt', 'GenerateDataKey'],
+});
+
 export const deleteSecret = /* @__PURE__ */ op({
   id: 'delete-secret',
   method: 'DELETE',
@@ -284,6 +299,20 @@ export const updateUserSecret = /* @__PURE__ */ op({
   table: UPDATE,
   audit: 'append',
   keys: ['GenerateDataKey'],
+});
+
+export const patchUserSecret = /* @__PURE__ */ op({
+  id: 'patch-user-secret',
+  method: 'PATCH',
+  path: '/user/{user_id}/secrets/{name+}',
+  summary: 'Change some fields of a personal secret with a JSON merge patch (RFC 7396); as an update',
+  scopes: PERSONAL,
+  successHeaders: ['ETag'],
+  request: { path: s.UserSecretPath, headers: s.WriteHeaders, body: s.PatchSecretBody },
+  response: s.NameResponse,
+  table: UPDATE,
+  audit: 'append',
+  keys: ['Decrypt', 'GenerateDataKey'],
 });
 
 export const deleteUserSecret = /* @__PURE__ */ op({
@@ -457,6 +486,7 @@ export const operations = {
   createSecret,
   getSecret,
   updateSecret,
+  patchSecret,
   deleteSecret,
   getSecretMetadata,
   searchSecrets,
@@ -465,6 +495,7 @@ export const operations = {
   createUserSecret,
   getUserSecret,
   updateUserSecret,
+  patchUserSecret,
   deleteUserSecret,
   getUserSecretMetadata,
   listSecretVersions,

@@ -76,7 +76,8 @@ export class VaultHttpApi extends Construct {
         // API Gateway answers preflights itself and adds these headers to every response.
         corsPreflight: {
           allowOrigins: [...props.corsOrigins],
-          allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.DELETE],
+          // The methods the routes use, from the operation table (PATCH included).
+          allowMethods: [...new Set(props.routes.map(({ operation }) => CorsHttpMethod[operation.method]))],
           allowHeaders: CORS_ALLOW_HEADERS,
           exposeHeaders: CORS_EXPOSE_HEADERS,
           maxAge: CORS_MAX_AGE,

@@ -50,41 +50,69 @@ export async function updateSecret(
 ): Promise<WriteResult> {
   const plaintext = patch.data === undefined ? undefined : encodeData(patch.data);
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const current = await loadVisible(deps, caller, ref, 'update');
-    if (!accessOf(caller, current).write) {
-      const refusal = new PermissionDeniedError('A write role is required to update this secret');
-      throw await denied(deps, caller, 'update', ref, refusal);
-    }
-    assertVersion(current, expectedVersion);
-    const version = current.version + 1;
-    const roles = {
-      readRoles: patch.readRoles ?? current.readRoles,
-      writeRoles: patch.writeRoles ?? current.writeRoles,
-    };
-    const changed: StoredSecret = {
-      ...current,
-      ...roles,
-      roleNames: keptRoleNames(roles, patch.roleNames, current.roleNames),
-      description: keepOr(patch.description, current.description),
-      tags: patch.tags ?? current.tags,
-      expires: keepOr(patch.expires, current.expires),
-      updatedBy: caller.userId,
-      lastTraceId: caller.traceId,
-      updated: deps.clock.now().toISOString(),
-      version,
-    };
-    if (grantsItselfRead(caller, current, changed)) {
-      const refusal = new PermissionDeniedError(
-        'This change would let you read data you cannot read now: a reader of the secret must grant it',
-      );
-      throw await denied(deps, caller, 'update', ref, refusal);
-    }
-    const next: StoredSecret = plaintext
-      ? { ...changed, sealed: await deps.cipher.seal(plaintext, { ...ref, version }), sealedVersion: version }
-      : changed;
-    if (await deps.secrets.replace(current, next, writeAudit(deps, caller, 'update', ref, version))) {
-      return { ...ref, version };
-    }
+    const current = await loadWritable(deps, caller, ref, expectedVersion);
+    const written = await writeUpdate(deps, caller, ref, current, patch, plaintext);
+    if (written) return written;
   }
   throw new VersionConflictError();
+}
+
+/** The secret as it stands, if the caller may write it and it is at the version the caller expects. */
+export async function loadWritable(
+  deps: VaultDeps,
+  caller: Caller,
+  ref: SecretRef,
+  expectedVersion: number | undefined,
+): Promise<StoredSecret> {
+  const current = await loadVisible(deps, caller, ref, 'update');
+  if (!accessOf(caller, current).write) {
+    const refusal = new PermissionDeniedError('A write role is required to update this secret');
+    throw await denied(deps, caller, 'update', ref, refusal);
+  }
+  assertVersion(current, expectedVersion);
+  return current;
+}
+
+/**
+ * Writes `patch` over `current` as the next version, with its audit entry in the same write
+ * (`reason` tells how the change was sent). Undefined, and nothing written, when someone else
+ * wrote since `current` was read: the caller reads again.
+ */
+export async function writeUpdate(
+  deps: VaultDeps,
+  caller: Caller,
+  ref: SecretRef,
+  current: StoredSecret,
+  patch: SecretPatch,
+  plaintext: Uint8Array | undefined,
+  reason?: string,
+): Promise<WriteResult | undefined> {
+  const version = current.version + 1;
+  const roles = {
+    readRoles: patch.readRoles ?? current.readRoles,
+    writeRoles: patch.writeRoles ?? current.writeRoles,
+  };
+  const changed: StoredSecret = {
+    ...current,
+    ...roles,
+    roleNames: keptRoleNames(roles, patch.roleNames, current.roleNames),
+    description: keepOr(patch.description, current.description),
+    tags: patch.tags ?? current.tags,
+    expires: keepOr(patch.expires, current.expires),
+    updatedBy: caller.userId,
+    lastTraceId: caller.traceId,
+    updated: deps.clock.now().toISOString(),
+    version,
+  };
+  if (grantsItselfRead(caller, current, changed)) {
+    const refusal = new PermissionDeniedError(
+      'This change would let you read data you cannot read now: a reader of the secret must grant it',
+    );
+    throw await denied(deps, caller, 'update', ref, refusal);
+  }
+  const next: StoredSecret = plaintext
+    ? { ...changed, sealed: await deps.cipher.seal(plaintext, { ...ref, version }), sealedVersion: version }
+    : changed;
+  const audit = writeAudit(deps, caller, 'update', ref, version, reason);
+  return (await deps.secrets.replace(current, next, audit)) ? { ...ref, version } : undefined;
 }

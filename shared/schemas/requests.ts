@@ -11,6 +11,8 @@ import {
   Expires,
   IfMatch,
   integerParam,
+  jsonDepth,
+  MAX_DATA_DEPTH,
   MAX_TAGS,
   optionalIntegerParam,
   Roles,
@@ -57,6 +59,37 @@ export const UpdateSecretBody = /* @__PURE__ */ droppable(() =>
         .nullish(),
     },
     { error: 'Request body must be a JSON object' },
+  ),
+);
+
+/**
+ * PATCH: a JSON merge patch (RFC 7396) of the document an update takes. `data` merges member by
+ * member (a `null` member removes that field); any other member replaces its value whole and is
+ * checked here as an update checks it; a `null` member clears it (roles and tags `[]`, description
+ * and expiry none, data `{}`). The patched result is then checked as an update body. A member an
+ * update does not know is refused: misspelt, it would change nothing and still write a version.
+ */
+export const PatchSecretBody = /* @__PURE__ */ droppable(() =>
+  z.strictObject(
+    {
+      ...UpdateSecretBody.shape,
+      // Bounded in depth before the patch is applied (which recurses over it); its size is the body's.
+      data: z
+        .record(z.string(), z.unknown(), {
+          error: 'data must be a JSON object (fields to set, null to remove)',
+        })
+        .refine((data) => jsonDepth(data) <= MAX_DATA_DEPTH, {
+          error: `data is nested deeper than ${MAX_DATA_DEPTH} levels`,
+          params: { code: 'VALUE_OUT_OF_BOUNDS' },
+        })
+        .nullish(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `A patch may only name ${Object.keys(UpdateSecretBody.shape).join(', ')}`
+          : 'Request body must be a JSON object (a JSON merge patch)',
+    },
   ),
 );
 

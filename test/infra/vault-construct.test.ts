@@ -482,6 +482,11 @@ describe('the README example: an HTTP API', () => {
         ExposeHeaders: Match.arrayWith(['ETag', 'Location', 'X-Request-Id']),
       }),
     });
+    // Every method a route uses, PATCH included: a browser's preflight for a missing one fails.
+    const [api] = resources(apiTemplate, 'AWS::ApiGatewayV2::Api');
+    expect([...api!.Properties.CorsConfiguration.AllowMethods].sort()).toEqual(
+      [...new Set(allOperations.map((op) => op.method))].sort(),
+    );
     for (const type of ['AWS::ApiGateway::Account', 'AWS::WAFv2::WebACL', 'AWS::WAFv2::WebACLAssociation'])
       apiTemplate.resourceCountIs(type, 0);
   });
