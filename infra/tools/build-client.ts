@@ -32,6 +32,11 @@ export async function bundleClient(out: string): Promise<void> {
     target: 'node24',
     sourcemap: true,
     logLevel: 'warning',
+    // The AWS credential chain IAM login loads is CommonJS that require()s Node's modules: ESM has
+    // no require, so each file gets one (a line; the chain itself is only loaded by IAM login).
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
 }
 

@@ -9,6 +9,7 @@
  * never serves a value once the secret's `expires` time has passed.
  */
 import { randomUUID } from 'node:crypto';
+import { defaultCredentials, type IamOptions, signingRegion, signV4, TokenRenewer } from './iam-auth.ts';
 import type {
   AuditPage,
   AuditQuery,
@@ -47,6 +48,13 @@ export type Search = NonNullable<SearchBody>;
 export type RotationSettings = RotationBody;
 export type Paging = Partial<PagingQuery>;
 export type AuditFilter = Partial<AuditQuery>;
+export type { AwsCredentialProvider, AwsCredentials, IamOptions } from './iam-auth.ts';
+/** What `POST /auth/iam` answers: a vault token for the signing AWS principal. */
+export interface IamLogin {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
 
 /** The vault's error codes, plus the two a client meets before any answer arrives. */
 export type ClientErrorCode = ErrorCode | 'NETWORK_ERROR' | 'TIMEOUT';
@@ -87,7 +95,14 @@ export class VaultApiError extends Error {
 export interface ClientOptions {
   /** The API base, e.g. https://…/v1/vault/api/v1 or http://127.0.0.1:8080/vault/api/v1 */
   baseUrl: string;
-  token: string | (() => string | Promise<string>);
+  /** A bearer token, or a function giving the current one; not with `auth: 'iam'`. */
+  token?: string | (() => string | Promise<string>);
+  /**
+   * `'iam'`: log in with AWS credentials (a SigV4-signed `POST /auth/iam`, default credential
+   * chain unless `iam.credentials`), and log in again before the vault's token expires.
+   */
+  auth?: 'token' | 'iam';
+  iam?: IamOptions;
   /** Per attempt (default 10 s). */
   timeoutMs?: number;
   /** Retries after the first attempt for 429, 503 and network failures (default 3). */
@@ -98,7 +113,16 @@ export interface ClientOptions {
    * goes to the vault, which answers 410 OBJECT_EXPIRED); at most `maxEntries` (default 1000) are
    * kept, least recently used out.
    */
-  cache?: { maxStaleMs: number; maxEntries?: number };
+  cache?: {
+    maxStaleMs: number;
+    maxEntries?: number;
+    /**
+     * When the vault cannot answer a version check (unreachable, timed out, 429, 5xx), a value it
+     * confirmed less than `maxStaleMs + staleIfErrorMs` ago is served anyway (RFC 5861's
+     * stale-if-error), and `getSecret`'s `onStale` is told. Default 0: the error is thrown.
+     */
+    staleIfErrorMs?: number;
+  };
   /** The longest Retry-After the client waits out (default 60 s); a longer one fails the call at once. */
   maxRetryAfterMs?: number;
   fetch?: typeof fetch;
@@ -110,6 +134,13 @@ interface CallOptions {
   headers?: Record<string, string | undefined>;
   /** POST is retried only when repeating it is harmless (idempotency key, nothing written). */
   retrySafe?: boolean;
+  /** Headers that authenticate the request instead of the bearer token (SigV4 for IAM login). */
+  sign?: (request: {
+    method: string;
+    url: string;
+    headers: Record<string, string>;
+    body: string;
+  }) => Record<string, string> | Promise<Record<string, string>>;
 }
 
 /** A body that is not JSON (a proxy's HTML page, say) is an error without a vault body, not a crash. */
@@ -152,8 +183,10 @@ const path = (name: string) => encodeURIComponent(name);
 const etag = (version: number | undefined) => (version === undefined ? undefined : `"${version}"`);
 
 export class VaultClient {
-  readonly #options: Required<Omit<ClientOptions, 'cache' | 'fetch'>> & Pick<ClientOptions, 'cache'>;
+  readonly #options: Required<Omit<ClientOptions, 'cache' | 'fetch' | 'token' | 'auth' | 'iam'>> &
+    Pick<ClientOptions, 'cache' | 'iam'> & { token: NonNullable<ClientOptions['token']> };
   readonly #fetch: typeof fetch;
+  readonly #renewer: TokenRenewer | undefined;
   /** In least-recently-used order (a Map keeps insertion order; a hit is moved to the end). */
   readonly #cache = new Map<string, CacheEntry>();
   /**
@@ -164,15 +197,44 @@ export class VaultClient {
   #vaultAheadMs = 0;
 
   constructor(options: ClientOptions) {
+    const { auth, token, ...rest } = options;
+    if (auth === 'iam' && token !== undefined) throw new TypeError("auth: 'iam' takes no token");
+    if (auth !== 'iam' && token === undefined) throw new TypeError("a token, or auth: 'iam'");
+    const renewer =
+      auth === 'iam'
+        ? new TokenRenewer(async () => {
+            const login = await this.iamLogin();
+            return { token: login.access_token, expiresInS: login.expires_in };
+          }, options.iam?.now)
+        : undefined;
+    this.#renewer = renewer;
     this.#options = {
       timeoutMs: 10_000,
       retries: 3,
       maxRetryAfterMs: 60_000,
-      ...options,
+      ...rest,
+      token: renewer ? () => renewer.token() : token!,
       baseUrl: options.baseUrl.replace(/\/$/, ''),
     };
     this.#fetch = options.fetch ?? fetch;
   }
+
+  /**
+   * IAM login: a vault token for the AWS principal whose credentials sign the request (SigV4,
+   * service execute-api). With `auth: 'iam'` the client calls it itself when needed.
+   */
+  iamLogin = (): Promise<IamLogin> => {
+    const iam = this.#options.iam ?? {};
+    const credentials = iam.credentials ?? defaultCredentials();
+    const region = signingRegion(this.#options.baseUrl, iam.region);
+    return this.#call<IamLogin>('POST', '/auth/iam', {
+      body: {},
+      // A login writes nothing a repeat would double: safe to retry.
+      retrySafe: true,
+      sign: async (request) =>
+        signV4(request, await credentials(), { region, service: 'execute-api', at: new Date() }),
+    });
+  };
 
   status = () => this.#call<ServiceStatus>('GET', '/status');
 
@@ -184,7 +246,13 @@ export class VaultClient {
    */
   async getSecret(
     name: string,
-    options: { version?: number; stage?: 'previous' | 'pending'; owner?: string } = {},
+    options: {
+      version?: number;
+      stage?: 'previous' | 'pending';
+      owner?: string;
+      /** Called when a cached value is served because the vault could not confirm it (`staleIfErrorMs`). */
+      onStale?: (stale: { ageMs: number; error: VaultApiError }) => void;
+    } = {},
   ): Promise<Secret> {
     const cacheable = this.#options.cache && options.version === undefined && options.stage === undefined;
     const key = `${options.owner ?? ''}\u0000${name}`;
@@ -205,14 +273,24 @@ export class VaultClient {
     key: string,
     cached: CacheEntry,
     name: string,
-    options: { owner?: string },
+    options: { owner?: string; onStale?: (stale: { ageMs: number; error: VaultApiError }) => void },
   ): Promise<boolean> {
     if (this.#expired(cached.secret)) return false;
     if (Date.now() - cached.checkedAt < this.#options.cache!.maxStaleMs) return true;
     let current: Secret;
     try {
-      current = await this.getMetadata(name, options);
+      current = await this.getMetadata(name, options.owner === undefined ? {} : { owner: options.owner });
     } catch (error) {
+      // The vault could not say (no answer, overloaded, failing): not a decision about access.
+      const ageMs = Date.now() - cached.checkedAt;
+      const unanswered = error instanceof VaultApiError && (error.retryable || error.status >= 500);
+      if (
+        unanswered &&
+        ageMs < this.#options.cache!.maxStaleMs + (this.#options.cache!.staleIfErrorMs ?? 0)
+      ) {
+        options.onStale?.({ ageMs, error });
+        return true;
+      }
       // Gone, no longer visible, or unknown: the value is not served from memory again.
       this.#cache.delete(key);
       throw error;
@@ -329,25 +407,30 @@ export class VaultClient {
     const query = Object.entries(options.query ?? {}).filter(([, value]) => value !== undefined);
     const url = `${this.#options.baseUrl}${route}${query.length ? `?${new URLSearchParams(query.map(([k, v]): [string, string] => [k, String(v)]))}` : ''}`;
     const retrySafe = method !== 'POST' || options.retrySafe === true;
+    let renewed = false;
     for (let attempt = 0; ; attempt++) {
       let error: VaultApiError;
       let retryAfterMs = 0;
+      const headers: Record<string, string> = { Accept: 'application/json' };
+      for (const [key, value] of Object.entries(options.headers ?? {}))
+        if (value !== undefined) headers[key] = value;
+      if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+      const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+      // Outside the try: no credentials (or no token) is not a network failure, and says why itself.
+      let token: string | undefined;
+      if (options.sign)
+        Object.assign(headers, await options.sign({ method, url, headers, body: payload ?? '' }));
+      else {
+        token = typeof this.#options.token === 'function' ? await this.#options.token() : this.#options.token;
+        headers.Authorization = `Bearer ${token}`;
+      }
       try {
-        const token =
-          typeof this.#options.token === 'function' ? await this.#options.token() : this.#options.token;
-        const headers: Record<string, string> = {
-          Authorization: `Bearer ${token}`,
-          Accept: 'application/json',
-        };
-        for (const [key, value] of Object.entries(options.headers ?? {}))
-          if (value !== undefined) headers[key] = value;
-        if (options.body !== undefined) headers['Content-Type'] = 'application/json';
         const sentAt = Date.now();
         const response = await this.#fetch(url, {
           method,
           headers,
           signal: AbortSignal.timeout(this.#options.timeoutMs),
-          ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+          ...(payload !== undefined && { body: payload }),
         });
         const body = parseJson(await response.text());
         // Date has whole seconds: the vault's clock read at most a second more than it says.
@@ -366,6 +449,12 @@ export class VaultClient {
           // Why it could not (refused, unknown host, TLS): the CLI names it in its one line.
           { cause: caught },
         );
+      }
+      // An IAM login's token refused (revoked, the vault's key rotated): log in again, once.
+      if (error.status === 401 && this.#renewer && token !== undefined && !renewed) {
+        renewed = true;
+        this.#renewer.invalidate(token);
+        continue;
       }
       if (!error.retryable || !retrySafe || attempt >= this.#options.retries) throw error;
       // Retrying sooner than asked would only be refused again; waiting longer stalls the caller.
