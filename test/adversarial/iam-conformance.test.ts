@@ -176,6 +176,12 @@ async function workload() {
   await call(ops, 'POST', '/secrets', body('iam/a'), { 'If-None-Match': '*' });
   await call(ops, 'PUT', at('iam/a'), { data: { v: 2 } });
   await call(ops, 'PUT', at('iam/a'), { data: { v: 3 } }, { 'If-Match': '"1"' });
+  // Merge patches: into the data (decrypts it), metadata only, stale, refused, not visible.
+  await call(ops, 'PATCH', at('iam/a'), { data: { w: 1 } });
+  await call(ops, 'PATCH', at('iam/a'), { description: 'patched' });
+  await call(ops, 'PATCH', at('iam/a'), { data: { w: 2 } }, { 'If-Match': '"1"' });
+  await call(ops, 'PATCH', at('iam/a'), { data: { big: 'x'.repeat(70_000) } });
+  await call(stranger, 'PATCH', at('iam/a'), { data: { w: 3 } });
   await call(ops, 'DELETE', at('iam/a'));
   await call(ops, 'POST', '/secrets', body('iam/a', { v: 'again' }));
   await call(reader, 'GET', `${at('iam/a')}?version=1`);
@@ -213,6 +219,7 @@ async function workload() {
   await call(alice, 'GET', `/user/alice/metadata${mine('iam/mine').slice('/user/alice'.length)}`);
   await call(alice, 'GET', `/user/alice/versions/secrets/${encodeURIComponent('iam/mine')}`);
   await call(alice, 'PUT', mine('iam/mine'), { data: { k: 2 } });
+  await call(alice, 'PATCH', mine('iam/mine'), { data: { j: 1 } });
   await call(alice, 'DELETE', mine('iam/mine'));
   await call(alice, 'POST', `/user/alice/restore/secrets/${encodeURIComponent('iam/mine')}`);
   await call(alice, 'DELETE', mine('iam/mine'));

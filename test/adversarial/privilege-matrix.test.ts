@@ -31,7 +31,8 @@ function sharedOracle(op: string, scopes: string[], roles: string[]): Outcome {
   }
   if (!has(scopes, 'user', 'vaultManage')) return 403;
   if (!reader && !writer && !manager) return 404;
-  if (op === 'update' || op === 'rotate') return writer || manager ? (op === 'update' ? 412 : 422) : 403;
+  if (op === 'update' || op === 'patch' || op === 'rotate')
+    return writer || manager ? (op === 'rotate' ? 422 : 412) : 403;
   if (op === 'get') return reader ? '200+data' : '200';
   return '200';
 }
@@ -40,7 +41,7 @@ function sharedOracle(op: string, scopes: string[], roles: string[]): Outcome {
 function personalOracle(op: string, scopes: string[], isOwner: boolean): Outcome {
   if (!has(scopes, 'user', 'owner', 'vaultManage', 'admin')) return 403;
   if (!isOwner && !has(scopes, 'vaultManage', 'admin')) return 403;
-  if (op === 'update' || op === 'delete') return 412;
+  if (op === 'update' || op === 'patch' || op === 'delete') return 412;
   if (op === 'restore') return 422;
   if (op === 'get') return isOwner ? '200+data' : '200';
   return '200';
@@ -52,6 +53,7 @@ const SHARED_OPS: Record<string, { method: string; path: string }> = {
   versions: { method: 'GET', path: '/versions/secrets/m%2Fshared' },
   rotation: { method: 'GET', path: '/rotation/secrets/m%2Fshared' },
   update: { method: 'PUT', path: '/secrets/m%2Fshared' },
+  patch: { method: 'PATCH', path: '/secrets/m%2Fshared' },
   rotate: { method: 'POST', path: '/rotate/secrets/m%2Fshared' },
   delete: { method: 'DELETE', path: '/secrets/m%2Fshared' },
   restore: { method: 'POST', path: '/restore/secrets/m%2Fshared' },
@@ -61,6 +63,7 @@ const PERSONAL_OPS: Record<string, { method: string; path: string }> = {
   metadata: { method: 'GET', path: '/user/olive/metadata/secrets/m%2Fmine' },
   versions: { method: 'GET', path: '/user/olive/versions/secrets/m%2Fmine' },
   update: { method: 'PUT', path: '/user/olive/secrets/m%2Fmine' },
+  patch: { method: 'PATCH', path: '/user/olive/secrets/m%2Fmine' },
   delete: { method: 'DELETE', path: '/user/olive/secrets/m%2Fmine' },
   restore: { method: 'POST', path: '/user/olive/restore/secrets/m%2Fmine' },
 };
@@ -107,7 +110,7 @@ async function outcomeOf(
   const response = await fetch(`${vault.runtime.apiUrl}${path}`, {
     method,
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': '"999"' },
-    ...(method === 'PUT' && { body: JSON.stringify({ data: { v: 'changed' } }) }),
+    ...((method === 'PUT' || method === 'PATCH') && { body: JSON.stringify({ data: { v: 'changed' } }) }),
   });
   const body = (await response.json()) as { data?: unknown };
   if (response.status === 200) return body.data === undefined ? '200' : '200+data';

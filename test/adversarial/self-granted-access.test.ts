@@ -91,6 +91,8 @@ type Step =
   | { kind: 'read_roles'; ids: string[] }
   | { kind: 'write_roles'; ids: string[] }
   | { kind: 'data and read_roles'; ids: string[] }
+  | { kind: 'patch of read_roles'; ids: string[] }
+  | { kind: 'patch of data and write_roles'; ids: string[] }
   | { kind: 'delete and restore' };
 
 const idsArb = fc.subarray(ROLE_POOL, { minLength: 1 });
@@ -98,6 +100,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   idsArb.map((ids) => ({ kind: 'read_roles' as const, ids })),
   idsArb.map((ids) => ({ kind: 'write_roles' as const, ids })),
   idsArb.map((ids) => ({ kind: 'data and read_roles' as const, ids })),
+  idsArb.map((ids) => ({ kind: 'patch of read_roles' as const, ids })),
+  idsArb.map((ids) => ({ kind: 'patch of data and write_roles' as const, ids })),
   fc.constant({ kind: 'delete and restore' as const }),
 );
 
@@ -109,6 +113,10 @@ async function perform(token: string, name: string, step: Step) {
       return [await api(token, 'PUT', at(name), { write_roles: roles(step.ids) })];
     case 'data and read_roles':
       return [await api(token, 'PUT', at(name), { data: { mine: 'x' }, read_roles: roles(step.ids) })];
+    case 'patch of read_roles':
+      return [await api(token, 'PATCH', at(name), { read_roles: roles(step.ids) })];
+    case 'patch of data and write_roles':
+      return [await api(token, 'PATCH', at(name), { data: { mine: 'x' }, write_roles: roles(step.ids) })];
     case 'delete and restore':
       return [await api(token, 'DELETE', at(name)), await api(token, 'POST', `/restore${at(name)}`)];
   }
@@ -124,8 +132,11 @@ describe('nobody widens their own access', () => {
           const name = await victim();
           await expectNoData(readTokens[label]!, name, 'nothing');
           for (const step of steps) {
-            for (const reply of await perform(token, name, step))
+            for (const reply of await perform(token, name, step)) {
               expect(reply.status, `${step.kind}: ${reply.text}`).toBeLessThan(500);
+              // A patch merges into data the attacker cannot read: no answer may carry any of it.
+              expect(reply.text, step.kind).not.toContain(MARKER);
+            }
             await expectNoData(readTokens[label]!, name, JSON.stringify(step));
           }
         }),

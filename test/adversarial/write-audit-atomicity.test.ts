@@ -72,6 +72,16 @@ const CASES: Record<string, WriteCase> = {
     setup: (name) => ok(create(name)),
     run: (name) => api('PUT', at(name), { read_roles: [{ id: 'app' }, { id: 'auditors' }] }),
   },
+  'merge patch of one data field': {
+    action: 'update',
+    setup: (name) => ok(create(name)),
+    run: (name) => api('PATCH', at(name), { data: { password: 'patched' } }),
+  },
+  'merge patch of the metadata only': {
+    action: 'update',
+    setup: (name) => ok(create(name)),
+    run: (name) => api('PATCH', at(name), { description: 'patched', tags: null }),
+  },
   'rotation settings': {
     action: 'configure',
     setup: (name) => ok(create(name)),
