@@ -44,6 +44,12 @@ export type {
 export type NewSecret = Omit<CreateSecretBody, 'name' | 'owner_id'>;
 /** A change: absent or null fields keep their stored value; `[]` clears roles, `""` the expiry. */
 export type SecretPatch = Omit<UpdateSecretBody, 'name' | 'owner_id'>;
+/**
+ * A JSON merge patch (RFC 7396) of a secret: the same members, read otherwise. Only those named
+ * change; `data` merges field by field (a `null` field is removed, an object merges into the one
+ * stored); any other member replaces its value, and `null` clears it.
+ */
+export type MergePatch = SecretPatch;
 export type Search = NonNullable<SearchBody>;
 export type RotationSettings = RotationBody;
 export type Paging = Partial<PagingQuery>;
@@ -334,6 +340,17 @@ export class VaultClient {
       headers: { 'If-Match': etag(options.ifMatch) },
     });
 
+  /**
+   * Changes the fields named and keeps the others, in one conditional write on the vault (no
+   * read-modify-write here, so no write in between is lost); the data is never sent back. With
+   * `ifMatch`, only if the secret is still at that version (else 412 PRECONDITION_FAILED).
+   */
+  patchSecret = (name: string, patch: MergePatch, options: { owner?: string; ifMatch?: number } = {}) =>
+    this.#call<Written>('PATCH', this.#secretPath(name, options.owner), {
+      body: patch,
+      headers: { 'If-Match': etag(options.ifMatch), 'Content-Type': 'application/merge-patch+json' },
+    });
+
   deleteSecret = (
     name: string,
     options: { owner?: string; recoveryWindowDays?: number; force?: boolean; ifMatch?: number } = {},
@@ -414,7 +431,7 @@ export class VaultClient {
       const headers: Record<string, string> = { Accept: 'application/json' };
       for (const [key, value] of Object.entries(options.headers ?? {}))
         if (value !== undefined) headers[key] = value;
-      if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+      if (options.body !== undefined) headers['Content-Type'] ??= 'application/json';
       const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
       // Outside the try: no credentials (or no token) is not a network failure, and says why itself.
       let token: string | undefined;

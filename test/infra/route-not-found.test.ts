@@ -49,10 +49,10 @@ async function invoke(method: string, path: string, headers?: Record<string, str
 
 describe('the HTTP API $default route', () => {
   it('answers a wrong method on a known path with 405 and what is allowed', async () => {
-    const { result, body } = await invoke('PATCH', '/vault/api/v1/secrets/db/password');
+    const { result, body } = await invoke('POST', '/vault/api/v1/secrets/db/password');
     expect(result.statusCode).toBe(405);
     expect(body.error_code).toBe('METHOD_NOT_ALLOWED');
-    expect(result.headers?.Allow).toBe('GET, PUT, DELETE');
+    expect(result.headers?.Allow).toBe('GET, PUT, PATCH, DELETE');
   });
 
   it('answers an unknown path with 404 ROUTE_NOT_FOUND, the path cut to 200 characters', async () => {

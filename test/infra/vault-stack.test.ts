@@ -6,7 +6,7 @@ import { kindOf } from '../../infra/constructs/operation-function.ts';
 import { GATEWAY_ERRORS } from '../../infra/gateway-responses.ts';
 import { settingsFrom } from '../../infra/settings.ts';
 import { VaultStack } from '../../infra/vault-stack.ts';
-import { API_BASE, allOperations } from '../../shared/operations.ts';
+import { API_BASE, allOperations, type Operation } from '../../shared/operations.ts';
 
 /**
  * Bundling skipped: these tests read the template, not the code (CI runs a real `cdk synth` too).
@@ -230,7 +230,7 @@ describe('least privilege per function', () => {
         .filter((action) => action.startsWith('dynamodb:'))
         .sort();
       expect(dynamo).toEqual(operation.table.map((action) => `dynamodb:${action}`).sort());
-      if (!operation.method.match(/POST|PUT|DELETE/))
+      if (!operation.method.match(/POST|PUT|PATCH|DELETE/))
         expect(dynamo.filter((action) => WRITES.includes(action))).toEqual([]);
       const audit = statements.filter(onAuditKeys).flatMap(actionsOf).sort();
       const expectedAudit = {
@@ -267,8 +267,10 @@ describe('least privilege per function', () => {
   );
 
   it('readers cannot generate data keys and writers cannot decrypt secret data', () => {
-    // Rotation is the one job that must read the old value and seal the new one.
-    for (const { operation, construct } of stack.functions.filter((fn) => !fn.operation.invokesRotators)) {
+    // Rotation and a merge patch (PATCH, which merges into the stored data and never returns it)
+    // are the jobs that must read the old value and seal the new one.
+    const readsToWrite = (operation: Operation) => operation.invokesRotators || operation.method === 'PATCH';
+    for (const { operation, construct } of stack.functions.filter((fn) => !readsToWrite(fn.operation))) {
       const granted = keyStatementsFor(logicalId(construct.role.node.defaultChild)).flatMap(actionsOf);
       if (!operation.table.includes('PutItem')) expect(granted).not.toContain('kms:GenerateDataKey');
       if (operation.table.includes('PutItem')) expect(granted).not.toContain('kms:Decrypt');
