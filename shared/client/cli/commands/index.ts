@@ -1,5 +1,6 @@
 /** The command table: order is the order `secrets --help` lists them in. */
 import type { CommandSpec } from '../command.ts';
+import { agent } from './agent.ts';
 import { audit } from './audit.ts';
 import { completion } from './completion.ts';
 import { exec } from './exec.ts';
@@ -31,6 +32,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   rotation,
   exec,
   render,
+  agent,
   history,
   audit,
   completion,
