@@ -104,6 +104,19 @@ describe('dependency faults', () => {
     expect((await api('GET', path)).json.data).toEqual({ password: MARKER });
   });
 
+  it('KMS failing to decrypt the data a merge patch applies to: a 503 that writes nothing, then the patch lands', async () => {
+    const path = await secret();
+    const before = await vault.snapshot({ trail: false });
+    await kmsFault('Decrypt', 'ThrottlingException', 100);
+    const reply = await api('PATCH', path, { data: { user: 'app' } });
+    expectShapedError(reply, 503, 'INTRA_SERVICE_COMMUNICATION_ERROR');
+    expect(reply.text).not.toContain(MARKER);
+    expect(await vault.snapshot({ trail: false })).toBe(before);
+    await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, { method: 'DELETE' });
+    expect((await api('PATCH', path, { data: { user: 'app' } })).status).toBe(200);
+    expect((await api('GET', path)).json.data).toEqual({ password: MARKER, user: 'app' });
+  });
+
   it('a disabled key is a 500 (retrying will not help) and a create then stores nothing', async () => {
     const before = await vault.snapshot();
     await kmsFault('GenerateDataKey', 'DisabledException', 1);
