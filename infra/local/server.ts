@@ -25,6 +25,7 @@ import { API_BASE, allOperations, type Operation } from '../../shared/operations
 import type { DevIssuer } from './dev-issuer.ts';
 import { gatewayError, rawGatewayError } from './gateway-errors.ts';
 import { invocation } from './invocation.ts';
+import { sweepRequest } from './sweep-at.ts';
 import { type ApiClients, handleTokenRequest } from './token-endpoint.ts';
 
 /** How often the verifiers fetched the JWKS: tests show that no token makes them fetch in a loop. */
@@ -195,6 +196,9 @@ async function serve(
       body: `[${lines.join(',')}]`,
     });
   }
+  // The schedule's clock moved for one sweep (sweep-at.ts): tests see a rotation fall due at once.
+  if (method === 'POST' && url.pathname === '/__local/sweep')
+    return write(res, await sweepRequest(body, traceId));
   if (url.pathname === '/auth/api/v1/oauth/token') {
     return write(res, await handleTokenRequest(method, req.headers, body.toString('utf8'), options));
   }
