@@ -1,4 +1,5 @@
-import { VersionConflictError } from './errors.ts';
+import { denied } from './auditing.ts';
+import { InvalidRequestError, RuleViolationError, VersionConflictError } from './errors.ts';
 import { decodeData, encodeData, MAX_WRITE_ATTEMPTS } from './guards.ts';
 import type { Caller, SecretData, SecretMetadata, SecretRef } from './model.ts';
 import type { VaultDeps } from './ports.ts';
@@ -25,7 +26,9 @@ export const PATCH_REASON = 'merge patch';
  *
  * The current data is decrypted only when the change needs it, and never leaves: the result is the
  * update's, so a writer who may not read the secret learns nothing of it (the refusals a change can
- * meet name the property and the rule, never a value).
+ * meet name the property and the rule, never a value). One thing a refusal does tell is whether
+ * the patched data would exceed its size limit, which a writer could probe for the size of data it
+ * cannot read: such refusals, judged against the stored secret, go to its trail as denials.
  */
 export async function patchSecret(
   deps: VaultDeps,
@@ -38,7 +41,14 @@ export async function patchSecret(
     const current = await loadWritable(deps, caller, ref, expectedVersion);
     const currentData = async () =>
       decodeData(await deps.cipher.open(current.sealed, { ...ref, version: current.sealedVersion }));
-    const patch = await patcher(current, currentData);
+    let patch: SecretPatch;
+    try {
+      patch = await patcher(current, currentData);
+    } catch (error) {
+      // The result refused (not a dependency failing on the way): recorded as an update refused.
+      const refused = error instanceof InvalidRequestError || error instanceof RuleViolationError;
+      throw refused ? await denied(deps, caller, 'update', ref, error) : error;
+    }
     const plaintext = patch.data === undefined ? undefined : encodeData(patch.data);
     const written = await writeUpdate(deps, caller, ref, current, patch, plaintext, PATCH_REASON);
     if (written) return written;

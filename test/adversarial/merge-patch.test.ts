@@ -246,10 +246,19 @@ describe('access: as an update, and no data to a writer who may not read', () =>
       note: `${MARKER}-${'n'.repeat(40_000)}`,
       api_key: 'from-walt',
     });
-    // Its refused self-grant is in the trail, as an update's would be.
+    // Its refused self-grant is in the trail, as an update's would be; so is the refusal that tells
+    // it the patched data would be too large (probing it for the size of data it cannot read).
     const trail = await vault.call(tokens.auditor, 'GET', `/audit?secret=${encodeURIComponent(name)}`);
-    expect(trail.json.items).toContainEqual(
-      expect.objectContaining({ action: 'update', outcome: 'denied', actor: 'walt' }),
+    const denials = trail.json.items.filter((item: { outcome: string }) => item.outcome === 'denied');
+    expect(denials).toContainEqual(
+      expect.objectContaining({
+        action: 'update',
+        actor: 'walt',
+        reason: expect.stringMatching(/read data/),
+      }),
+    );
+    expect(denials).toContainEqual(
+      expect.objectContaining({ action: 'update', actor: 'walt', reason: 'data is larger than 65536 bytes' }),
     );
     expect(trail.text).not.toContain(MARKER);
   });
