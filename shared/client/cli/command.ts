@@ -32,6 +32,11 @@ export interface Session {
   token: string;
   /** Where the token came from: a saved login is the one a 401 asks to renew. */
   source: 'option' | 'env' | 'login';
+  /**
+   * A saved IAM login: renewed by logging in again with AWS credentials, by `client` once it has
+   * expired (`token` is then the old one), and by the agent from the start.
+   */
+  iam?: true;
   claims: TokenClaims | undefined;
   client: VaultClient;
 }

@@ -15,6 +15,8 @@ export interface Login {
   expires_at?: string;
   subject?: string;
   saved_at: string;
+  /** `iam`: made by `login --iam`, so an expired one is renewed by logging in again the same way. */
+  method?: 'iam';
 }
 
 export interface Credentials {

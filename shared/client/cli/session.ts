@@ -45,6 +45,16 @@ export function openSession(
     source = options.token !== undefined ? 'option' : 'env';
   } else if (saved) {
     const expiresAt = saved.expires_at === undefined ? Number.NaN : Date.parse(saved.expires_at);
+    // An IAM login expires, but the AWS credentials that made it are still here: log in again.
+    if (expiresAt <= now && saved.method === 'iam')
+      return {
+        url,
+        token: saved.token,
+        source: 'login',
+        iam: true,
+        claims: undefined,
+        client: new VaultClient({ baseUrl: url, auth: 'iam', ...(io.fetch && { fetch: io.fetch }) }),
+      };
     if (expiresAt <= now)
       throw new Refusal(EXIT.notAllowed, {
         error_code: 'TOKEN_EXPIRED',
@@ -65,6 +75,7 @@ export function openSession(
     url,
     token,
     source,
+    ...(source === 'login' && saved?.method === 'iam' && { iam: true as const }),
     claims: claimsOf(token),
     client: new VaultClient({ baseUrl: url, token, ...(io.fetch && { fetch: io.fetch }) }),
   };

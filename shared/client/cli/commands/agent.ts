@@ -49,10 +49,9 @@ async function vaultClient(
   const common = { timeoutMs: 5000, retries: 2, cache, ...(ctx.io.fetch && { fetch: ctx.io.fetch }) };
   if (!ctx.flag('iam')) {
     const session = await ctx.session();
-    return {
-      url: session.url,
-      client: new VaultClient({ ...common, baseUrl: session.url, token: session.token }),
-    };
+    // A saved IAM login renews itself here too; any other token serves until it expires.
+    const auth = session.iam ? { auth: 'iam' as const } : { token: session.token };
+    return { url: session.url, client: new VaultClient({ ...common, baseUrl: session.url, ...auth }) };
   }
   if (ctx.string('token') !== undefined)
     throw new UsageError('--iam logs in with AWS credentials: drop --token');

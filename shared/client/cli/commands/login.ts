@@ -18,8 +18,39 @@ const list = (value: string | undefined) =>
     .map((item) => item.trim())
     .filter(Boolean);
 
-async function obtainToken(ctx: Context, url: string): Promise<{ token: string; expiresIn?: number }> {
+/** IAM login: the vault's token for the AWS principal of the default credential chain. */
+async function iamToken(ctx: Context, url: string): Promise<{ token: string; expiresIn: number }> {
+  const client = new VaultClient({
+    baseUrl: url,
+    auth: 'iam',
+    retries: 1,
+    ...(ctx.io.fetch && { fetch: ctx.io.fetch }),
+  });
+  try {
+    const login = await client.iamLogin();
+    return { token: login.access_token, expiresIn: login.expires_in };
+  } catch (error) {
+    if (error instanceof VaultApiError && (error.status === 401 || error.status === 403))
+      throw new Refusal(EXIT.notAllowed, {
+        error_code: error.code,
+        error_message: `The vault at ${url} refused the IAM login of these AWS credentials (${error.code}: ${error.message}): nothing was saved`,
+      });
+    // The SDK's credential chain found nothing (its own message names no next step).
+    if (error instanceof Error && error.name === 'CredentialsProviderError')
+      throw new Refusal(EXIT.notAllowed, {
+        error_code: 'AWS_CREDENTIALS_MISSING',
+        error_message: `No AWS credentials found for the IAM login (environment, AWS_PROFILE and ~/.aws, SSO, web identity, container or instance role): ${error.message}`,
+      });
+    throw error;
+  }
+}
+
+async function obtainToken(
+  ctx: Context,
+  url: string,
+): Promise<{ token: string; expiresIn?: number; method?: 'iam' }> {
   const { env } = ctx.io;
+  if (ctx.flag('iam')) return { ...(await iamToken(ctx, url)), method: 'iam' };
   if (ctx.flag('token-stdin')) {
     const token = (await ctx.io.stdin()).trim();
     if (!token) throw new UsageError('--token-stdin read no token from stdin');
@@ -100,6 +131,11 @@ URL becomes the default for commands without --url or VAULT_URL. Once it expires
   --token-stdin             a token on stdin, e.g. from your identity provider, or locally:
                               npm run --silent token -- --sub alice --roles ops --ttl 3600 | secrets login --token-stdin
   --token <jwt>             the same, from the command line (it stays in your shell history)
+  --iam                     IAM login: AWS credentials from the default chain (environment,
+                            AWS_PROFILE and ~/.aws, SSO, web identity, the container's or
+                            instance's role) sign POST …/auth/iam (SigV4); the vault answers a
+                            token for the role its deployer mapped. Once that token expires,
+                            commands log in again the same way, without asking.
   --client-id <id>          a PrivX API client, through the vault's token endpoint
                             (…/auth/api/v1/oauth/token, the password grant): its secret from
                             VAULT_CLIENT_SECRET (or --client-secret-stdin), the OAuth client's
@@ -111,6 +147,7 @@ A token reads back what it writes when it has the user scope and a role: \`put\`
 the token's roles unless --read-role/--write-role say otherwise.`,
   options: {
     'token-stdin': { type: 'boolean', help: 'read the token from stdin' },
+    iam: { type: 'boolean', help: 'log in with AWS credentials (IAM login, SigV4)' },
     'client-id': { type: 'string', value: '<id>', help: 'PrivX API client id (else VAULT_CLIENT_ID)' },
     'client-secret-stdin': { type: 'boolean', help: "read the API client's secret from stdin" },
     'oauth-client-id': {
@@ -135,7 +172,7 @@ the token's roles unless --read-role/--write-role say otherwise.`,
     const url = vaultUrl(ctx.string('url'), ctx.io.env, credentials);
     const ttl = ctx.integer('ttl');
     if (ttl === 0) throw new UsageError('--ttl must be at least 1 second');
-    const { token, expiresIn } = await obtainToken(ctx, url);
+    const { token, expiresIn, method } = await obtainToken(ctx, url);
     const claims = claimsOf(token);
     const now = Date.now();
     const wanted = list(ctx.string('roles'));
@@ -162,6 +199,8 @@ the token's roles unless --read-role/--write-role say otherwise.`,
       ...(expiresAt !== undefined && { expires_at: new Date(expiresAt).toISOString() }),
       ...(claims?.subject !== undefined && { subject: claims.subject }),
       saved_at: new Date(now).toISOString(),
+      // With --ttl the login is to be forgotten then, not renewed.
+      ...(method && ttl === undefined && { method }),
     };
     credentials.current = url;
     writeCredentials(file, credentials);
