@@ -2,6 +2,9 @@
  * Configuration, read once from the environment at cold start. A missing required setting throws
  * there, naming the variable, rather than failing one request at a time.
  */
+import type { IamPrincipalMapping } from './domain/iam-login.ts';
+import { IamPrincipalsSetting } from './schemas/auth.ts';
+
 const env = (name: string): string | undefined => {
   const value = process.env[name]?.trim();
   return value === '' ? undefined : value;
@@ -50,6 +53,35 @@ export interface AuthConfig {
   scopePrefix: string;
   /** Tokens valid for longer than this are refused, however well signed. */
   maxTokenLifetimeSeconds: number;
+  /** The vault's own issuer (IAM login), when deployed: its tokens are accepted beside the OIDC issuer's. */
+  vaultIssuer?: VaultIssuerConfig | undefined;
+}
+
+export interface VaultIssuerConfig {
+  /** `iss` of the vault's tokens (VAULT_TOKEN_ISSUER). */
+  issuer: string;
+  /** The KMS key (ECC_NIST_P256, SIGN_VERIFY) that signs them; its public key verifies them. */
+  keyId: string;
+  /**
+   * `aud` of the vault's tokens: the API's own audience (the first of JWT_AUDIENCE); with
+   * `client_id` audiences (Cognito) there is none, and the vault names itself (its issuer).
+   */
+  audience: string;
+  kmsEndpoint: string | undefined;
+}
+
+function vaultIssuerConfig(
+  audiences: string[],
+  audienceClaim: 'aud' | 'client_id',
+): VaultIssuerConfig | undefined {
+  const issuer = env('VAULT_TOKEN_ISSUER');
+  const keyId = env('VAULT_TOKEN_KEY_ID');
+  if (issuer === undefined && keyId === undefined) return undefined;
+  if (issuer === undefined || keyId === undefined)
+    throw new Error('VAULT_TOKEN_ISSUER and VAULT_TOKEN_KEY_ID are set together or not at all');
+  if (issuer === env('JWT_ISSUER')) throw new Error('VAULT_TOKEN_ISSUER must differ from JWT_ISSUER');
+  const audience = audienceClaim === 'aud' && audiences[0] !== undefined ? audiences[0] : issuer;
+  return { issuer, keyId, audience, kmsEndpoint: env('KMS_ENDPOINT') };
 }
 
 export function loadAuthConfig(): AuthConfig {
@@ -67,6 +99,34 @@ export function loadAuthConfig(): AuthConfig {
     rolesClaims: list(env('ROLES_CLAIM') ?? 'roles'),
     scopePrefix: env('SCOPE_PREFIX') ?? '',
     maxTokenLifetimeSeconds: integer('MAX_TOKEN_LIFETIME_SECONDS', 24 * 3600),
+    vaultIssuer: vaultIssuerConfig(audiences, audienceClaim),
+  };
+}
+
+/** Who may exchange an IAM identity for a vault token (POST /auth/iam), and for how long. */
+export interface IamLoginConfig {
+  /** IAM_LOGIN_PRINCIPALS (JSON array); absent: nobody (nothing mapped, nothing minted). */
+  principals: IamPrincipalMapping[];
+  /** IAM_LOGIN_TOKEN_TTL_SECONDS, 60..43200 (default 900: 15 minutes). */
+  tokenTtlSeconds: number;
+}
+
+export function loadIamLoginConfig(): IamLoginConfig {
+  const raw = env('IAM_LOGIN_PRINCIPALS') ?? '[]';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error('IAM_LOGIN_PRINCIPALS must be a JSON array of {arn, subject, scopes, roles}');
+  }
+  const result = IamPrincipalsSetting.safeParse(parsed);
+  if (!result.success)
+    throw new Error(
+      `IAM_LOGIN_PRINCIPALS: ${result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`.trim()).join('; ')}`,
+    );
+  return {
+    principals: result.data,
+    tokenTtlSeconds: bounded('IAM_LOGIN_TOKEN_TTL_SECONDS', 900, 60, 43_200),
   };
 }
 
@@ -118,7 +178,7 @@ export function loadStoreConfig(): StoreConfig {
       ttlSeconds: integer('DATA_KEY_CACHE_TTL_SECONDS', 300),
     },
     maxVersions: bounded('MAX_VERSIONS', 10, 1, 50),
-    listingBucketSplitAt: bounded('LISTING_BUCKET_SPLIT_AT', 512, 4, 10_000),
+    listingBucketSplitAt: bounded('LISTING_BUCKET_SPLIT_AT', 32, 4, 10_000),
     auditRetentionDays: bounded('AUDIT_RETENTION_DAYS', 365, 1, 3650),
     auditDenialsPerHour: bounded('AUDIT_DENIALS_PER_HOUR', 100, 0, 100_000),
     expiryWarningSeconds: integer('EXPIRY_WARNING_SECONDS', 7 * 86_400),

@@ -166,6 +166,9 @@ function errorStatuses(operation: Operation): string[] {
     for (const status of more) statuses.add(status);
   };
   if (operation.scopes.length > 0) add('401', '403', '503');
+  // A signature the gateway refuses, or a principal nobody mapped; the key service may be down.
+  if (operation.authorization === 'iam') add('403', '503');
+  if (operation.tokenKey) add('503');
   if (operation.path.includes('{name+}') || operation.path.includes('{user_id}')) add('404');
   if (operation.request.body) add('415');
   // A rule of the vault can refuse any change (restore outside the window, rotate without a rotator, ...).
@@ -232,7 +235,12 @@ export function openApiDocument(serverUrl = API_BASE): Json {
     paths[path][operation.method.toLowerCase()] = {
       operationId: operation.id,
       summary: operation.summary,
-      ...(operation.scopes.length > 0 ? { security: [{ bearer: [...operation.scopes] }] } : { security: [] }),
+      security:
+        operation.authorization === 'iam'
+          ? [{ sigv4: [] }]
+          : operation.scopes.length > 0
+            ? [{ bearer: [...operation.scopes] }]
+            : [],
       parameters: parameters(operation),
       ...(body && {
         requestBody: {
@@ -285,6 +293,14 @@ export function openApiDocument(serverUrl = API_BASE): Json {
           scheme: 'bearer',
           bearerFormat: 'JWT',
           description: 'A JWT with the PrivX scopes in `scope` or `scp`.',
+        },
+        // API Gateway's AWS_IAM authorization, as its own OpenAPI extension describes it.
+        sigv4: {
+          type: 'apiKey',
+          name: 'Authorization',
+          in: 'header',
+          'x-amazon-apigateway-authtype': 'awsSigv4',
+          description: 'An AWS Signature Version 4 of the request, for service `execute-api`.',
         },
       },
       headers: HEADERS,

@@ -80,6 +80,17 @@ export interface Operation {
   invokesRotators?: true;
   /** The API versions (names in API_VERSIONS) this operation serves; absent: every one. */
   versions?: readonly string[];
+  /**
+   * `iam`: API Gateway admits only SigV4-signed requests (AWS_IAM) and hands the function the
+   * verified caller (`requestContext.identity`); no bearer token, so `scopes` is empty.
+   */
+  authorization?: 'iam';
+  /**
+   * The vault's token-signing key (IAM login): `sign` mints tokens (kms:Sign, and GetPublicKey for
+   * the key id), `public-key` serves the JWKS (kms:GetPublicKey). Every function that verifies
+   * tokens (any scopes) may read the public key too, to accept the vault's own tokens.
+   */
+  tokenKey?: 'sign' | 'public-key';
 }
 
 /** The versions an operation serves, as declared by its row. */
@@ -479,6 +490,31 @@ export const getAudit = /* @__PURE__ */ op({
   audit: 'read',
 });
 
+export const iamLogin = /* @__PURE__ */ op({
+  id: 'iam-login',
+  method: 'POST',
+  path: '/auth/iam',
+  summary: 'Exchange a SigV4-signed IAM identity for a short-lived vault token (mapped principals only)',
+  scopes: [],
+  authorization: 'iam',
+  request: { body: s.IamLoginBody },
+  response: s.IamLoginResponse,
+  // Every login, granted or refused, is recorded (refusals within the principal's denial budget).
+  audit: 'append',
+  tokenKey: 'sign',
+});
+
+export const getJwks = /* @__PURE__ */ op({
+  id: 'get-jwks',
+  method: 'GET',
+  path: '/auth/jwks.json',
+  summary: "The public keys of the vault's own tokens (JWKS)",
+  scopes: [],
+  request: {},
+  response: s.JwksResponse,
+  tokenKey: 'public-key',
+});
+
 /** The table itself: every row, by name. */
 export const operations = {
   status,
@@ -509,6 +545,8 @@ export const operations = {
   rotateSecret,
   getOpenApi,
   getAudit,
+  iamLogin,
+  getJwks,
 } as const satisfies Record<string, Operation>;
 
 export type OperationName = keyof typeof operations;

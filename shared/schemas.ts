@@ -3,6 +3,7 @@
  * the OpenAPI document, so the contract is written once. Each schema is built where it is declared
  * and marked pure, so a function's bundle keeps only its own operation's schemas.
  */
+export * from './schemas/auth.ts';
 export * from './schemas/fields.ts';
 export * from './schemas/requests.ts';
 export * from './schemas/responses.ts';

@@ -11,15 +11,20 @@ import {
   CreateAliasCommand,
   CreateKeyCommand,
   DescribeKeyCommand,
+  type KMSClient,
   NotFoundException,
 } from '@aws-sdk/client-kms';
 import { dynamoClient, kmsClient } from '../../shared/aws/clients.ts';
+import type { IamPrincipalMapping } from '../../shared/domain/iam-login.ts';
 import { describeError } from '../../shared/http/logger.ts';
+import { API_BASE } from '../../shared/operations.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_ROLES_CLAIM, devIssuer } from './dev-issuer.ts';
 import { ensureTable, LOCAL_AWS, LOCAL_TABLE, startDynamoDbLocal } from './dynamodb-local.ts';
+import { localIdentities, localPrincipals, localTokenKey } from './iam-login-local.ts';
 import { recordDataKey, verifyDataKey } from './key-check.ts';
 import { startLocalKms } from './kms-server.ts';
 import { startLocalServer } from './server.ts';
+import type { LocalIamIdentity } from './sigv4-check.ts';
 import { startStreamPoller } from './stream-poller.ts';
 import { loadApiClients } from './token-endpoint.ts';
 
@@ -45,6 +50,12 @@ export interface LocalRuntimeOptions {
   signal?: AbortSignal;
   /** Told of each step of the start as it completes; the start waits for what it returns. */
   onStep?: (step: StartStep) => void | Promise<void>;
+  /** IAM login: the mapping (default: IAM_LOGIN_PRINCIPALS, else the state folder's file). */
+  iamPrincipals?: readonly IamPrincipalMapping[];
+  /** Tests only: more access keys that sign IAM requests, and as whom (iam-login-local.ts). */
+  iamIdentities?: Readonly<Record<string, LocalIamIdentity>>;
+  /** The Region a signature must be scoped to (default VAULT_LOCAL_REGION, else any: sigv4-check.ts). */
+  iamRegion?: string;
 }
 
 /** The steps of a start, in order. */
@@ -77,6 +88,15 @@ async function ensureKey(endpoint: string): Promise<string> {
     const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'vault local key' }));
     await kms.send(new CreateAliasCommand({ AliasName: LOCAL_KEY_ALIAS, TargetKeyId: KeyMetadata!.KeyId! }));
     return KeyMetadata!.Arn!;
+  } finally {
+    kms.destroy();
+  }
+}
+
+async function withKms<T>(endpoint: string, use: (kms: KMSClient) => Promise<T>): Promise<T> {
+  const kms = kmsClient({ ...LOCAL_AWS, endpoint });
+  try {
+    return await use(kms);
   } finally {
     kms.destroy();
   }
@@ -130,6 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     await step({ step: 'dynamodb', endpoint: dynamo.endpoint });
     await ensureTable(dynamo.endpoint, tableName);
     const keyArn = await ensureKey(kms.url);
+    const tokenKeyArn = await withKms(kms.url, localTokenKey);
     if (persisted)
       await recordDataKey(kms.url, keyArn, {
         ...places,
@@ -156,6 +177,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       POWERTOOLS_SERVICE_NAME: 'vault',
       LOCAL_ROTATORS_DIR: join(import.meta.dirname, 'rotators'),
       EVENTS_FILE: eventsFile,
+      VAULT_TOKEN_KEY_ID: tokenKeyArn,
+      IAM_LOGIN_PRINCIPALS: localPrincipals(stateDir, options.iamPrincipals),
     });
     // The JWKS is served by the server itself, so its URL needs the port before the handlers load.
     const server = await startLocalServer({
@@ -165,6 +188,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       eventsFile,
       beforeHandlersLoad: (url) => {
         process.env.JWKS_URI = `${url}/.well-known/jwks.json`;
+        // The vault's own issuer is its API's `/auth` (in AWS a name the deployer's props give).
+        process.env.VAULT_TOKEN_ISSUER = `${url}${API_BASE}/auth`;
+      },
+      iam: {
+        region: options.iamRegion ?? (process.env.VAULT_LOCAL_REGION?.trim() || undefined),
+        identities: localIdentities(options.iamIdentities),
       },
     });
     closers.push(server.close);

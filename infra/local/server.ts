@@ -25,6 +25,7 @@ import { API_BASE, allOperations, type Operation } from '../../shared/operations
 import type { DevIssuer } from './dev-issuer.ts';
 import { gatewayError, rawGatewayError } from './gateway-errors.ts';
 import { invocation } from './invocation.ts';
+import { checkSigV4, type SigV4Settings } from './sigv4-check.ts';
 import { sweepRequest } from './sweep-at.ts';
 import { type ApiClients, handleTokenRequest } from './token-endpoint.ts';
 
@@ -52,6 +53,8 @@ export interface LocalServerOptions {
   eventsFile: string;
   /** Called once the port is known and before any handler module is imported. */
   beforeHandlersLoad?: (url: string) => void;
+  /** Who may sign requests to AWS_IAM routes (sigv4-check.ts). */
+  iam: SigV4Settings;
 }
 
 /** Imports every handler up front, so a broken one fails at start, as a Lambda's cold start would. */
@@ -215,7 +218,26 @@ async function serve(
       return write(res, gatewayError(new PathVersionNotServedError(API_BASE), traceId));
   }
   const handler = handlers.get(route.operation.id)!;
-  const event = toEvent(req, url, body, route.operation, route.resource, route.pathParameters, traceId);
+  // An AWS_IAM route: the gateway checks the signature before any function runs.
+  let signer: Record<string, string | null> = {};
+  if (route.operation.authorization === 'iam') {
+    const checked = await checkSigV4(
+      { method, url: req.url ?? '/', headers: req.headers, body },
+      options.iam,
+    );
+    if ('error' in checked) return write(res, gatewayError(checked.error, traceId));
+    signer = checked.identity;
+  }
+  const event = toEvent(
+    req,
+    url,
+    body,
+    route.operation,
+    route.resource,
+    route.pathParameters,
+    traceId,
+    signer,
+  );
   const context = lambdaContext(route.operation, traceId);
   write(res, await invocation.run({ operation: route.operation.id }, () => handler(event, context)));
 }
@@ -246,6 +268,7 @@ function toEvent(
   resource: string,
   pathParameters: Record<string, string> | null,
   requestId: string,
+  signer: Record<string, string | null>,
 ): ApiEvent {
   const pairs: Array<[string, string]> = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) pairs.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
@@ -283,6 +306,7 @@ function toEvent(
       path: url.pathname,
       protocol: `HTTP/${req.httpVersion}`,
       identity: {
+        ...signer,
         sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
         userAgent: req.headers['user-agent'] ?? null,
       },

@@ -107,7 +107,17 @@ export interface AuditPage {
     lane: number;
     seq: number;
     at: string;
-    action: 'read' | 'create' | 'update' | 'delete' | 'purge' | 'restore' | 'access' | 'rotate' | 'configure';
+    action:
+      | 'read'
+      | 'create'
+      | 'update'
+      | 'delete'
+      | 'purge'
+      | 'restore'
+      | 'access'
+      | 'rotate'
+      | 'configure'
+      | 'login';
     outcome: 'success' | 'denied' | 'failed';
     secret: string;
     owner_id?: string;

@@ -18,6 +18,8 @@ export const AUDIT_ACTIONS = [
   'access',
   'rotate',
   'configure',
+  // An IAM login (token exchange), granted or refused: its trail is iam-login.ts's LOGIN_TRAIL.
+  'login',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type AuditOutcome = 'success' | 'denied' | 'failed';

@@ -1,6 +1,8 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { kmsClient } from '../aws/clients.ts';
 import { type AuthConfig, loadAuthConfig, loadHttpConfig } from '../config.ts';
+import { KmsTokenKey } from '../crypto/token-signer.ts';
 import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { Operation } from '../operations.ts';
 import { apiVersion } from './api-version.ts';
@@ -34,7 +36,10 @@ let auth: { config: AuthConfig; verifier: TokenVerifier } | undefined;
 function authRuntime() {
   if (auth === undefined) {
     const config = loadAuthConfig();
-    auth = { config, verifier: createTokenVerifier(config) };
+    // The vault's own tokens (IAM login) verify with its KMS key's public half, asked once.
+    const own = config.vaultIssuer;
+    const key = own && new KmsTokenKey(kmsClient({ endpoint: own.kmsEndpoint }), own.keyId);
+    auth = { config, verifier: createTokenVerifier(config, key && (() => key.jwks())) };
   }
   return auth;
 }

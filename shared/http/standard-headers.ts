@@ -4,15 +4,16 @@ import { type ApiEvent, type ApiResult, type StackRequest, traceIdOf, type Vault
 
 /**
  * Headers on every response, errors included: no caching anywhere (these bodies are secrets) and
- * the trace id that also appears in the error body and the log.
+ * the trace id that also appears in the error body and the log. A route that answers something
+ * public (the JWKS) says so in its reply's own Cache-Control; an error never keeps one.
  */
 export function standardHeaders(): MiddlewareObj<ApiEvent, ApiResult, Error, VaultContext> {
   const addHeaders = (request: StackRequest): void => {
     if (!request.response) return;
+    const publicReply = request.error == null && request.response.headers?.['Cache-Control'] !== undefined;
     request.response.headers = {
       ...request.response.headers,
-      'Cache-Control': 'no-store',
-      Pragma: 'no-cache',
+      ...(!publicReply && { 'Cache-Control': 'no-store', Pragma: 'no-cache' }),
       'X-Request-Id': traceIdOf(request),
     };
   };

@@ -18,7 +18,9 @@
  */
 import { Client } from '@smithy/core/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
 import { invocation } from '../../infra/local/invocation.ts';
+import { signV4 } from '../../shared/client/iam-auth.ts';
 import { allOperations, type Operation } from '../../shared/operations.ts';
 import { IDEMPOTENCY_KEY_PREFIX } from '../../shared/store/idempotency.ts';
 import {
@@ -80,6 +82,8 @@ function describeCommand(command: {
     case 'Decrypt':
     case 'GenerateDataKey':
     case 'Encrypt':
+    case 'Sign':
+    case 'GetPublicKey':
       return [{ action: `kms:${name}` }];
     case 'Invoke':
       return [{ action: 'lambda:InvokeFunction' }];
@@ -93,6 +97,11 @@ const READS = ['GetItem', 'Query'];
 /** Whether the role the CDK app gives `operation` allows `call` (see the file comment). */
 function allowed(operation: Operation, call: Call): boolean {
   const table = operation.table as readonly string[];
+  // The token key (infra/constructs/vault-token-key.ts): the login function signs; whoever
+  // verifies tokens, or serves the JWKS, reads the public key.
+  if (call.action === 'kms:Sign') return operation.tokenKey === 'sign';
+  if (call.action === 'kms:GetPublicKey')
+    return operation.tokenKey !== undefined || operation.scopes.length > 0;
   if (call.action.startsWith('kms:'))
     return (operation.keys as readonly string[]).includes(call.action.slice(4));
   if (call.action === 'lambda:InvokeFunction') return operation.invokesRotators === true;
@@ -131,7 +140,9 @@ beforeAll(async () => {
       for (const call of describeCommand(command)) calls.push({ operation, ...call });
     return (originalSend as any).call(this, command, ...rest);
   } as typeof originalSend;
-  vault = await startInProcessVault();
+  vault = await startInProcessVault({
+    iamIdentities: { stranger: { secretAccessKey: 'stranger', arn: STRANGER_ARN } },
+  });
   const mint = (sub: string, scopes: string[], roles: string[] = []) =>
     vault.issuer.mint({ sub, scopes, roles });
   tokens.ops = await mint('ops', ['vaultAdd', 'vaultManage', 'admin', 'user'], ['app']);
@@ -144,6 +155,21 @@ afterAll(async () => {
   Client.prototype.send = originalSend;
   await vault.close();
 });
+
+const STRANGER_ARN = 'arn:aws:sts::000000000000:assumed-role/unmapped/s';
+
+/** POST /auth/iam signed as the client package signs it (the local runtime maps local-dev). */
+async function iamLogin(credentials: { accessKeyId: string; secretAccessKey: string }): Promise<string> {
+  const url = `${vault.runtime.apiUrl}/auth/iam`;
+  const json = { 'content-type': 'application/json' };
+  const headers = signV4({ method: 'POST', url, headers: json, body: '{}' }, credentials, {
+    region: 'us-east-1',
+    service: 'execute-api',
+    at: new Date(),
+  });
+  const response = await fetch(url, { method: 'POST', headers: { ...json, ...headers }, body: '{}' });
+  return ((await response.json()) as { access_token?: string }).access_token ?? '';
+}
 
 const at = (name: string) => `/secrets/${encodeURIComponent(name)}`;
 const mine = (name: string) => `/user/alice/secrets/${encodeURIComponent(name)}`;
@@ -225,6 +251,12 @@ async function workload() {
   await call(alice, 'DELETE', mine('iam/mine'));
   await call(alice, 'POST', '/user/alice/secrets', { name: 'iam/mine', data: { k: 3 } });
   await call(stranger, 'GET', mine('iam/mine'));
+  // IAM login: granted (the token then verified by a reading function), refused, and the JWKS.
+  await call(ops, 'GET', '/auth/jwks.json');
+  const iamToken = await iamLogin(LOCAL_AWS.credentials);
+  expect(iamToken).not.toBe('');
+  await call(iamToken, 'GET', at('iam/b'));
+  await iamLogin({ accessKeyId: 'stranger', secretAccessKey: 'stranger' });
   await call(ops, 'GET', `/audit?secret=${encodeURIComponent('iam/b')}`);
   await call(ops, 'GET', '/audit?actor=ops');
 }
@@ -242,7 +274,10 @@ describe('every call an operation makes is one its role allows', () => {
     // The workload reached every operation that touches DynamoDB or KMS.
     const seen = new Set(calls.map((call) => call.operation));
     const silent = allOperations
-      .filter((operation) => operation.table.length > 0 || operation.keys.length > 0 || operation.audit)
+      .filter(
+        (operation) =>
+          operation.table.length > 0 || operation.keys.length > 0 || operation.audit || operation.tokenKey,
+      )
       .map((operation) => operation.id)
       .filter((id) => !seen.has(id));
     expect(silent).toEqual([]);
@@ -262,5 +297,9 @@ describe('every call an operation makes is one its role allows', () => {
     expect(allowed(row('get-secret'), { operation: 'get-secret', action: 'kms:GenerateDataKey' })).toBe(
       false,
     );
+    // Only the login function signs tokens; the public route reads the public key only.
+    expect(allowed(row('get-secret'), { operation: 'get-secret', action: 'kms:Sign' })).toBe(false);
+    expect(allowed(row('get-jwks'), { operation: 'get-jwks', action: 'kms:Sign' })).toBe(false);
+    expect(allowed(row('status'), { operation: 'status', action: 'kms:GetPublicKey' })).toBe(false);
   });
 });
