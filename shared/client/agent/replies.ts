@@ -73,7 +73,7 @@ export function fromVault(error: unknown): unknown {
     return new AgentError(
       timeout ? 504 : 502,
       'INTRA_SERVICE_COMMUNICATION_ERROR',
-      timeout ? 'The vault did not answer in time' : 'The vault could not be reached',
+      `${timeout ? 'The vault did not answer in time' : 'The vault could not be reached'}${cause ? ` (${cause})` : ''}`,
       { why: `${error.code}${cause ? `: ${cause}` : ''}` },
     );
   }
