@@ -59,6 +59,20 @@ export const GATEWAY_ERRORS: readonly GatewayErrorSpec[] = [
     headers: { 'WWW-Authenticate': '\'Bearer realm="vault"\'' },
   },
   { type: ResponseType.ACCESS_DENIED, status: '403', code: 'PERMISSION_DENIED', message: 'Access denied' },
+  // The IAM login route (AWS_IAM): a signature that does not verify, or is older than 5 minutes
+  // (the local gateway says the same: infra/local/sigv4-check.ts), and expired AWS credentials.
+  {
+    type: ResponseType.INVALID_SIGNATURE,
+    status: '403',
+    code: 'PERMISSION_DENIED',
+    message: 'The request signature is not valid, or was made more than 5 minutes ago',
+  },
+  {
+    type: ResponseType.EXPIRED_TOKEN,
+    status: '403',
+    code: 'PERMISSION_DENIED',
+    message: 'The AWS credentials that signed the request have expired',
+  },
   { type: ResponseType.WAF_FILTERED, status: '403', code: 'PERMISSION_DENIED', message: 'Request blocked' },
   {
     type: ResponseType.BAD_REQUEST_BODY,

@@ -14,6 +14,7 @@ import {
   RemovalPolicy as Removal,
   RemovalPolicies,
   type RemovalPolicy,
+  Stack,
   Tags,
   Validations,
 } from 'aws-cdk-lib';
@@ -25,7 +26,9 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import type { IamPrincipalMapping } from '../shared/domain/iam-login.ts';
 import { API_BASE, allOperations, type Operation } from '../shared/operations.ts';
+import { IamPrincipalsSetting } from '../shared/schemas/auth.ts';
 import { OperationFunction } from './constructs/operation-function.ts';
 import { type ApiGatewayCloudWatchRole, VaultApi } from './constructs/vault-api.ts';
 import { VaultAuditDigests } from './constructs/vault-audit-digests.ts';
@@ -37,6 +40,7 @@ import { VaultFunction } from './constructs/vault-function.ts';
 import { VaultHttpApi } from './constructs/vault-http-api.ts';
 import { VaultIdentity, type VaultIdentityOptions } from './constructs/vault-identity.ts';
 import { VaultMonitoring } from './constructs/vault-monitoring.ts';
+import { VaultTokenKey } from './constructs/vault-token-key.ts';
 import { VaultWebAcl } from './constructs/vault-web-acl.ts';
 
 export type { ApiGatewayCloudWatchRole } from './constructs/vault-api.ts';
@@ -58,6 +62,25 @@ export interface RotationEvent {
  * subscribe to `Vault.alarmTopic` later).
  */
 export type VaultAlarms = { email: string } | { topic: ITopic } | 'none';
+
+/**
+ * IAM login (`POST /vault/api/v1/auth/iam`, SigV4): which IAM principals get a vault token, as
+ * whom. Least privilege by default: nothing mapped, nothing minted (every login 403, audited).
+ */
+export interface VaultIamLoginOptions {
+  /**
+   * Role or user ARNs (paths allowed: a role matches its sessions by account and role name) with
+   * the subject, scopes and roles their tokens carry. Default none.
+   */
+  principals?: readonly IamPrincipalMapping[];
+  /** How long a token lives (1 minute to 12 hours); default 15 minutes. */
+  tokenTtl?: Duration;
+  /**
+   * `iss` of the vault's tokens. Default: the custom domain's URL + `/vault/api/v1/auth`, else
+   * `urn:vault:<stack name>:<construct path>` (the execute-api URL is not known to the functions).
+   */
+  issuer?: string;
+}
 
 /** A web ACL on the REST API's stage (HTTP APIs cannot have one). */
 export type VaultWaf = 'managed' | { webAclArn: string } | 'none';
@@ -89,6 +112,8 @@ export interface VaultProps {
   };
   /** Tags on every resource of the vault. */
   tags?: Record<string, string>;
+  /** Who may exchange an IAM identity for a vault token (see VaultIamLoginOptions); default nobody. */
+  iamLogin?: VaultIamLoginOptions;
   /** Of every log group; default three months. */
   logRetention?: RetentionDays;
   /** Of every function, in MB; default 512. */
@@ -148,6 +173,8 @@ export interface VaultParts {
   readonly background: VaultBackground | undefined;
   /** Absent in a replica Region (`recovery.replicaOf`): the trail is sealed in the primary's. */
   readonly auditDigests: VaultAuditDigests | undefined;
+  /** The key of the vault's own tokens (IAM login); absent when `operations` leaves login out. */
+  readonly tokenKey: VaultTokenKey | undefined;
 }
 
 export const DEFAULTS = {
@@ -159,6 +186,7 @@ export const DEFAULTS = {
   expiryWarningDays: 7,
   auditRetentionDays: 365,
   auditDigestMinutes: 15,
+  iamTokenTtlSeconds: 900,
 } as const;
 
 export const pascal = (id: string) =>
@@ -258,17 +286,38 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
     AUDIT_RETENTION_DAYS: String(auditRetentionDays),
     ...identity.tokenSettings,
   };
-  const functions = (props.operations ?? allOperations).map((operation) => ({
+  const served = props.operations ?? allOperations;
+  // The vault's own tokens: a signing key when login or the JWKS is served; every API function
+  // then also accepts the vault's issuer, reading the key's public half from KMS.
+  const tokenKey = served.some((operation) => operation.tokenKey)
+    ? new VaultTokenKey(scope, 'TokenKey')
+    : undefined;
+  const login = iamLoginEnvironment(scope, props, tokenKey);
+  const functions = served.map((operation) => ({
     id: operation.id,
     operation,
     construct: new OperationFunction(scope, pascal(operation.id), {
       operation,
       data,
-      environment,
+      environment: {
+        ...environment,
+        ...login.verifiers,
+        ...(operation.authorization === 'iam' && login.minter),
+      },
       logRetention,
       rotatorArns,
     }),
   }));
+  if (tokenKey) {
+    for (const { operation, construct } of functions)
+      if (operation.tokenKey === 'sign') tokenKey.allowSigning(construct.role);
+    // Whoever verifies tokens (any scoped operation) may read the public key, and the JWKS route.
+    tokenKey.allowPublicKey(
+      functions
+        .filter(({ operation }) => operation.scopes.length > 0 || operation.tokenKey !== undefined)
+        .map(({ construct }) => construct.role),
+    );
+  }
   for (const { construct } of functions)
     Validations.of(construct.function).acknowledge({
       id: 'Serverless-LambdaDLQ',
@@ -412,6 +461,48 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
     alarmTopic,
     background,
     auditDigests,
+    tokenKey,
+  };
+}
+
+/**
+ * The variables of IAM login, checked at synth: `verifiers` for every API function (the vault's
+ * issuer and key), `minter` for the login function (the mapping, validated as it will be at cold
+ * start, and the token lifetime).
+ */
+function iamLoginEnvironment(
+  scope: Construct,
+  props: VaultProps,
+  tokenKey: VaultTokenKey | undefined,
+): { verifiers: Record<string, string>; minter: Record<string, string> } {
+  const options = props.iamLogin ?? {};
+  const parsed = IamPrincipalsSetting.safeParse(options.principals ?? []);
+  if (!parsed.success)
+    throw new Error(
+      `iamLogin.principals: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`.trim()).join('; ')}`,
+    );
+  const ttl = range(
+    'iamLogin.tokenTtl (seconds)',
+    options.tokenTtl?.toSeconds() ?? DEFAULTS.iamTokenTtlSeconds,
+    60,
+    43_200,
+    true,
+  );
+  if (!tokenKey) {
+    if (props.iamLogin) throw new Error('iamLogin: the operations served leave out the IAM login');
+    return { verifiers: {}, minter: {} };
+  }
+  const domainUrl = props.domain
+    ? `https://${props.domain.domainName}${props.domain.basePath ? `/${props.domain.basePath}` : ''}`
+    : undefined;
+  const issuer =
+    options.issuer ??
+    (domainUrl
+      ? `${domainUrl}${API_BASE}/auth`
+      : `urn:vault:${Stack.of(scope).stackName}:${scope.node.path}`);
+  return {
+    verifiers: { VAULT_TOKEN_ISSUER: issuer, VAULT_TOKEN_KEY_ID: tokenKey.key.keyArn },
+    minter: { IAM_LOGIN_PRINCIPALS: JSON.stringify(parsed.data), IAM_LOGIN_TOKEN_TTL_SECONDS: String(ttl) },
   };
 }
 
@@ -435,6 +526,7 @@ export class Vault extends Construct implements VaultParts {
   readonly alarmTopic: ITopic;
   readonly background: VaultBackground | undefined;
   readonly auditDigests: VaultAuditDigests | undefined;
+  readonly tokenKey: VaultTokenKey | undefined;
 
   constructor(scope: Construct, id: string, props: VaultProps) {
     super(scope, id);
@@ -454,5 +546,6 @@ export class Vault extends Construct implements VaultParts {
     this.alarmTopic = parts.alarmTopic;
     this.background = parts.background;
     this.auditDigests = parts.auditDigests;
+    this.tokenKey = parts.tokenKey;
   }
 }

@@ -7,6 +7,7 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
+  AuthorizationType,
   EndpointType,
   type IResource,
   LambdaIntegration,
@@ -40,8 +41,10 @@ export const FUNCTION_AUTH_REASON =
   'Authorization is enforced in every function before any handler logic: aws-jwt-verify checks the JWT signature ' +
   'against the issuer JWKS, issuer, audience, expiry (required) and a maximum lifetime, then the operation scopes ' +
   'from the operation table. Doing it in the function keeps one error shape for every failure and works with any ' +
-  'OIDC issuer. GET /status (PrivX clients probe it) and GET /openapi.json (the API description, no data) are public ' +
-  'by design; the REST ANY routes are mock integrations that only answer 405 (or a CORS preflight) and reach no ' +
+  'OIDC issuer. GET /status (PrivX clients probe it), GET /openapi.json (the API description, no data) and ' +
+  "GET /auth/jwks.json (the vault's public token keys) are public by design; POST /auth/iam is authorized by API " +
+  'Gateway itself (AWS_IAM, SigV4) and mints only for principals the deployer mapped; the REST ANY routes ' +
+  'are mock integrations that only answer 405 (or a CORS preflight) and reach no ' +
   "backend; the HTTP API's $default route only answers 404 or 405.";
 
 /** cdk-nag findings on the API that are design decisions, each with its reason. */
@@ -175,7 +178,11 @@ export class VaultApi extends Construct {
         integrations.get(handler) ??
         new LambdaIntegration(handler, { proxy: true, scopePermissionToMethod: false });
       integrations.set(handler, integration);
-      resource.addMethod(operation.method, integration, { operationName: operation.id });
+      resource.addMethod(operation.method, integration, {
+        operationName: operation.id,
+        // IAM login: API Gateway checks the SigV4 signature and hands the function the caller.
+        ...(operation.authorization === 'iam' && { authorizationType: AuthorizationType.IAM }),
+      });
       methodsByResource.set(resource, [...(methodsByResource.get(resource) ?? []), operation.method]);
     }
     for (const [resource, methods] of methodsByResource) this.#methodNotAllowed(resource, methods);

@@ -5,9 +5,11 @@
  * that answers unknown routes and methods in the vault's error shape; stage throttling and JSON
  * access logs (HTTP APIs log through a service-linked role: no account-wide setting involved).
  *
- * No gateway authorizer: as on the REST API, every function verifies the token itself, so every
+ * No token authorizer: as on the REST API, every function verifies the token itself, so every
  * 401 and 403 keeps the vault's shape (an HTTP API authorizer answers `{"message":"Unauthorized"}`
- * and HTTP APIs have no gateway responses to reshape it).
+ * and HTTP APIs have no gateway responses to reshape it). The one exception is the IAM login
+ * route, which only the gateway can authorize (AWS_IAM, SigV4): its signature refusals come as
+ * the HTTP API's own `{"message": …}`.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -19,6 +21,7 @@ import {
   LogGroupLogDestination,
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -106,6 +109,9 @@ export class VaultHttpApi extends Construct {
         path: `${API_BASE}${operation.path}`,
         methods: [HttpMethod[operation.method]],
         integration,
+        // IAM login: the gateway checks the SigV4 signature (its refusals are the HTTP API's own
+        // `{"message": …}`: HTTP APIs cannot reshape them).
+        ...(operation.authorization === 'iam' && { authorizer: new HttpIamAuthorizer() }),
       });
     }
     Validations.of(this.api).acknowledge({ id: 'AwsSolutions-APIG4', reason: FUNCTION_AUTH_REASON });

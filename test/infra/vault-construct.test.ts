@@ -96,6 +96,17 @@ function everyOptionApp(app: App, props: Partial<VaultProps> = {}) {
     sweeperSingleRun: 'timeout',
     failedBatchRetention: Duration.days(7),
     reserveSealConcurrency: false,
+    iamLogin: {
+      principals: [
+        {
+          arn: 'arn:aws:iam::111111111111:role/ci/deployer',
+          subject: 'ci',
+          scopes: ['vaultAdd'],
+          roles: ['ci'],
+        },
+      ],
+      tokenTtl: Duration.minutes(10),
+    },
     ...props,
   });
   return { stack, vault };
@@ -434,7 +445,7 @@ describe('an app with every option on', () => {
 });
 
 describe('the README example: an HTTP API', () => {
-  it('routes each operation into its function with the REST event shape (payload 1.0), no gateway authorizer', () => {
+  it('routes each operation into its function with the REST event shape (payload 1.0), no token authorizer', () => {
     const { apiTemplate } = readme;
     apiTemplate.hasResourceProperties('AWS::ApiGatewayV2::Api', { ProtocolType: 'HTTP' });
     const routes = resources(apiTemplate, 'AWS::ApiGatewayV2::Route').map((route) => route.Properties);
@@ -442,7 +453,11 @@ describe('the README example: an HTTP API', () => {
       [...allOperations.map((op) => `${op.method} ${API_BASE}${op.path}`), '$default'].sort(),
     );
     // Every function checks the token itself, as on the REST API: every 401/403 keeps the vault's shape.
-    for (const route of routes) expect(route.AuthorizationType ?? 'NONE').toBe('NONE');
+    // The IAM login alone is the gateway's to authorize (SigV4): no authorizer resource either way.
+    for (const route of routes)
+      expect(route.AuthorizationType ?? 'NONE', route.RouteKey).toBe(
+        route.RouteKey === `POST ${API_BASE}/auth/iam` ? 'AWS_IAM' : 'NONE',
+      );
     apiTemplate.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 0);
     for (const integration of resources(apiTemplate, 'AWS::ApiGatewayV2::Integration'))
       expect(integration.Properties).toMatchObject({
