@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { VaultApiError } from '../vault-client.ts';
 import type { CliIo, CommandSpec, Context, Session, Values } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
-import { describeError, ExplainedError, networkCause, UsageError } from './errors.ts';
+import { describeError, ExplainedError, networkCause, Refusal, UsageError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { commandHelp, GLOBAL_OPTIONS, mainHelp } from './help.ts';
 import { FORMATS, type Format, fields, render } from './output.ts';
@@ -147,6 +147,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
 /** What the vault's answer means here: whose login to renew, which URL could not be reached. */
 function explain(error: unknown, session: Session | undefined): unknown {
+  // An expired IAM login is renewed with AWS credentials: none found is a login problem (exit 4).
+  if (session?.iam && error instanceof Error && error.name === 'CredentialsProviderError')
+    return new Refusal(EXIT.notAllowed, {
+      error_code: 'AWS_CREDENTIALS_MISSING',
+      error_message: `Your IAM login to ${session.url} expired and no AWS credentials were found to renew it: ${logInAgain(session.url)}`,
+    });
   if (!(error instanceof VaultApiError) || !session) return error;
   if (error.code === 'NETWORK_ERROR' || error.code === 'TIMEOUT') {
     const cause = networkCause(error);
