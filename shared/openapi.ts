@@ -19,7 +19,7 @@ type Json = Record<string, unknown>;
 /** Definitions zod hoists out of recursive schemas, moved to components so their refs resolve. */
 const hoisted: Record<string, Json> = {};
 
-function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
+function schemaOf(schema: z.core.$ZodType, io: 'input' | 'output'): Json {
   const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Json;
   const {
     $schema: _dialect,
@@ -186,8 +186,9 @@ const bodyMediaTypes = (operation: Operation) =>
 
 function parameters(operation: Operation): Json[] {
   const params: Json[] = [];
-  const shapeOf = (schema: z.ZodType | undefined) =>
-    schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {};
+  // zod/mini objects too (the request schemas are): the core class both kinds share.
+  const shapeOf = (schema: z.core.$ZodType | undefined) =>
+    schema instanceof z.core.$ZodObject ? (schema._zod.def.shape as Record<string, z.core.$ZodType>) : {};
   const pathShape = shapeOf(operation.request.path);
   for (const [, name, greedy] of operation.path.matchAll(/\{(\w+)(\+?)\}/g)) {
     const schema = name && pathShape[name];
@@ -244,7 +245,7 @@ export function openApiDocument(serverUrl = API_BASE): Json {
       parameters: parameters(operation),
       ...(body && {
         requestBody: {
-          required: !body.safeParse(undefined).success,
+          required: !z.safeParse(body, undefined).success,
           content: Object.fromEntries(
             bodyMediaTypes(operation).map((type) => [type, { schema: schemaOf(body, 'input') }]),
           ),

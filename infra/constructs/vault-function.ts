@@ -1,6 +1,6 @@
 /**
  * Every vault Lambda, API or background, with its defaults fixed in one place: ARM64, Node 24, an
- * ESM bundle with source maps and class names kept, X-Ray active tracing, its own log group with
+ * ESM bundle with class names kept (no source map: bundling.ts), X-Ray active tracing, its own log group with
  * retention, and a role that can write to that log group (and traces) and nothing else until the
  * caller grants more.
  */
@@ -16,26 +16,20 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ESBUILD_OPTIONS, FUNCTION_ENVIRONMENT } from './bundling.ts';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 
 /**
- * How every handler is bundled (test/infra/background-and-recovery.test.ts bundles with these
- * too). `keepNames`: minified, a domain error's `new.target.name` would log as `xi`, not
- * `PermissionDeniedError`.
+ * How every handler is bundled: the options of bundling.ts (which the benchmark and the bundle
+ * tests use too), as NodejsFunction takes them.
  */
 export const BUNDLING = {
+  ...ESBUILD_OPTIONS,
+  mainFields: [...ESBUILD_OPTIONS.mainFields],
   format: OutputFormat.ESM,
-  // The SDK's ESM builds: with the default main fields the first SDK call fails on a dynamic require.
-  mainFields: ['module', 'main'],
-  target: 'node24',
-  minify: true,
-  keepNames: true,
-  sourceMap: true,
-  sourcesContent: false,
-  banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
   forceDockerBundling: false,
-} as const satisfies BundlingOptions;
+} satisfies BundlingOptions;
 
 export interface VaultFunctionProps {
   /** The handler folder under `lambdas/`. */
@@ -99,11 +93,8 @@ export class VaultFunction extends Construct {
       logGroup,
       loggingFormat: LoggingFormat.JSON,
       description: props.description,
-      environment: {
-        ...props.environment,
-        POWERTOOLS_SERVICE_NAME: 'vault',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
+      // No NODE_OPTIONS=--enable-source-maps: see bundling.ts (no map is shipped).
+      environment: { ...props.environment, ...FUNCTION_ENVIRONMENT },
       bundling: {
         ...BUNDLING,
         mainFields: [...BUNDLING.mainFields],

@@ -8,7 +8,7 @@ import { compile } from 'json-schema-to-typescript';
 import * as z from 'zod';
 import * as s from '../../shared/schemas.ts';
 
-const TYPES: ReadonlyArray<[name: string, schema: z.ZodType, io: 'input' | 'output']> = [
+const TYPES: ReadonlyArray<[name: string, schema: z.core.$ZodType, io: 'input' | 'output']> = [
   ['ErrorCode', s.ErrorCodeSchema, 'output'],
   ['Secret', s.SecretResponse, 'output'],
   ['SecretList', s.SecretListResponse, 'output'],

@@ -1,5 +1,4 @@
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { LRUCache } from 'lru-cache';
 import { isTransient } from '../aws/transient.ts';
 import {
   DataIntegrityError,
@@ -8,6 +7,7 @@ import {
 } from '../domain/errors.ts';
 import type { SealBinding, SecretCipher } from '../domain/ports.ts';
 import * as envelope from './envelope.ts';
+import { KeyCache } from './key-cache.ts';
 
 export interface DataKeyCacheOptions {
   /** Decrypted data keys kept at most. */
@@ -51,14 +51,14 @@ const MISCONFIGURED = new Set([
 export class KmsEnvelopeCipher implements SecretCipher {
   readonly #kms: KMSClient;
   readonly #keyId: string;
-  readonly #dataKeys: LRUCache<string, Uint8Array>;
+  readonly #dataKeys: KeyCache<Uint8Array>;
 
   constructor(kms: KMSClient, keyId: string, cache: DataKeyCacheOptions) {
     this.#kms = kms;
     this.#keyId = keyId;
-    this.#dataKeys = new LRUCache({
+    this.#dataKeys = new KeyCache({
       max: cache.maxKeys,
-      ttl: cache.ttlSeconds * 1000,
+      ttlMs: cache.ttlSeconds * 1000,
       // Plaintext keys should not linger in memory after they leave the cache.
       dispose: (key) => key.fill(0),
     });
@@ -87,27 +87,32 @@ export class KmsEnvelopeCipher implements SecretCipher {
     } catch (error) {
       throw new DataIntegrityError({ cause: error });
     }
-    const dataKey = await this.#dataKey(parsed.encryptedKey, context);
+    const { dataKey, cached } = await this.#dataKey(parsed.encryptedKey, context);
     try {
       return envelope.open(parsed, dataKey, context);
     } catch (error) {
       throw new DataIntegrityError({ cause: error });
+    } finally {
+      // A key the cache did not keep (caching off) lingers nowhere.
+      if (!cached) dataKey.fill(0);
     }
   }
 
   /** Cached by wrapped key *and* context: a copied record misses the cache and meets KMS's refusal. */
-  async #dataKey(encryptedKey: Uint8Array, context: Record<string, string>): Promise<Uint8Array> {
+  async #dataKey(
+    encryptedKey: Uint8Array,
+    context: Record<string, string>,
+  ): Promise<{ dataKey: Uint8Array; cached: boolean }> {
     const cacheKey = `${Buffer.from(encryptedKey).toString('base64')}|${envelope.canonicalContext(context)}`;
     const cached = this.#dataKeys.get(cacheKey);
-    if (cached) return cached;
+    if (cached) return { dataKey: cached, cached: true };
     const { Plaintext } = await this.#call(() =>
       this.#kms.send(
         new DecryptCommand({ KeyId: this.#keyId, CiphertextBlob: encryptedKey, EncryptionContext: context }),
       ),
     );
     if (!Plaintext) throw new Error('KMS Decrypt returned no key');
-    this.#dataKeys.set(cacheKey, Plaintext);
-    return Plaintext;
+    return { dataKey: Plaintext, cached: this.#dataKeys.set(cacheKey, Plaintext) };
   }
 
   async #call<T>(request: () => Promise<T>): Promise<T> {

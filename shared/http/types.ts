@@ -8,7 +8,7 @@ import type { Operation, RequestSchemas } from '../operations.ts';
 export type ApiEvent = APIGatewayProxyEvent;
 export type ApiResult = APIGatewayProxyResult;
 
-type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Parsed<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 /** What the middleware stack hands a route: a verified caller and validated input. */
 export interface VaultRequest<S extends RequestSchemas = RequestSchemas> {

@@ -1,5 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { type ErrorCode, InvalidRequestError, type Problem } from '../domain/errors.ts';
 import { normalizeName } from '../domain/names.ts';
 import type { RequestSchemas } from '../operations.ts';
@@ -32,7 +32,7 @@ function codeOf(issue: z.core.$ZodIssue): ErrorCode {
 }
 
 /** Issues must come from a parse with `reportInput: true`, so a missing value is told from a wrong one. */
-export const problemsOf = (error: z.ZodError): Problem[] =>
+export const problemsOf = (error: z.core.$ZodError): Problem[] =>
   error.issues.map((issue) => {
     const property = propertyPath(issue.path);
     const code = codeOf(issue);
@@ -89,7 +89,7 @@ export function validateRequest(
     // A parameter that could not be decoded is reported once, not again as missing.
     const undecodable = new Set(path.problems.map((problem) => problem.property));
     for (const part of parts) {
-      const result = schemas[part]!.safeParse(inputs[part], { reportInput: true });
+      const result = z.safeParse(schemas[part]!, inputs[part], { reportInput: true });
       if (result.success) request.context.vault[part] = result.data as never;
       else
         problems.push(

@@ -1,8 +1,14 @@
 /**
  * The fields requests are made of (names, ids, roles, data, tags, expiry) and the parameter
  * builders queries and headers use: one definition each, with its bounds and its PrivX codes.
+ *
+ * Written with zod/mini, whose functions a bundle keeps only when it calls them: classic zod's
+ * methods hang off every schema, so each function carried (and started) all of it, some 100 KB
+ * (test/bench/REPORT.md, section 3). Same checks, same issues, same messages.
  */
-import * as z from 'zod';
+
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import type { Problem } from '../domain/errors.ts';
 import { idProblems, normalizeName, secretNameProblems } from '../domain/names.ts';
 
@@ -11,6 +17,16 @@ import { idProblems, normalizeName, secretNameProblems } from '../domain/names.t
  * drops it: each function builds only the schemas of its own operation at cold start.
  */
 export const droppable = <T>(build: () => T): T => build();
+
+/**
+ * A schema no function checks anything against (the responses: they document the API, and the
+ * handlers build answers through shared/http/wire.ts), built on first use. Each operation's row
+ * names its response, so eagerly built it was part of every function's cold start.
+ */
+export const documented = <T extends z.core.SomeType>(build: () => T) => z.lazy(build);
+
+// zod/mini starts without messages: the default English ones, for the few checks without their own.
+z.config(en());
 
 /** A secret's data, serialized, may not exceed this (AWS Secrets Manager's limit too). */
 export const MAX_DATA_BYTES = 64 * 1024;
@@ -23,7 +39,7 @@ export const MAX_ROLES = 20;
 /** Turns a domain `Problem` list into zod issues that keep their PrivX code. */
 const withProblems =
   (check: (value: string) => Problem[]) =>
-  (value: string, ctx: z.RefinementCtx): void => {
+  (value: string, ctx: z.core.$RefinementCtx<string>): void => {
     for (const problem of check(value)) {
       ctx.addIssue({ code: 'custom', message: problem.message, params: { code: problem.code } });
     }
@@ -33,16 +49,19 @@ const withProblems =
 export const SecretName = /* @__PURE__ */ droppable(() =>
   z
     .string({ error: 'name must be a string' })
-    .overwrite(normalizeName)
-    .superRefine(withProblems((v) => secretNameProblems(v))),
+    .check(z.overwrite(normalizeName), z.superRefine(withProblems((v) => secretNameProblems(v)))),
 );
 
 export const UserId = /* @__PURE__ */ droppable(() =>
-  z.string({ error: 'user id must be a string' }).superRefine(withProblems((v) => idProblems(v, 'user id'))),
+  z
+    .string({ error: 'user id must be a string' })
+    .check(z.superRefine(withProblems((v) => idProblems(v, 'user id')))),
 );
 
 const RoleId = /* @__PURE__ */ droppable(() =>
-  z.string({ error: 'role id must be a string' }).superRefine(withProblems((v) => idProblems(v, 'role id'))),
+  z
+    .string({ error: 'role id must be a string' })
+    .check(z.superRefine(withProblems((v) => idProblems(v, 'role id')))),
 );
 
 /**
@@ -52,28 +71,29 @@ const RoleId = /* @__PURE__ */ droppable(() =>
 export const MAX_ROLE_NAME = 256;
 
 const RoleName = /* @__PURE__ */ droppable(() =>
-  z
-    .string({ error: 'role name must be a string' })
-    .max(MAX_ROLE_NAME, { error: `role name is longer than ${MAX_ROLE_NAME} characters` })
+  z.string({ error: 'role name must be a string' }).check(
+    z.maxLength(MAX_ROLE_NAME, { error: `role name is longer than ${MAX_ROLE_NAME} characters` }),
     // As names and ids: nothing invisible or misleading (format characters such as bidi overrides,
     // line separators, edge whitespace), and one form (NFC) of what it shows.
-    .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, {
+    z.regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}]*$/u, {
       error: 'role name may not contain control or invisible characters',
-    })
-    .regex(/^(?!\s).*(?<!\s)$|^$/su, { error: 'role name may not start or end with whitespace' })
-    .refine((name) => name === name.normalize('NFC'), { error: 'role name is not in Unicode NFC' }),
+    }),
+    z.regex(/^(?!\s).*(?<!\s)$|^$/su, { error: 'role name may not start or end with whitespace' }),
+    z.refine((name: string) => name === name.normalize('NFC'), { error: 'role name is not in Unicode NFC' }),
+  ),
 );
 
 /** Role handles: `id` decides access, `name` is stored for display; `deleted` is ignored on input. */
 const RoleRef = /* @__PURE__ */ droppable(() =>
-  z.object({ id: RoleId, name: RoleName.nullish() }, { error: 'a role must be an object with an id' }),
+  z.object({ id: RoleId, name: z.nullish(RoleName) }, { error: 'a role must be an object with an id' }),
 );
 
 export const Roles = /* @__PURE__ */ droppable(() =>
-  z
-    .array(RoleRef, { error: 'roles must be an array' })
-    .max(MAX_ROLES, { error: `at most ${MAX_ROLES} roles` })
-    .nullish(),
+  z.nullish(
+    z
+      .array(RoleRef, { error: 'roles must be an array' })
+      .check(z.maxLength(MAX_ROLES, { error: `at most ${MAX_ROLES} roles` })),
+  ),
 );
 
 /** Depth of a parsed JSON value, without recursion (a hostile body must not blow the stack). */
@@ -91,21 +111,23 @@ export function jsonDepth(value: unknown): number {
 }
 
 export const SecretData = /* @__PURE__ */ droppable(() =>
-  z.record(z.string(), z.unknown(), { error: 'data must be a JSON object' }).superRefine((data, ctx) => {
-    if (jsonDepth(data) > MAX_DATA_DEPTH) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `data is nested deeper than ${MAX_DATA_DEPTH} levels`,
-        params: { code: 'VALUE_OUT_OF_BOUNDS' },
-      });
-    } else if (Buffer.byteLength(JSON.stringify(data)) > MAX_DATA_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `data is larger than ${MAX_DATA_BYTES} bytes`,
-        params: { code: 'VALUE_OUT_OF_BOUNDS' },
-      });
-    }
-  }),
+  z.record(z.string(), z.unknown(), { error: 'data must be a JSON object' }).check(
+    z.superRefine((data: Record<string, unknown>, ctx) => {
+      if (jsonDepth(data) > MAX_DATA_DEPTH) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `data is nested deeper than ${MAX_DATA_DEPTH} levels`,
+          params: { code: 'VALUE_OUT_OF_BOUNDS' },
+        });
+      } else if (Buffer.byteLength(JSON.stringify(data)) > MAX_DATA_BYTES) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `data is larger than ${MAX_DATA_BYTES} bytes`,
+          params: { code: 'VALUE_OUT_OF_BOUNDS' },
+        });
+      }
+    }),
+  ),
 );
 
 export const MAX_TAGS = 50;
@@ -113,7 +135,7 @@ export const MAX_TAGS = 50;
 export const Description = /* @__PURE__ */ droppable(() =>
   z
     .string({ error: 'description must be a string' })
-    .max(2048, { error: 'description is longer than 2048 characters' }),
+    .check(z.maxLength(2048, { error: 'description is longer than 2048 characters' })),
 );
 
 const TagPair = /* @__PURE__ */ droppable(() =>
@@ -121,21 +143,22 @@ const TagPair = /* @__PURE__ */ droppable(() =>
     {
       key: z
         .string({ error: 'tag key must be a string' })
-        .min(1, { error: 'tag key is empty' })
-        .max(128, { error: 'tag key is longer than 128 characters' }),
+        .check(
+          z.minLength(1, { error: 'tag key is empty' }),
+          z.maxLength(128, { error: 'tag key is longer than 128 characters' }),
+        ),
       value: z
         .string({ error: 'tag value must be a string' })
-        .max(256, { error: 'tag value is longer than 256 characters' }),
+        .check(z.maxLength(256, { error: 'tag value is longer than 256 characters' })),
     },
     { error: 'a tag must be an object with key and value' },
   ),
 );
 
 export const Tags = /* @__PURE__ */ droppable(() =>
-  z
-    .array(TagPair, { error: 'tags must be an array' })
-    .max(MAX_TAGS, { error: `at most ${MAX_TAGS} tags` })
-    .superRefine((tags, ctx) => {
+  z.array(TagPair, { error: 'tags must be an array' }).check(
+    z.maxLength(MAX_TAGS, { error: `at most ${MAX_TAGS} tags` }),
+    z.superRefine((tags: Array<{ key: string }>, ctx) => {
       if (new Set(tags.map((tag) => tag.key)).size !== tags.length) {
         ctx.addIssue({
           code: 'custom',
@@ -144,6 +167,7 @@ export const Tags = /* @__PURE__ */ droppable(() =>
         });
       }
     }),
+  ),
 );
 
 /** RFC 3339 with an offset, as Azure `exp` and GCP `expire_time`. */
@@ -157,49 +181,57 @@ export const Expires = /* @__PURE__ */ droppable(() =>
 /** Query parameters arrive as strings; an empty one counts as absent. */
 export const blankToUndefined = (value: unknown): unknown => (value === '' ? undefined : value);
 
-const boundedInteger = (name: string, min: number, max: number) =>
+/** zod's `preprocess`: `prepare` runs first, its result is what `schema` checks. */
+export const preprocess = <T extends z.core.$ZodType>(prepare: (value: unknown) => unknown, schema: T) =>
+  z.pipe<z.ZodMiniTransform<unknown, unknown>, T>(z.transform(prepare), schema);
+
+export const boundedInteger = (name: string, min: number, max: number) =>
   z.coerce
     .number({ error: `${name} must be an integer` })
-    .int({ error: `${name} must be an integer` })
-    .min(min, { error: `${name} must be at least ${min}` })
-    .max(max, { error: `${name} must be at most ${max}` });
+    .check(
+      z.int({ error: `${name} must be an integer` }),
+      z.minimum(min, { error: `${name} must be at least ${min}` }),
+      z.maximum(max, { error: `${name} must be at most ${max}` }),
+    );
 
 export const integerParam = (name: string, min: number, max: number, fallback: number) =>
-  z.preprocess(blankToUndefined, boundedInteger(name, min, max).default(fallback));
+  preprocess(blankToUndefined, z._default(boundedInteger(name, min, max), fallback));
 
 /** Left absent when not given, so the caller can tell (search: the body may fill it in). */
 export const optionalIntegerParam = (name: string, min: number, max: number) =>
-  z.preprocess(blankToUndefined, boundedInteger(name, min, max).optional());
+  preprocess(blankToUndefined, z.optional(boundedInteger(name, min, max)));
 
 /** One of `values` in any case; `""` and `null` count as absent, anything else not listed is refused. */
 export const caseInsensitive = <T extends readonly [string, ...string[]]>(name: string, values: T) =>
-  z.preprocess(
+  preprocess(
     (value) =>
       value === '' || value === null
         ? undefined
         : typeof value === 'string'
           ? (values.find((v) => v.toLowerCase() === value.toLowerCase()) ?? value)
           : value,
-    z.enum(values, { error: `${name} must be one of: ${values.join(', ')}` }).optional(),
+    z.optional(z.enum(values, { error: `${name} must be one of: ${values.join(', ')}` })),
   );
 
 export const booleanParam = (name: string) =>
-  z.preprocess(
+  preprocess(
     blankToUndefined,
-    z
-      .enum(['true', 'false'], { error: `${name} must be true or false` })
-      .transform((v) => v === 'true')
-      .optional(),
+    z.optional(
+      z.pipe(
+        z.enum(['true', 'false'], { error: `${name} must be true or false` }),
+        z.transform((v: 'true' | 'false') => v === 'true'),
+      ),
+    ),
   );
 
 /** `If-Match: "3"` (or W/"3"); `*` means any existing version. Parsed to the version number. */
 export const IfMatch = /* @__PURE__ */ droppable(() =>
-  z
-    .string()
-    .regex(/^(\*|(W\/)?"\d{1,15}")$/, { error: 'If-Match must be an ETag such as "3"' })
-    .transform((value) =>
+  z.pipe(
+    z.string().check(z.regex(/^(\*|(W\/)?"\d{1,15}")$/, { error: 'If-Match must be an ETag such as "3"' })),
+    z.transform((value: string) =>
       value === '*' ? undefined : Number(value.replace(/^W\//, '').replaceAll('"', '')),
     ),
+  ),
 );
 
 export const Timestamp = /* @__PURE__ */ droppable(() => z.iso.datetime());

@@ -1,5 +1,5 @@
-/** What each operation accepts: bodies, queries, headers and path parameters. */
-import * as z from 'zod';
+/** What each operation accepts: bodies, queries, headers and path parameters (zod/mini: see fields.ts). */
+import * as z from 'zod/mini';
 import { normalizeName } from '../domain/names.ts';
 import { SEARCH_FILTERS } from '../domain/search-secrets.ts';
 import {
@@ -15,6 +15,7 @@ import {
   MAX_DATA_DEPTH,
   MAX_TAGS,
   optionalIntegerParam,
+  preprocess,
   Roles,
   SecretData,
   SecretName,
@@ -27,13 +28,13 @@ export const CreateSecretBody = /* @__PURE__ */ droppable(() =>
   z.object(
     {
       name: SecretName,
-      data: SecretData.nullish(),
+      data: z.nullish(SecretData),
       read_roles: Roles,
       write_roles: Roles,
-      owner_id: z.string({ error: 'owner_id must be a string' }).nullish(),
-      description: Description.nullish(),
-      tags: Tags.nullish(),
-      expires: Expires.nullish(),
+      owner_id: z.nullish(z.string({ error: 'owner_id must be a string' })),
+      description: z.nullish(Description),
+      tags: z.nullish(Tags),
+      expires: z.nullish(Expires),
     },
     { error: 'Request body must be a JSON object' },
   ),
@@ -46,17 +47,17 @@ export const CreateSecretBody = /* @__PURE__ */ droppable(() =>
 export const UpdateSecretBody = /* @__PURE__ */ droppable(() =>
   z.object(
     {
-      name: z.string({ error: 'name must be a string' }).overwrite(normalizeName).nullish(),
-      data: SecretData.nullish(),
+      name: z.nullish(z.string({ error: 'name must be a string' }).check(z.overwrite(normalizeName))),
+      data: z.nullish(SecretData),
       read_roles: Roles,
       write_roles: Roles,
-      owner_id: z.string({ error: 'owner_id must be a string' }).nullish(),
-      description: Description.nullish(),
-      tags: Tags.nullish(),
+      owner_id: z.nullish(z.string({ error: 'owner_id must be a string' })),
+      description: z.nullish(Description),
+      tags: z.nullish(Tags),
       /** `""` clears the expiry. */
-      expires: z
-        .union([Expires, z.literal('')], { error: 'expires must be an RFC 3339 time, or "" to clear it' })
-        .nullish(),
+      expires: z.nullish(
+        z.union([Expires, z.literal('')], { error: 'expires must be an RFC 3339 time, or "" to clear it' }),
+      ),
     },
     { error: 'Request body must be a JSON object' },
   ),
@@ -74,15 +75,18 @@ export const PatchSecretBody = /* @__PURE__ */ droppable(() =>
     {
       ...UpdateSecretBody.shape,
       // Bounded in depth before the patch is applied (which recurses over it); its size is the body's.
-      data: z
-        .record(z.string(), z.unknown(), {
-          error: 'data must be a JSON object (fields to set, null to remove)',
-        })
-        .refine((data) => jsonDepth(data) <= MAX_DATA_DEPTH, {
-          error: `data is nested deeper than ${MAX_DATA_DEPTH} levels`,
-          params: { code: 'VALUE_OUT_OF_BOUNDS' },
-        })
-        .nullish(),
+      data: z.nullish(
+        z
+          .record(z.string(), z.unknown(), {
+            error: 'data must be a JSON object (fields to set, null to remove)',
+          })
+          .check(
+            z.refine((data: Record<string, unknown>) => jsonDepth(data) <= MAX_DATA_DEPTH, {
+              error: `data is nested deeper than ${MAX_DATA_DEPTH} levels`,
+              params: { code: 'VALUE_OUT_OF_BOUNDS' },
+            }),
+          ),
+      ),
     },
     {
       error: (issue) =>
@@ -102,43 +106,53 @@ const SORT_DIRS = ['ASC', 'DESC'] as const;
  * "not given" (never "zero items"); the query string wins over these.
  */
 const bodyInteger = (name: string, min: number, max: number) =>
-  z.preprocess(
+  preprocess(
     (value) => (value === 0 || value === null ? undefined : value),
-    z
-      .number({ error: `${name} must be an integer` })
-      .int({ error: `${name} must be an integer` })
-      .min(min, { error: `${name} must be at least ${min}` })
-      .max(max, { error: `${name} must be at most ${max}` })
-      .optional(),
+    z.optional(
+      z
+        .number({ error: `${name} must be an integer` })
+        .check(
+          z.int({ error: `${name} must be an integer` }),
+          z.minimum(min, { error: `${name} must be at least ${min}` }),
+          z.maximum(max, { error: `${name} must be at most ${max}` }),
+        ),
+    ),
   );
 
 export const SearchSecretsBody = /* @__PURE__ */ droppable(() =>
-  z
-    .object(
+  z.nullish(
+    z.object(
       {
         /** In NFC, as names are: a decomposed keyword finds the name it looks like. */
-        keywords: z
-          .string({ error: 'keywords must be a string' })
-          .max(1024)
-          .overwrite(normalizeName)
-          .nullish(),
-        owner_id: z.array(UserId, { error: 'owner_id must be an array of user ids' }).max(50).nullish(),
+        keywords: z.nullish(
+          z
+            .string({ error: 'keywords must be a string' })
+            .check(z.maxLength(1024), z.overwrite(normalizeName)),
+        ),
+        owner_id: z.nullish(
+          z.array(UserId, { error: 'owner_id must be an array of user ids' }).check(z.maxLength(50)),
+        ),
         filter: caseInsensitive('filter', SEARCH_FILTERS),
         /** Every tag given must be on the secret; a tag without value matches any value. */
-        tags: z
-          .array(z.object({ key: z.string().min(1).max(128), value: z.string().max(256).nullish() }), {
-            error: 'tags must be an array of {key, value?}',
-          })
-          .max(MAX_TAGS)
-          .nullish(),
+        tags: z.nullish(
+          z
+            .array(
+              z.object({
+                key: z.string().check(z.minLength(1), z.maxLength(128)),
+                value: z.nullish(z.string().check(z.maxLength(256))),
+              }),
+              { error: 'tags must be an array of {key, value?}' },
+            )
+            .check(z.maxLength(MAX_TAGS)),
+        ),
         offset: bodyInteger('offset', 0, Number.MAX_SAFE_INTEGER),
         limit: bodyInteger('limit', 1, 100),
         sortkey: caseInsensitive('sortkey', SORT_KEYS),
         sortdir: caseInsensitive('sortdir', SORT_DIRS),
       },
       { error: 'Request body must be a JSON object' },
-    )
-    .nullish(),
+    ),
+  ),
 );
 
 export const PagingQuery = /* @__PURE__ */ droppable(() =>
@@ -165,48 +179,43 @@ export const SearchQuery = /* @__PURE__ */ droppable(() =>
 export const GetSecretQuery = /* @__PURE__ */ droppable(() =>
   z.object({
     /** During a rotation's cut-over: `previous` (the version before the last rotation) or `pending`. */
-    stage: z.preprocess(
+    stage: preprocess(
       (value) => (typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined),
-      z
-        .enum(['current', 'previous', 'pending'], { error: 'stage must be current, previous or pending' })
-        .optional(),
+      z.optional(
+        z.enum(['current', 'previous', 'pending'], { error: 'stage must be current, previous or pending' }),
+      ),
     ),
-    version: z.preprocess(
+    version: preprocess(
       blankToUndefined,
-      z.coerce
-        .number({ error: 'version must be an integer' })
-        .int({ error: 'version must be an integer' })
-        .min(1, { error: 'version must be at least 1' })
-        .optional(),
+      z.optional(
+        z.coerce
+          .number({ error: 'version must be an integer' })
+          .check(
+            z.int({ error: 'version must be an integer' }),
+            z.minimum(1, { error: 'version must be at least 1' }),
+          ),
+      ),
     ),
   }),
 );
 
 export const DeleteSecretQuery = /* @__PURE__ */ droppable(() =>
   z.object({
-    recovery_window_days: z.preprocess(
-      blankToUndefined,
-      z.coerce
-        .number({ error: 'recovery_window_days must be an integer' })
-        .int({ error: 'recovery_window_days must be an integer' })
-        .min(7, { error: 'recovery_window_days must be at least 7' })
-        .max(30, { error: 'recovery_window_days must be at most 30' })
-        .optional(),
-    ),
+    recovery_window_days: optionalIntegerParam('recovery_window_days', 7, 30),
     force: booleanParam('force'),
   }),
 );
 
-export const WriteHeaders = /* @__PURE__ */ droppable(() => z.object({ 'if-match': IfMatch.optional() }));
+export const WriteHeaders = /* @__PURE__ */ droppable(() => z.object({ 'if-match': z.optional(IfMatch) }));
 
 export const CreateHeaders = /* @__PURE__ */ droppable(() =>
   z.object({
-    'if-none-match': z.literal('*', { error: 'If-None-Match on create must be *' }).optional(),
-    'idempotency-key': z
-      .string()
-      .min(1)
-      .max(255, { error: 'Idempotency-Key is longer than 255 characters' })
-      .optional(),
+    'if-none-match': z.optional(z.literal('*', { error: 'If-None-Match on create must be *' })),
+    'idempotency-key': z.optional(
+      z
+        .string()
+        .check(z.minLength(1), z.maxLength(255, { error: 'Idempotency-Key is longer than 255 characters' })),
+    ),
   }),
 );
 
@@ -220,17 +229,17 @@ export const UserSecretPath = /* @__PURE__ */ droppable(() =>
 
 /** GET /audit: one secret's chain, or everything in a time range (at most 31 days), optionally by actor. */
 export const AuditQuery = /* @__PURE__ */ droppable(() =>
-  PagingQuery.extend({
-    secret: z.preprocess(blankToUndefined, SecretName.optional()),
-    owner: z.preprocess(blankToUndefined, UserId.optional()),
-    actor: z.preprocess(blankToUndefined, z.string().max(256).optional()),
-    since: z.preprocess(
+  z.extend(PagingQuery, {
+    secret: preprocess(blankToUndefined, z.optional(SecretName)),
+    owner: preprocess(blankToUndefined, z.optional(UserId)),
+    actor: preprocess(blankToUndefined, z.optional(z.string().check(z.maxLength(256)))),
+    since: preprocess(
       blankToUndefined,
-      z.iso.datetime({ offset: true, error: 'since must be an RFC 3339 time' }).optional(),
+      z.optional(z.iso.datetime({ offset: true, error: 'since must be an RFC 3339 time' })),
     ),
-    until: z.preprocess(
+    until: preprocess(
       blankToUndefined,
-      z.iso.datetime({ offset: true, error: 'until must be an RFC 3339 time' }).optional(),
+      z.optional(z.iso.datetime({ offset: true, error: 'until must be an RFC 3339 time' })),
     ),
   }),
 );
@@ -241,8 +250,7 @@ export const BatchGetBody = /* @__PURE__ */ droppable(() =>
     {
       names: z
         .array(SecretName, { error: 'names must be an array of secret names' })
-        .min(1, { error: 'names is empty' })
-        .max(20, { error: 'at most 20 names' }),
+        .check(z.minLength(1, { error: 'names is empty' }), z.maxLength(20, { error: 'at most 20 names' })),
     },
     { error: 'Request body must be a JSON object' },
   ),

@@ -1,63 +1,66 @@
-/** What the API answers (documentation and tests; the handlers build answers through shared/http/wire.ts). */
-import * as z from 'zod';
+/**
+ * What the API answers (documentation and tests; the handlers build answers through shared/http/wire.ts).
+ * zod/mini as the requests (fields.ts): each operation's row names its response schema.
+ */
+import * as z from 'zod/mini';
 import { AUDIT_ACTIONS } from '../domain/audit.ts';
 import { ERROR_CODES, type ErrorCode } from '../domain/errors.ts';
-import { droppable, Timestamp } from './fields.ts';
+import { documented, droppable, Timestamp } from './fields.ts';
 
 /** PrivX's role handle: the name last given for the id (else the id); roles are never marked deleted. */
 const RoleHandle = /* @__PURE__ */ droppable(() =>
   z.object({ id: z.string(), name: z.string(), deleted: z.boolean() }),
 );
 
-export const SecretResponse = /* @__PURE__ */ droppable(() =>
+export const SecretResponse = /* @__PURE__ */ documented(() =>
   z.object({
     name: z.string(),
-    data: z.record(z.string(), z.unknown()).optional(),
+    data: z.optional(z.record(z.string(), z.unknown())),
     read_roles: z.array(RoleHandle),
     write_roles: z.array(RoleHandle),
-    owner_id: z.string().optional(),
+    owner_id: z.optional(z.string()),
     author: z.string(),
     updated_by: z.string(),
     path: z.string(),
     created: Timestamp,
     updated: Timestamp,
-    version: z.number().int(),
-    description: z.string().optional(),
-    tags: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
-    expires: z.string().optional(),
-    rotation: z.record(z.string(), z.unknown()).optional(),
+    version: z.int(),
+    description: z.optional(z.string()),
+    tags: z.optional(z.array(z.object({ key: z.string(), value: z.string() }))),
+    expires: z.optional(z.string()),
+    rotation: z.optional(z.record(z.string(), z.unknown())),
   }),
 );
 
-export const SecretListResponse = /* @__PURE__ */ droppable(() =>
-  z.object({ count: z.number().int(), items: z.array(SecretResponse) }),
+export const SecretListResponse = /* @__PURE__ */ documented(() =>
+  z.object({ count: z.int(), items: z.array(SecretResponse) }),
 );
 
-export const NameResponse = /* @__PURE__ */ droppable(() =>
+export const NameResponse = /* @__PURE__ */ documented(() =>
   z.object({
     name: z.string(),
-    version: z.number().int().optional(),
-    purge_at: z.string().optional(),
+    version: z.optional(z.int()),
+    purge_at: z.optional(z.string()),
   }),
 );
 
-export const VersionListResponse = /* @__PURE__ */ droppable(() =>
+export const VersionListResponse = /* @__PURE__ */ documented(() =>
   z.object({
-    count: z.number().int(),
+    count: z.int(),
     items: z.array(
       z.object({
-        version: z.number().int(),
+        version: z.int(),
         created: Timestamp,
         author: z.string(),
-        data_version: z.number().int(),
+        data_version: z.int(),
       }),
     ),
   }),
 );
 
-export const SchemasResponse = /* @__PURE__ */ droppable(() => z.array(z.unknown()));
+export const SchemasResponse = /* @__PURE__ */ documented(() => z.array(z.unknown()));
 
-export const ServiceStatusResponse = /* @__PURE__ */ droppable(() =>
+export const ServiceStatusResponse = /* @__PURE__ */ documented(() =>
   z.object({
     variant: z.string(),
     version: z.string(),
@@ -82,34 +85,34 @@ interface ErrorShape {
 /** The PrivX error codes (ERRORS.md). */
 export const ErrorCodeSchema = /* @__PURE__ */ droppable(() => z.enum(ERROR_CODES));
 
-export const ErrorResponse: z.ZodType<ErrorShape> = /* @__PURE__ */ droppable(() =>
+export const ErrorResponse: z.ZodMiniType<ErrorShape> = /* @__PURE__ */ droppable(() =>
   z.lazy(() =>
     z.object({
       error_code: ErrorCodeSchema,
       error_message: z.string(),
-      property: z.string().optional(),
-      details: z.array(ErrorResponse).optional(),
-      trace_id: z.string().optional(),
+      property: z.optional(z.string()),
+      details: z.optional(z.array(ErrorResponse)),
+      trace_id: z.optional(z.string()),
     }),
   ),
 );
 
-export const AuditListResponse = /* @__PURE__ */ droppable(() =>
+export const AuditListResponse = /* @__PURE__ */ documented(() =>
   z.object({
-    count: z.number().int(),
+    count: z.int(),
     items: z.array(
       z.object({
         /** The secret's trail is several hash chains: `seq` and `prev_hash` count within the lane. */
-        lane: z.number().int(),
-        seq: z.number().int(),
+        lane: z.int(),
+        seq: z.int(),
         at: Timestamp,
         action: z.enum(AUDIT_ACTIONS),
         outcome: z.enum(['success', 'denied', 'failed']),
         secret: z.string(),
-        owner_id: z.string().optional(),
+        owner_id: z.optional(z.string()),
         actor: z.string(),
-        version: z.number().int().optional(),
-        reason: z.string().optional(),
+        version: z.optional(z.int()),
+        reason: z.optional(z.string()),
         trace_id: z.string(),
         source_ip: z.string(),
         prev_hash: z.string(),
@@ -119,7 +122,7 @@ export const AuditListResponse = /* @__PURE__ */ droppable(() =>
   }),
 );
 
-export const BatchGetResponse = /* @__PURE__ */ droppable(() =>
+export const BatchGetResponse = /* @__PURE__ */ documented(() =>
   z.object({
     items: z.array(SecretResponse),
     errors: z.array(z.object({ name: z.string(), error_code: z.string(), error_message: z.string() })),
@@ -127,18 +130,18 @@ export const BatchGetResponse = /* @__PURE__ */ droppable(() =>
 );
 
 /** RFC 9457 problem details, for clients that send `Accept: application/problem+json`. */
-export const ProblemResponse = /* @__PURE__ */ droppable(() =>
+export const ProblemResponse = /* @__PURE__ */ documented(() =>
   z.object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z.int(),
     detail: z.string(),
     instance: z.string(),
     error_code: ErrorCodeSchema,
-    property: z.string().optional(),
-    details: z.array(ErrorResponse).optional(),
-    trace_id: z.string().optional(),
+    property: z.optional(z.string()),
+    details: z.optional(z.array(ErrorResponse)),
+    trace_id: z.optional(z.string()),
   }),
 );
 
-export const OpenApiResponse = /* @__PURE__ */ droppable(() => z.record(z.string(), z.unknown()));
+export const OpenApiResponse = /* @__PURE__ */ documented(() => z.record(z.string(), z.unknown()));

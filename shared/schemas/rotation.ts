@@ -1,11 +1,11 @@
-/** Rotation settings: built-in generators or a rotator Lambda, and a schedule. */
-import * as z from 'zod';
+/** Rotation settings: built-in generators or a rotator Lambda, and a schedule (zod/mini: see fields.ts). */
+import * as z from 'zod/mini';
 import { ScheduleError, validateSchedule } from '../domain/schedule.ts';
-import { droppable } from './fields.ts';
+import { documented, droppable } from './fields.ts';
 
 /** Built-in generators (a password policy, random bytes) or a rotator Lambda running the four steps. */
 const FieldName = /* @__PURE__ */ droppable(() =>
-  z.string({ error: 'field must be a string' }).min(1).max(128),
+  z.string({ error: 'field must be a string' }).check(z.minLength(1), z.maxLength(128)),
 );
 
 export const RotatorSpecSchema = /* @__PURE__ */ droppable(() =>
@@ -14,29 +14,35 @@ export const RotatorSpecSchema = /* @__PURE__ */ droppable(() =>
     [
       z.object({
         type: z.literal('password'),
-        field: FieldName.default('password'),
-        length: z.number().int().min(12, { error: 'length must be at least 12' }).max(256).default(32),
-        lowercase: z.boolean().default(true),
-        uppercase: z.boolean().default(true),
-        digits: z.boolean().default(true),
-        symbols: z.boolean().default(true),
-        exclude: z.string().max(100).default(''),
+        field: z._default(FieldName, 'password'),
+        length: z._default(
+          z.int().check(z.minimum(12, { error: 'length must be at least 12' }), z.maximum(256)),
+          32,
+        ),
+        lowercase: z._default(z.boolean(), true),
+        uppercase: z._default(z.boolean(), true),
+        digits: z._default(z.boolean(), true),
+        symbols: z._default(z.boolean(), true),
+        exclude: z._default(z.string().check(z.maxLength(100)), ''),
       }),
       z.object({
         type: z.literal('random-bytes'),
-        field: FieldName.default('key'),
-        bytes: z.number().int().min(16, { error: 'bytes must be at least 16' }).max(1024).default(32),
-        encoding: z.enum(['base64', 'hex']).default('base64'),
+        field: z._default(FieldName, 'key'),
+        bytes: z._default(
+          z.int().check(z.minimum(16, { error: 'bytes must be at least 16' }), z.maximum(1024)),
+          32,
+        ),
+        encoding: z._default(z.enum(['base64', 'hex']), 'base64'),
       }),
       z.object({
         type: z.literal('lambda'),
         arn: z
           .string()
-          .regex(
-            /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?|local:[a-z0-9-]+)$/,
-            {
-              error: 'arn must be a Lambda function ARN (or local:<module> locally)',
-            },
+          .check(
+            z.regex(
+              /^(arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?|local:[a-z0-9-]+)$/,
+              { error: 'arn must be a Lambda function ARN (or local:<module> locally)' },
+            ),
           ),
       }),
     ],
@@ -48,10 +54,9 @@ export const RotationBody = /* @__PURE__ */ droppable(() =>
   z.object(
     {
       rotator: RotatorSpecSchema,
-      schedule: z
-        .string({ error: 'schedule must be rate(…) or cron(…)' })
-        .max(256)
-        .superRefine((value, ctx) => {
+      schedule: z.string({ error: 'schedule must be rate(…) or cron(…)' }).check(
+        z.maxLength(256),
+        z.superRefine((value: string, ctx) => {
           try {
             validateSchedule(value);
           } catch (error) {
@@ -59,24 +64,25 @@ export const RotationBody = /* @__PURE__ */ droppable(() =>
             ctx.addIssue({ code: 'custom', message: error.message, params: { code: error.code } });
           }
         }),
+      ),
     },
     { error: 'Request body must be a JSON object' },
   ),
 );
 
-export const RotationResponse = /* @__PURE__ */ droppable(() =>
+export const RotationResponse = /* @__PURE__ */ documented(() =>
   z.object({
     name: z.string(),
-    rotation: z
-      .object({
+    rotation: z.optional(
+      z.object({
         schedule: z.string(),
         rotator: z.record(z.string(), z.unknown()),
-        next_rotation: z.string().optional(),
-        last_rotated: z.string().optional(),
-        last_status: z.string().optional(),
-        last_error: z.string().optional(),
-      })
-      .optional(),
-    in_progress: z.object({ step: z.string(), started: z.string(), trigger: z.string() }).optional(),
+        next_rotation: z.optional(z.string()),
+        last_rotated: z.optional(z.string()),
+        last_status: z.optional(z.string()),
+        last_error: z.optional(z.string()),
+      }),
+    ),
+    in_progress: z.optional(z.object({ step: z.string(), started: z.string(), trigger: z.string() })),
   }),
 );

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type { ZodMiniType } from 'zod/mini';
 import { InvalidRequestError } from '../../shared/domain/errors.ts';
 import { problemsOf, propertyPath } from '../../shared/http/validate.ts';
 import { CreateSecretBody, SearchQuery, SearchSecretsBody, UpdateSecretBody } from '../../shared/schemas.ts';
 
-const problems = (schema: z.ZodType, value: unknown) => {
+const problems = (schema: ZodMiniType, value: unknown) => {
   const result = schema.safeParse(value, { reportInput: true });
   return result.success ? [] : problemsOf(result.error);
 };

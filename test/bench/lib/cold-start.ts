@@ -1,7 +1,8 @@
 /**
- * Cold start: each Lambda bundled exactly as the CDK app bundles it (esbuild, ESM, minified,
- * `module` main fields), its size, and the time a fresh Node process takes to import it,
- * against a minimal handler that imports only the SDK clients it uses.
+ * Cold start: each Lambda bundled exactly as the CDK app bundles it (infra/constructs/bundling.ts),
+ * its size, and the time a fresh Node process takes to import it (wall clock and CPU), against a
+ * minimal handler that imports only the SDK clients it uses. Also what source maps cost: Node's
+ * --enable-source-maps at import, and on a first request that throws a domain error.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync } from 'node:fs';
@@ -9,97 +10,215 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { ESBUILD_OPTIONS, FUNCTION_ENVIRONMENT } from '../../../infra/constructs/bundling.ts';
 import { quantile } from './stats.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
-export async function bundle(entry: string, outfile: string): Promise<number> {
-  await build({
+/** Bundles one entry as NodejsFunction does with the vault's options; `sourceMap` overrides them. */
+export async function bundle(
+  entry: string,
+  outfile: string,
+  sourceMap: boolean = ESBUILD_OPTIONS.sourceMap,
+): Promise<number> {
+  return (await bundleWithInputs(entry, outfile, sourceMap)).bytes;
+}
+
+/** The bundle's size and, for each module in it, the bytes it left in the bundle. */
+export async function bundleWithInputs(
+  entry: string,
+  outfile: string,
+  sourceMap: boolean = ESBUILD_OPTIONS.sourceMap,
+): Promise<{ bytes: number; inputs: Record<string, number> }> {
+  const { sourceMap: _deployed, banner, ...options } = ESBUILD_OPTIONS;
+  const { metafile } = await build({
+    ...options,
+    mainFields: [...options.mainFields],
     entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    mainFields: ['module', 'main'],
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
+    sourcemap: sourceMap,
+    banner: { js: banner },
+    metafile: true,
     logLevel: 'silent',
   });
-  return statSync(outfile).size;
+  const output = Object.values(metafile.outputs).find((out) => out.entryPoint !== undefined)!;
+  const inputs = Object.fromEntries(
+    Object.entries(output.inputs).map(([path, { bytesInOutput }]) => [path, bytesInOutput]),
+  );
+  return { bytes: statSync(outfile).size, inputs };
 }
 
 const ENV = {
   ...process.env,
+  ...FUNCTION_ENVIRONMENT,
+  NODE_OPTIONS: '',
   AWS_REGION: 'us-east-1',
   TABLE_NAME: 'bench',
   KMS_KEY_ID: 'alias/bench',
   JWT_ISSUER: 'https://issuer.example',
   JWT_AUDIENCE: 'vault',
   EVENT_BUS_NAME: 'bench',
+  // As deployed by default: the operations include IAM login, so every API function is told the
+  // vault's own token issuer and key (infra/vault.ts).
+  VAULT_TOKEN_ISSUER: 'https://vault.example/vault/api/v1/auth',
+  VAULT_TOKEN_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/bench-token',
   POWERTOOLS_LOG_LEVEL: 'WARN',
 };
 
-export function importOnce(file: string): number {
-  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(String(performance.now() - t));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    env: ENV,
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`import of ${file} failed: ${run.stderr}`);
-  return Number(run.stdout);
+/** A first request that fails in the stack before any network call: no token, a domain error (401). */
+const FIRST_REQUEST = {
+  resource: '/vault/api/v1/secrets/{name+}',
+  path: '/vault/api/v1/secrets/bench',
+  httpMethod: 'GET',
+  headers: {},
+  queryStringParameters: null,
+  pathParameters: { name: 'bench' },
+  body: null,
+  isBase64Encoded: false,
+  requestContext: { requestId: 'cold', identity: { sourceIp: '127.0.0.1' } },
+};
+
+export interface StartTimes {
+  importMs: number;
+  importCpuMs: number;
+  /** The first request (FIRST_REQUEST), when asked for. */
+  firstMs?: number;
+  firstCpuMs?: number;
 }
 
-const median = (times: number[]) =>
+/** One fresh Node process: the import of `file` and, with `firstRequest`, one invocation. */
+export function startOnce(
+  file: string,
+  options: { flags?: string[]; firstRequest?: boolean; env?: Record<string, string> } = {},
+): StartTimes {
+  const first = options.firstRequest
+    ? `const c1 = process.cpuUsage(); const t1 = performance.now();
+       const r = await m.handler(${JSON.stringify(FIRST_REQUEST)}, { awsRequestId: 'cold', functionName: 'bench', getRemainingTimeInMillis: () => 10000 });
+       if (r.statusCode !== 401) throw new Error('first request: ' + r.statusCode + ' ' + r.body);
+       const d1 = process.cpuUsage(c1); out.firstMs = performance.now() - t1; out.firstCpuMs = (d1.user + d1.system) / 1000;`
+    : '';
+  const script = `const c0 = process.cpuUsage(); const t0 = performance.now();
+    const m = await import(${JSON.stringify(pathToFileURL(file).href)});
+    const d0 = process.cpuUsage(c0); const out = { importMs: performance.now() - t0, importCpuMs: (d0.user + d0.system) / 1000 };
+    ${first}
+    process.stdout.write(JSON.stringify(out));`;
+  const run = spawnSync(process.execPath, [...(options.flags ?? []), '--input-type=module', '-e', script], {
+    env: { ...ENV, ...options.env },
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`start of ${file} failed: ${run.stderr.slice(-1500)}`);
+  return JSON.parse(run.stdout.slice(run.stdout.lastIndexOf('{'))) as StartTimes;
+}
+
+export const median = (times: number[]) =>
   quantile(
     [...times].sort((a, b) => a - b),
     0.5,
   );
 
+/** Medians of each field over several starts. */
+function medians(starts: StartTimes[]): StartTimes {
+  const of = (key: keyof StartTimes) => {
+    const values = starts.map((start) => start[key]).filter((value) => value !== undefined);
+    return values.length > 0 ? median(values) : undefined;
+  };
+  return {
+    importMs: of('importMs')!,
+    importCpuMs: of('importCpuMs')!,
+    ...(starts[0]?.firstMs !== undefined && { firstMs: of('firstMs'), firstCpuMs: of('firstCpuMs') }),
+  };
+}
+
 /**
- * Import times of a bundle and of the baseline, taken in alternation so that a machine getting
- * busier or quieter during the run moves both alike and the ratio stays honest.
+ * Starts of several variants taken in rounds (a, b, c, a, b, c, ...), so that a machine getting
+ * busier or quieter during the run moves all alike and their ratios stay honest.
  */
-function importTimes(file: string, baselineFile: string, runs: number): { ms: number; baselineMs: number } {
-  const times: number[] = [];
-  const baselineTimes: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    baselineTimes.push(importOnce(baselineFile));
-    times.push(importOnce(file));
-  }
-  return { ms: median(times), baselineMs: median(baselineTimes) };
+export function startsInRounds(
+  variants: Array<{ file: string; flags?: string[]; firstRequest?: boolean; env?: Record<string, string> }>,
+  runs: number,
+): StartTimes[] {
+  const starts: StartTimes[][] = variants.map(() => []);
+  for (const variant of variants) startOnce(variant.file, variant); // warms the file cache
+  for (let i = 0; i < runs; i++)
+    for (const [v, variant] of variants.entries()) starts[v]!.push(startOnce(variant.file, variant));
+  return starts.map(medians);
 }
 
 export interface ColdStartRow {
   lambda: string;
   bytes: number;
-  importMs: number;
-  /** The baseline's import time measured alongside this row. */
-  baselineMs: number;
+  start: StartTimes;
+  /** The baseline's times measured alongside this row. */
+  baseline: StartTimes;
 }
 
+export interface SourceMapRow {
+  variant: string;
+  bytes: number;
+  mapBytes: number;
+  start: StartTimes;
+}
+
+export interface ColdStartResult {
+  baseline: { lambda: string; bytes: number; start: StartTimes };
+  rows: ColdStartRow[];
+  runs: number;
+  focusRuns: number;
+  sourceMaps: SourceMapRow[];
+  sourceMapRuns: number;
+}
+
+/** `runs` starts per function and beside each the baseline's; `focus` (get-secret) gets `focusRuns`. */
 export async function measureColdStart(
   runs: number,
-): Promise<{ baseline: { lambda: string; bytes: number; importMs: number }; rows: ColdStartRow[] }> {
+  focus: { lambda: string; runs: number },
+  sourceMapRuns: number,
+): Promise<ColdStartResult> {
   const out = mkdtempSync(join(tmpdir(), 'vault-bundles-'));
   const lambdas = readdirSync(join(ROOT, 'lambdas')).sort();
   const baselineFile = join(out, 'baseline.mjs');
   const baselineBytes = await bundle(join(ROOT, 'test/bench/fixtures/minimal-handler.ts'), baselineFile);
-  importOnce(baselineFile); // warms the file cache
   const rows: ColdStartRow[] = [];
   for (const lambda of lambdas) {
     const file = join(out, `${lambda}.mjs`);
     const bytes = await bundle(join(ROOT, 'lambdas', lambda, 'handler.ts'), file);
-    importOnce(file);
-    const { ms, baselineMs } = importTimes(file, baselineFile, runs);
-    rows.push({ lambda, bytes, importMs: ms, baselineMs });
+    const [baseline, start] = startsInRounds(
+      [{ file: baselineFile }, { file }],
+      lambda === focus.lambda ? focus.runs : runs,
+    );
+    rows.push({ lambda, bytes, start: start!, baseline: baseline! });
   }
+
+  // Source maps: the focus function shipped (no map) against the same code with its map and
+  // NODE_OPTIONS=--enable-source-maps, as the template set it; each imported alone and then
+  // answering a first request that throws a domain error (a missing token: 401).
+  const entry = join(ROOT, 'lambdas', focus.lambda, 'handler.ts');
+  const shipped = join(out, `${focus.lambda}.mjs`);
+  const mapped = join(out, `${focus.lambda}.mapped.mjs`);
+  const mappedBytes = await bundle(entry, mapped, true);
+  const flags = ['--enable-source-maps'];
+  const variants = [
+    { variant: 'as shipped: no map', file: shipped, flags: [] },
+    { variant: 'map beside the bundle, --enable-source-maps', file: mapped, flags },
+    { variant: 'map beside the bundle, flag not set', file: mapped, flags: [] },
+  ];
+  const starts = startsInRounds(
+    variants.map(({ file, flags }) => ({ file, flags, firstRequest: true })),
+    sourceMapRuns,
+  );
+  const sourceMaps = variants.map(({ variant, file }, i) => ({
+    variant,
+    bytes: file === mapped ? mappedBytes : statSync(shipped).size,
+    mapBytes: file === mapped ? statSync(`${mapped}.map`).size : 0,
+    start: starts[i]!,
+  }));
+
   const baseline = {
     lambda: 'minimal handler (DynamoDB + KMS clients only)',
     bytes: baselineBytes,
-    importMs: median(rows.map((row) => row.baselineMs)),
+    start: medians(rows.map((row) => row.baseline)),
   };
-  return { baseline, rows };
+  return { baseline, rows, runs, focusRuns: focus.runs, sourceMaps, sourceMapRuns };
 }
