@@ -37,12 +37,13 @@ export const DEFAULT_API_VERSION = '2026-12-01';
 export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 export type KeyAction = 'Decrypt' | 'GenerateDataKey';
 
+/** zod/mini or classic schemas alike (the vault's own are zod/mini: see shared/schemas/fields.ts). */
 export interface RequestSchemas {
-  path?: z.ZodType;
-  query?: z.ZodType;
+  path?: z.core.$ZodType;
+  query?: z.core.$ZodType;
   /** Header names in lower case. */
-  headers?: z.ZodType;
-  body?: z.ZodType;
+  headers?: z.core.$ZodType;
+  body?: z.core.$ZodType;
 }
 
 /** Headers a success response carries beside its body (`ETag` on writes only when a version was written). */
@@ -61,7 +62,7 @@ export interface Operation {
   /** Documented in OpenAPI and checked against every response of the end-to-end tests. */
   successHeaders?: readonly SuccessHeader[];
   request: RequestSchemas;
-  response: z.ZodType;
+  response: z.core.$ZodType;
   table: readonly TableAction[];
   keys: readonly KeyAction[];
   /**
