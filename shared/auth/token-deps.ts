@@ -9,13 +9,6 @@ import { KmsTokenKey, VaultTokenIssuer } from '../crypto/token-signer.ts';
 import type { IamLoginDeps, IamLoginSettings } from '../domain/iam-login.ts';
 import { DynamoAuditLog } from '../store/dynamo-audit-log.ts';
 
-/** The vault's token-signing key; a function that needs it and finds it unset fails at cold start. */
-export function vaultTokenKey(): KmsTokenKey {
-  const own = loadAuthConfig().vaultIssuer;
-  if (!own) throw new Error('VAULT_TOKEN_ISSUER and VAULT_TOKEN_KEY_ID are required for the vault token key');
-  return new KmsTokenKey(kmsClient({ endpoint: own.kmsEndpoint }), own.keyId);
-}
-
 export function iamLoginDeps(): { deps: IamLoginDeps; settings: IamLoginSettings } {
   const auth = loadAuthConfig();
   const own = auth.vaultIssuer;

@@ -3,31 +3,17 @@
  * never leaves KMS. KMS signs the SHA-256 of `header.payload` (`MessageType: DIGEST`, the same
  * signature RAW would give) and answers DER (`SEQUENCE { r, s }`); a JWS carries the two integers
  * side by side, 32 bytes each (RFC 7518 §3.4). The public key (GetPublicKey, cached for the life
- * of the process) is the JWKS, its `kid` the key's RFC 7638 thumbprint, so signer and verifiers
- * agree on it without configuration.
+ * of the process) is the JWKS (token-jwks.ts).
  */
-import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { isTransient } from '../aws/transient.ts';
 import { DependencyUnavailableError, ServiceConfigurationError } from '../domain/errors.ts';
 import type { TokenGrant, TokenIssuer } from '../domain/iam-login.ts';
+import { type Jwks, jwksOf, TOKEN_ALGORITHM } from './token-jwks.ts';
 
-export const TOKEN_ALGORITHM = 'ES256';
 /** What the signer asks of KMS: the key policy allows Sign with these alone. */
 export const TOKEN_SIGNING = { algorithm: 'ECDSA_SHA_256', messageType: 'DIGEST' } as const;
-
-export interface Jwk {
-  kty: string;
-  crv: string;
-  x: string;
-  y: string;
-  kid: string;
-  alg: string;
-  use: string;
-}
-export interface Jwks {
-  keys: Jwk[];
-}
 
 const TRANSIENT = new Set([
   'ThrottlingException',
@@ -38,14 +24,6 @@ const TRANSIENT = new Set([
 ]);
 
 const base64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
-
-/** RFC 7638: the SHA-256 of the key's required members, in lexical order. */
-const thumbprint = (jwk: { crv: string; kty: string; x: string; y: string }) =>
-  base64url(
-    createHash('sha256')
-      .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
-      .digest(),
-  );
 
 /** DER `SEQUENCE { INTEGER r, INTEGER s }` → r‖s, each 32 bytes (JWS ES256). */
 export function joseSignature(der: Uint8Array): Buffer {
@@ -109,15 +87,7 @@ export class KmsTokenKey {
     const { PublicKey, KeySpec } = await this.#call(() =>
       this.#kms.send(new GetPublicKeyCommand({ KeyId: this.#keyId })),
     );
-    if (!PublicKey || KeySpec !== 'ECC_NIST_P256')
-      throw new ServiceConfigurationError('The token signing key must be an ECC_NIST_P256 signing key');
-    const { kty, crv, x, y } = createPublicKey({
-      key: Buffer.from(PublicKey),
-      format: 'der',
-      type: 'spki',
-    }).export({ format: 'jwk' });
-    const members = { kty: kty!, crv: crv!, x: x!, y: y! };
-    return { keys: [{ ...members, kid: thumbprint(members), alg: TOKEN_ALGORITHM, use: 'sig' }] };
+    return jwksOf(PublicKey, KeySpec);
   }
 
   async #call<T>(request: () => Promise<T>): Promise<T> {

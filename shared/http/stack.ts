@@ -1,8 +1,7 @@
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { kmsClient } from '../aws/clients.ts';
+import { vaultJwksSource } from '../auth/vault-jwks.ts';
 import { type AuthConfig, loadAuthConfig, loadHttpConfig } from '../config.ts';
-import { KmsTokenKey } from '../crypto/token-signer.ts';
 import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { Operation } from '../operations.ts';
 import { apiVersion } from './api-version.ts';
@@ -36,10 +35,11 @@ let auth: { config: AuthConfig; verifier: TokenVerifier } | undefined;
 function authRuntime() {
   if (auth === undefined) {
     const config = loadAuthConfig();
-    // The vault's own tokens (IAM login) verify with its KMS key's public half, asked once.
+    // The vault's own tokens (IAM login) verify with its KMS key's public half, read when the
+    // first such token comes (aws/kms-public-key.ts: no SDK in functions that carry none).
     const own = config.vaultIssuer;
-    const key = own && new KmsTokenKey(kmsClient({ endpoint: own.kmsEndpoint }), own.keyId);
-    auth = { config, verifier: createTokenVerifier(config, key && (() => key.jwks())) };
+    const vaultJwks = own && vaultJwksSource(own);
+    auth = { config, verifier: createTokenVerifier(config, vaultJwks) };
   }
   return auth;
 }

@@ -14,7 +14,8 @@
  * directories; the KMS actions the row names.
  *
  * The SDK calls are observed by wrapping the SDK's own `Client.prototype.send` (every client's
- * calls go through it): a recorder, not a mock; the calls still reach DynamoDB Local and KMS.
+ * calls go through it), and the one KMS call made without the SDK by wrapping `fetch`: recorders,
+ * not mocks; the calls still reach DynamoDB Local and KMS.
  */
 import { Client } from '@smithy/core/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,7 @@ interface Call {
 
 const calls: Call[] = [];
 const originalSend = Client.prototype.send;
+const originalFetch = globalThis.fetch;
 
 /** The IAM action and partition keys of one SDK command (document or low-level client). */
 function describeCommand(command: {
@@ -140,6 +142,15 @@ beforeAll(async () => {
       for (const call of describeCommand(command)) calls.push({ operation, ...call });
     return (originalSend as any).call(this, command, ...rest);
   } as typeof originalSend;
+  // Verifiers read the token key's public half with one signed POST of their own, not the SDK
+  // (shared/aws/kms-public-key.ts): recorded by its X-Amz-Target, as the SDK's calls are.
+  globalThis.fetch = function recordingFetch(input, init) {
+    const operation = invocation.getStore()?.operation;
+    const target = new Headers(init?.headers).get('x-amz-target');
+    if (operation !== undefined && target?.startsWith('TrentService.'))
+      calls.push({ operation, action: `kms:${target.slice('TrentService.'.length)}` });
+    return originalFetch(input, init);
+  } as typeof fetch;
   vault = await startInProcessVault({
     iamIdentities: { stranger: { secretAccessKey: 'stranger', arn: STRANGER_ARN } },
   });
@@ -153,6 +164,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   Client.prototype.send = originalSend;
+  globalThis.fetch = originalFetch;
   await vault.close();
 });
 

@@ -2,8 +2,10 @@
  * IAM login's rules without AWS: how a caller's ARN is reduced to a principal, which mapping it
  * meets, what a deployer's mapping may say, and that a refusal is recorded and mints nothing.
  */
-import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, createHmac, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
+import { signKmsRequest } from '../../shared/aws/kms-public-key.ts';
 import { joseSignature } from '../../shared/crypto/token-signer.ts';
 import type { AuditEvent } from '../../shared/domain/audit.ts';
 import { PermissionDeniedError } from '../../shared/domain/errors.ts';
@@ -156,5 +158,63 @@ describe('ES256 signatures from KMS', () => {
       expect(verify('sha256', message, { key: publicKey, dsaEncoding: 'ieee-p1363' }, jose)).toBe(true);
     }
     expect(() => joseSignature(Buffer.from('3006020101020101ff', 'hex'))).toThrow();
+  });
+});
+
+describe("verifiers read the token key's public half without the SDK", () => {
+  const bytes = (data: string | ArrayBuffer | ArrayBufferView) =>
+    typeof data === 'string'
+      ? Buffer.from(data)
+      : ArrayBuffer.isView(data)
+        ? Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+        : Buffer.from(data);
+  /** node:crypto as the SDK signer's hash. */
+  class Sha256 {
+    readonly #hash;
+    constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+      this.#hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+    }
+    update(data: string | ArrayBuffer | ArrayBufferView) {
+      this.#hash.update(bytes(data));
+    }
+    digest() {
+      return Promise.resolve(new Uint8Array(this.#hash.digest()));
+    }
+  }
+
+  it('signs GetPublicKey exactly as the AWS SDK signs it, session token included', async () => {
+    const url = new URL('https://kms.eu-west-1.amazonaws.com/');
+    const at = new Date('2026-01-02T03:04:05Z');
+    const credentials = {
+      accessKeyId: 'AKIDEXAMPLE',
+      secretAccessKey: 'wJalrXUtnFEMI',
+      sessionToken: 'FwoGZX',
+    };
+    const body = JSON.stringify({ KeyId: 'arn:aws:kms:eu-west-1:111111111111:key/k' });
+    const ours = signKmsRequest(url, 'TrentService.GetPublicKey', body, credentials, 'eu-west-1', at);
+    const sdk = await new SignatureV4({
+      credentials,
+      region: 'eu-west-1',
+      service: 'kms',
+      sha256: Sha256,
+      applyChecksum: false,
+    }).sign(
+      {
+        method: 'POST',
+        protocol: 'https:',
+        hostname: url.hostname,
+        path: '/',
+        query: {},
+        headers: {
+          host: url.host,
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'TrentService.GetPublicKey',
+        },
+        body,
+      },
+      { signingDate: at },
+    );
+    expect(ours.authorization).toBe(sdk.headers.authorization);
+    expect(ours['x-amz-security-token']).toBe('FwoGZX');
   });
 });
