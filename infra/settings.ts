@@ -7,7 +7,7 @@
 import type { Node } from 'constructs';
 import type { ApiGatewayCloudWatchRole } from './constructs/vault-api.ts';
 import type { SweeperSingleRun } from './constructs/vault-background.ts';
-import type { RotationEvent } from './vault.ts';
+import type { RotationEvent, VaultIamLoginOptions } from './vault.ts';
 
 export interface ExternalIssuer {
   issuer: string;
@@ -79,6 +79,12 @@ export interface VaultSettings {
   sweeperSingleRun: SweeperSingleRun | undefined;
   /** Context `reserveSealConcurrency=false`: no reserved concurrency for the audit seal. */
   reserveSealConcurrency: boolean | undefined;
+  /**
+   * IAM login: context `iamPrincipals` (a JSON array of `{arn, subject, scopes, roles}`; default
+   * none: nothing mapped, nothing minted) and `iamTokenTtlMinutes` (1-720, default 15). The
+   * construct checks the mapping as the login function will.
+   */
+  iamLogin: { principals: NonNullable<VaultIamLoginOptions['principals']>; tokenTtlMinutes: number };
 }
 
 const text = (node: Node, key: string): string | undefined => {
@@ -154,7 +160,27 @@ export function settingsFrom(node: Node): VaultSettings {
         ? undefined
         : oneOf<SweeperSingleRun>(node, 'sweeperSingleRun', ['reserved-concurrency', 'timeout'], 'timeout'),
     reserveSealConcurrency: bool(node, 'reserveSealConcurrency'),
+    iamLogin: {
+      principals: iamPrincipalsFrom(node),
+      tokenTtlMinutes: integer(node, 'iamTokenTtlMinutes', 15, 1, 720),
+    },
   };
+}
+
+function iamPrincipalsFrom(node: Node): VaultSettings['iamLogin']['principals'] {
+  const raw: unknown = node.tryGetContext('iamPrincipals');
+  if (raw === undefined || raw === null || raw === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed))
+    throw new Error(
+      'Context "iamPrincipals" must be a JSON array, e.g. [{"arn":"arn:aws:iam::123456789012:role/app","subject":"app","scopes":["user"],"roles":["app"]}]',
+    );
+  return parsed as VaultSettings['iamLogin']['principals'];
 }
 
 function bool(node: Node, key: string): boolean | undefined {

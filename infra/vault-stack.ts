@@ -2,7 +2,7 @@
  * The repo's own app: one stack holding the vault, its props read from CDK context
  * (infra/settings.ts), and its outputs. Everything else is the Vault construct's (infra/vault.ts).
  */
-import { Annotations, CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { HostedZone } from 'aws-cdk-lib/aws-route53';
@@ -74,6 +74,10 @@ export function vaultPropsFrom(scope: Construct, settings: VaultSettings): Vault
     ...(settings.reserveSealConcurrency !== undefined && {
       reserveSealConcurrency: settings.reserveSealConcurrency,
     }),
+    iamLogin: {
+      principals: settings.iamLogin.principals,
+      tokenTtl: Duration.minutes(settings.iamLogin.tokenTtlMinutes),
+    },
   };
 }
 

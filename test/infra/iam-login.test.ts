@@ -10,7 +10,9 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ERRORS } from '../../infra/gateway-responses.ts';
 import { SIGNATURE_REFUSED } from '../../infra/local/sigv4-check.ts';
+import { settingsFrom } from '../../infra/settings.ts';
 import { Vault, type VaultProps } from '../../infra/vault.ts';
+import { vaultPropsFrom } from '../../infra/vault-stack.ts';
 import { API_BASE, allOperations } from '../../shared/operations.ts';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
@@ -163,5 +165,23 @@ describe('the token key', () => {
       (fn) => fn.Properties.Environment?.Variables ?? {},
     );
     expect(variables.some((v) => 'VAULT_TOKEN_ISSUER' in v)).toBe(false);
+  });
+});
+
+describe("the repo's own app", () => {
+  const propsWith = (context: Record<string, unknown>) => {
+    const app = new App({ context });
+    return vaultPropsFrom(new Stack(app, 'Context'), settingsFrom(app.node)).iamLogin!;
+  };
+
+  it('maps principals from context (-c iamPrincipals=<JSON> -c iamTokenTtlMinutes=N), none by default', () => {
+    const props = propsWith({ iamPrincipals: JSON.stringify([APP_ROLE]), iamTokenTtlMinutes: '30' });
+    expect(props.principals).toEqual([APP_ROLE]);
+    expect(props.tokenTtl!.toMinutes()).toBe(30);
+    const bare = propsWith({});
+    expect(bare.principals).toEqual([]);
+    expect(bare.tokenTtl!.toMinutes()).toBe(15);
+    expect(() => propsWith({ iamPrincipals: '{"arn":"x"}' })).toThrow(/JSON array/);
+    expect(() => propsWith({ iamTokenTtlMinutes: '721' })).toThrow(/iamTokenTtlMinutes/);
   });
 });
