@@ -73,8 +73,10 @@ export interface Operation {
   /** Keeps idempotency records (Idempotency-Key): only under their own keys. */
   idempotency?: true;
   /**
-   * Adds secrets to listings or removes them: reads a listing's directory and entries to find and
-   * split buckets (GetItem and Query on listing keys only; see store/listing-index.ts).
+   * Adds secrets to listings or removes them, or changes a shared secret's listing entry (its
+   * bucket and group move their change counters, which the warm search index reloads by): reads a
+   * listing's directory and entries to find and split buckets (GetItem and Query on listing keys
+   * only; see store/listing-index.ts).
    */
   movesListings?: true;
   /** Runs rotations: may invoke rotator Lambdas (only those tagged for the vault). */
@@ -109,7 +111,9 @@ const DELETE: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'UpdateIt
 const RESTORE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem'];
 const VERSIONS: readonly TableAction[] = ['GetItem', 'Query'];
 const ROTATION_SETTINGS: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
-const ROTATE: readonly TableAction[] = ['GetItem', 'PutItem', 'DeleteItem'];
+// Updating a shared secret moves its listing bucket's and group's change counters (UpdateItem).
+const UPDATE_SHARED: readonly TableAction[] = [...UPDATE, 'UpdateItem'];
+const ROTATE: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
 const PERSONAL: readonly Scope[] = ['user', 'owner', 'vaultManage', 'admin'];
 
 /** What a row may leave out: a 200, no table actions, no key actions. */
@@ -189,7 +193,8 @@ export const updateSecret = /* @__PURE__ */ op({
   successHeaders: ['ETag'],
   request: { path: s.SecretPath, headers: s.WriteHeaders, body: s.UpdateSecretBody },
   response: s.NameResponse,
-  table: UPDATE,
+  table: UPDATE_SHARED,
+  movesListings: true,
   audit: 'append',
   keys: ['GenerateDataKey'],
 });
@@ -204,7 +209,8 @@ export const patchSecret = /* @__PURE__ */ op({
   successHeaders: ['ETag'],
   request: { path: s.SecretPath, headers: s.WriteHeaders, body: s.PatchSecretBody },
   response: s.NameResponse,
-  table: UPDATE,
+  table: UPDATE_SHARED,
+  movesListings: true,
   audit: 'append',
   keys: ['Decrypt', 'GenerateDataKey'],
 });
@@ -465,6 +471,7 @@ export const rotateSecret = /* @__PURE__ */ op({
   request: { path: s.SecretPath },
   response: s.NameResponse,
   table: ROTATE,
+  movesListings: true,
   keys: ['Decrypt', 'GenerateDataKey'],
   audit: 'append',
   invokesRotators: true,

@@ -55,10 +55,17 @@ export interface VaultBackgroundProps {
 }
 
 /**
- * What a rotation touches: heads, versions, rotation state and due items (writes outside audit
- * keys); it appends its own audit entries, and only appends.
+ * What a rotation touches: heads, versions, rotation state and due items, and the change counters
+ * of the shared listing's directory (writes outside audit keys); it appends its own audit
+ * entries, and only appends.
  */
-const ROTATION_TABLE_ACTIONS: readonly TableAction[] = ['GetItem', 'Query', 'PutItem', 'DeleteItem'];
+const ROTATION_TABLE_ACTIONS: readonly TableAction[] = [
+  'GetItem',
+  'Query',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+];
 
 const SWEEP_INTERVAL = Duration.minutes(1);
 

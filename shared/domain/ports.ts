@@ -77,8 +77,12 @@ export interface SecretStore {
   /** Records that an expiry warning was given (once: false when already given or the head moved on). */
   markExpiryNotice(secret: StoredSecret, notice: 'near' | 'expired'): Promise<boolean>;
   page(listing: Listing, offset: number, limit: number, descending: boolean): Promise<Page<SecretMetadata>>;
-  /** Every entry of the listings (a secret in several listings comes once per listing). */
-  entries(listings: readonly Listing[]): Promise<SecretMetadata[]>;
+  /**
+   * Every entry of the listings (a secret in several listings comes once per listing). Given
+   * `words` (lower case), the store may leave out entries whose lower-cased name lacks one of them:
+   * the caller still filters exactly.
+   */
+  entries(listings: readonly Listing[], words?: readonly string[]): Promise<SecretMetadata[]>;
 }
 
 /** What a sealed value is bound to: opening it under any other binding fails. */

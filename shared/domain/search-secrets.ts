@@ -39,7 +39,9 @@ export const keywordsOf = (text: string | undefined): string[] =>
 
 /**
  * Reads only the listings that can hold a match: the caller's roles (or every shared secret for a
- * manager) and the personal listings of the owners it may search, never the whole table.
+ * manager) and the personal listings of the owners it may search, never the whole table. A user's
+ * search reads only listings of its own roles, so neither its results, their count nor its time
+ * depend on secrets it cannot see.
  */
 export async function searchSecrets(
   deps: VaultDeps,
@@ -73,15 +75,19 @@ export async function searchSecrets(
     return deps.secrets.page(only, page.offset, page.limit, page.sortdir === 'DESC');
   }
 
-  const matches = unique(await deps.secrets.entries(listings)).filter((entry) => {
+  // The store may leave out names lacking a keyword (a manager's search of every shared secret
+  // then reads only what changed since the last one); the filter below stays the exact rule.
+  const entries = await deps.secrets.entries(listings, keywords);
+  const matches = entries.filter((entry) => {
     const name = entry.name.toLowerCase();
     return (
-      PASSES[filter](accessOf(caller, entry), entry) &&
       keywords.every((word) => name.includes(word)) &&
+      PASSES[filter](accessOf(caller, entry), entry) &&
       hasTags(entry, query.tags ?? [])
     );
   });
-  return pageOf(matches, page);
+  // Filtered first: a secret reached through several listings is the same entry in each.
+  return pageOf(unique(matches), page);
 }
 
 /** Whether every entry of the listing is visible to the caller, so the store may page it directly. */

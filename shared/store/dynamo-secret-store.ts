@@ -43,8 +43,9 @@ import {
   versionKey,
   versionsOf,
 } from './keys.ts';
-import { type Bucket, ListingIndex } from './listing-index.ts';
+import { ListingIndex, type Placement } from './listing-index.ts';
 import { ListingPages } from './listing-pages.ts';
+import { SearchIndex } from './search-index.ts';
 import { fromEntry, fromHead, fromVersion, toHead } from './secret-items.ts';
 import { epochSeconds, SecretWrites } from './secret-writes.ts';
 import { TTL_ATTRIBUTE } from './table.ts';
@@ -57,6 +58,8 @@ export interface StoreOptions {
   expiryWarningSeconds: number;
   /** Entries a listing bucket holds before it splits (see listing-index.ts); tests make it small. */
   listingBucketSplitAt?: number;
+  /** Buckets a listing group holds before it splits (see listing-index.ts); tests make it small. */
+  listingGroupSplitAt?: number;
   /** The audit trail whose entries commit with the writes they record. */
   trail: AuditEntries;
 }
@@ -77,13 +80,20 @@ export class DynamoSecretStore implements SecretStore {
   readonly #rotations: DynamoRotationState;
   readonly #pages: ListingPages;
   readonly #writes: SecretWrites;
+  readonly #search: SearchIndex;
 
   constructor(db: DynamoDBDocumentClient, options: StoreOptions) {
     this.#trail = options.trail;
     this.#db = db;
     this.#table = options.tableName;
     this.#maxVersions = options.maxVersions;
-    this.#index = new ListingIndex(db, options.tableName, options.listingBucketSplitAt);
+    this.#index = new ListingIndex(
+      db,
+      options.tableName,
+      options.listingBucketSplitAt,
+      options.listingGroupSplitAt,
+    );
+    this.#search = new SearchIndex(this.#index);
     this.#dues = new DueItems(db, options.tableName, options.expiryWarningSeconds * 1000);
     this.#rotations = new DynamoRotationState(db, options.tableName);
     this.#pages = new ListingPages(db, options.tableName, this.#index);
@@ -93,30 +103,36 @@ export class DynamoSecretStore implements SecretStore {
   /**
    * Commits `items` and the audit entry recording them as one transaction: both or neither. When
    * `membership` is given, the transaction also adds the secret to (delta 1) or removes it from
-   * (-1) its counted listings: their counters and directory buckets move with it. Two races are
-   * retried here: another appender took the entry's place in its lane (a fresh lane is picked),
-   * or a bucket was split under the writer (it is looked up again). A failed guard of `items`
-   * (someone wrote the secret first) returns GuardFailed for the caller to re-read.
+   * (-1) its counted listings: their counters and directory buckets and groups move with it; delta
+   * 0 (an update) moves only the change counters of the listings a warm search index watches.
+   * Two races are retried here: another appender took the entry's place in its lane (a fresh lane
+   * is picked), or a range was split under the writer (it is looked up again). A failed guard of
+   * `items` (someone wrote the secret first) returns GuardFailed for the caller to re-read.
    */
   async #commit(
     items: TransactItem[],
     audit: AuditEvent,
-    membership?: { secret: SecretMetadata; delta: 1 | -1 },
+    membership?: { secret: SecretMetadata; delta: 1 | -1 | 0 },
   ): Promise<true | GuardFailed> {
-    const counted = membership ? listingsOf(membership.secret).filter(isCounted) : [];
+    const delta = membership?.delta ?? 0;
+    const counted = membership
+      ? listingsOf(membership.secret).filter(
+          (listing) => isCounted(listing) && (delta !== 0 || ListingIndex.watches(listing)),
+        )
+      : [];
     const name = membership?.secret.name ?? '';
     let bucketAttempt = 1;
     for (let attempt = 1; attempt <= APPEND_ATTEMPTS; attempt++) {
-      const [entry, buckets] = await Promise.all([
+      const [entry, placements] = await Promise.all([
         this.#trail.entryFor(audit),
-        Promise.all(counted.map((listing) => this.#index.bucketFor(listing, name, bucketAttempt > 1))),
+        Promise.all(counted.map((listing) => this.#index.place(listing, name, bucketAttempt > 1))),
       ]);
       const outcome = await transact(this.#db, [
         ...items,
         entry,
         ...counted.flatMap((listing, i) => [
-          this.#writes.count(listing, membership!.delta),
-          this.#index.countChange(listing, buckets[i] as Bucket, name, membership!.delta),
+          ...(delta === 0 ? [] : [this.#writes.count(listing, delta)]),
+          ...this.#index.changes(listing, placements[i] as Placement, name, delta),
         ]),
       ]);
       if (outcome instanceof GuardFailed && outcome.index === items.length) {
@@ -127,11 +143,9 @@ export class DynamoSecretStore implements SecretStore {
         if (++bucketAttempt > BUCKET_ATTEMPTS) throw new VersionConflictError();
         continue;
       }
-      if (outcome === true)
+      if (outcome === true && delta !== 0)
         await Promise.all(
-          counted.map((listing, i) =>
-            this.#index.rebalance(listing, buckets[i] as Bucket, membership!.delta),
-          ),
+          counted.map((listing, i) => this.#index.rebalance(listing, placements[i] as Placement, delta)),
         );
       return outcome;
     }
@@ -156,8 +170,16 @@ export class DynamoSecretStore implements SecretStore {
     return this.#pages.page(listing, offset, limit, descending);
   }
 
-  entries(listings: readonly Listing[]): Promise<SecretMetadata[]> {
-    return this.#pages.entries(listings);
+  /** A watched listing comes from the warm search index, prefiltered by `words` (see search-index.ts). */
+  async entries(listings: readonly Listing[], words: readonly string[] = []): Promise<SecretMetadata[]> {
+    const each = await Promise.all(
+      listings.map(
+        async (listing) =>
+          (ListingIndex.watches(listing) && (await this.#search.entries(listing, words))) ||
+          this.#pages.entries([listing]),
+      ),
+    );
+    return each.flat();
   }
 
   async markExpiryNotice(secret: StoredSecret, notice: 'near' | 'expired'): Promise<boolean> {
@@ -280,6 +302,8 @@ export class DynamoSecretStore implements SecretStore {
           ...this.#dues.changes(previous, next),
         ],
         audit,
+        // No listing gains or loses it, but its entries changed: the warm search index must see it.
+        { secret: next, delta: 0 },
       )) === true
     );
   }
@@ -351,8 +375,8 @@ export class DynamoSecretStore implements SecretStore {
     const leftovers = (await this.#retiredItems(previous))
       .filter((item) => !own.has(String(item.sk)))
       .map((item) => this.#writes.deleteRetired(item));
-    // Room left by the audit entry and, for a live secret, its counted listings' counter and bucket.
-    const room = TRANSACTION_LIMIT - items.length - 1 - 2 * listings.filter(isCounted).length;
+    // Room left by the audit entry and, for a live secret, its counted listings' counter, bucket and group.
+    const room = TRANSACTION_LIMIT - items.length - 1 - 3 * listings.filter(isCounted).length;
     const now = leftovers.slice(0, Math.max(0, room));
     const outcome = previous.deletion
       ? await this.#commit([...items, ...now], audit)

@@ -1,0 +1,143 @@
+/**
+ * A warm copy of a watched listing's entries (the shared listing: what a manager's search reads),
+ * kept in the function's memory and current by the listing directory's change counters.
+ *
+ * Every change to an entry moves the `rev` of its bucket and of its group in the writer's own
+ * transaction (listing-index.ts), and a split or merge moves the `rev` of what it reshapes. So a
+ * search reads the counter and the groups (strongly consistent: one query, ~1 read unit per 100k
+ * entries), reads the buckets of a group whose (bounds, rev) changed since last time, and reloads
+ * the entries of a bucket whose (bounds, rev) changed: a search sees every write committed before
+ * it began, as reading the listing would, at the cost of what changed. The first search of a
+ * function instance loads everything (strongly consistent, so about twice what one scan costs).
+ *
+ * Keyword candidates come from each bucket's lower-cased names joined by a newline: a bucket whose
+ * text lacks a keyword holds no entry with it (no keyword contains a newline, and no name does),
+ * so the domain's exact filter runs over the candidates only.
+ */
+import type { SecretMetadata } from '../domain/model.ts';
+import type { Listing } from '../domain/ports.ts';
+import { queryAll } from './dynamo-support.ts';
+import { listingId } from './keys.ts';
+import { addsUp, type Bucket, bucketsIn, entriesIn } from './listing-directory.ts';
+import type { ListingIndex } from './listing-index.ts';
+import { fromEntry } from './secret-items.ts';
+
+interface WarmBucket {
+  lo: string;
+  hi: string | undefined;
+  /** NaN for ranges read while they did not add up: never equal, so reloaded next time. */
+  rev: number;
+  entries: SecretMetadata[];
+  names: string[];
+  text: string;
+}
+
+interface WarmGroup {
+  lo: string;
+  hi: string | undefined;
+  rev: number;
+  buckets: WarmBucket[];
+}
+
+/** Queries a reload runs at once: enough to hide round trips, few enough not to flood one partition. */
+const PARALLEL_READS = 16;
+
+/** Runs `tasks` at most `width` at a time, results in order. */
+async function inTurn<T>(tasks: Array<() => Promise<T>>, width: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < tasks.length; i = next++) results[i] = await (tasks[i] as () => Promise<T>)();
+  };
+  await Promise.all(Array.from({ length: Math.min(width, tasks.length) }, lane));
+  return results;
+}
+
+export class SearchIndex {
+  readonly #index: ListingIndex;
+  /** Per listing id: its groups as last read, by lower bound. */
+  readonly #warm = new Map<string, Map<string, WarmGroup>>();
+
+  constructor(index: ListingIndex) {
+    this.#index = index;
+  }
+
+  /**
+   * The listing's entries whose lower-cased names may contain every word (a superset of those that
+   * do: the caller filters exactly), or undefined when the listing's directory does not add up
+   * (written before its groups existed): the caller reads the listing instead.
+   */
+  async entries(listing: Listing, words: readonly string[]): Promise<SecretMetadata[] | undefined> {
+    const groups = await this.#refresh(listing);
+    if (!groups) return undefined;
+    const found: SecretMetadata[] = [];
+    for (const group of groups)
+      for (const bucket of group.buckets) {
+        if (!words.every((word) => bucket.text.includes(word))) continue;
+        bucket.entries.forEach((entry, i) => {
+          const name = bucket.names[i] as string;
+          if (words.every((word) => name.includes(word))) found.push(entry);
+        });
+      }
+    return found;
+  }
+
+  async #refresh(listing: Listing): Promise<WarmGroup[] | undefined> {
+    const id = listingId(listing);
+    const top = await this.#index.top(listing, true);
+    if (!addsUp(top.count, top.groups)) {
+      this.#warm.delete(id);
+      return undefined;
+    }
+    const known = this.#warm.get(id) ?? new Map<string, WarmGroup>();
+    // Buckets by lower bound, whichever group held them: a group split moves buckets, not entries.
+    const buckets = new Map<string, WarmBucket>();
+    for (const group of known.values()) for (const bucket of group.buckets) buckets.set(bucket.lo, bucket);
+    const fresh = await inTurn(
+      top.groups.map((group) => async (): Promise<WarmGroup> => {
+        const kept = known.get(group.lo);
+        if (kept && kept.rev === group.rev && kept.hi === group.hi) return kept;
+        const ranges = await bucketsIn(this.#index, listing, group.lo, group.hi, true);
+        if (!tiles(ranges, group.lo, group.hi) || !addsUp(group.n, ranges)) {
+          // Read mid-change: the group's entries as one range, read again next time.
+          const whole = await this.#load(listing, { lo: group.lo, n: group.n, rev: Number.NaN }, group.hi);
+          return { lo: group.lo, hi: group.hi, rev: Number.NaN, buckets: [whole] };
+        }
+        const loaded = await inTurn(
+          ranges.map((range) => () => {
+            const warm = buckets.get(range.lo);
+            return warm && warm.rev === range.rev && warm.hi === range.hi
+              ? Promise.resolve(warm)
+              : this.#load(listing, range, range.hi);
+          }),
+          PARALLEL_READS,
+        );
+        return { lo: group.lo, hi: group.hi, rev: group.rev, buckets: loaded };
+      }),
+      // Groups in turn, each group's buckets in parallel: a cold start reads PARALLEL_READS at once.
+      1,
+    );
+    this.#warm.set(id, new Map(fresh.map((group) => [group.lo, group])));
+    return fresh;
+  }
+
+  /**
+   * A bucket's entries, strongly consistent: read after the `rev` stored with them, so they are at
+   * least as new as it (a write in between only makes the next search read them again).
+   */
+  async #load(listing: Listing, range: Bucket, hi: string | undefined): Promise<WarmBucket> {
+    const items = await queryAll(this.#index.db, this.#index.table, {
+      ...entriesIn(listing, range.lo, hi),
+      ConsistentRead: true,
+    });
+    const entries = items.filter((item) => item.sk !== hi).map(fromEntry);
+    const names = entries.map((entry) => entry.name.toLowerCase());
+    return { lo: range.lo, hi, rev: range.rev, entries, names, text: names.join('\n') };
+  }
+}
+
+/** Whether buckets cover [lo, hi) exactly, one after the other. */
+function tiles(buckets: readonly Bucket[], lo: string, hi: string | undefined): boolean {
+  if (buckets[0]?.lo !== lo) return false;
+  return buckets.every((bucket, i) => bucket.hi === (buckets[i + 1]?.lo ?? hi));
+}
