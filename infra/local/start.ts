@@ -109,6 +109,8 @@ function progress(step: StartStep): Promise<void> | undefined {
   );
 }
 
+// Read before the runtime sets it for the handlers: whether the mapping came from the environment.
+const mappedByEnv = Boolean(process.env.IAM_LOGIN_PRINCIPALS?.trim());
 try {
   // Even in memory: the dev issuer key, the API clients and the events file live there.
   lock = lockStateDir(stateDirArg);
@@ -147,6 +149,11 @@ console.log(`State: ${inMemory ? 'in memory (discarded on exit)' : runtime.state
 console.log(`Change events: ${runtime.eventsFile} (also GET ${runtime.url}/__local/events)`);
 console.log(
   `More tokens: npm run --silent token -- --sub alice --scopes user,vaultAdd --roles ops,dev${tokenStateDir}`,
+);
+const { DEFAULT_LOCAL_IAM_ARN, principalsFile } = await import('./iam-login-local.ts');
+console.log(
+  `IAM login (SigV4) as ${process.env.VAULT_LOCAL_IAM_ARN?.trim() || DEFAULT_LOCAL_IAM_ARN}: AWS_ACCESS_KEY_ID=local ` +
+    `AWS_SECRET_ACCESS_KEY=local npm run --silent secrets -- login --iam (who gets what: ${mappedByEnv ? 'IAM_LOGIN_PRINCIPALS' : principalsFile(runtime.stateDir)})`,
 );
 console.log(
   '\nTo use this vault from another shell (secrets CLI, curl), paste (the token: user "dev", scopes user vaultAdd vaultManage admin, role dev, 1 hour):',
