@@ -1,8 +1,17 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Files at once. Vitest's default (cores - 1) is one file at a time on two cores, but most files
+ * spend their time waiting on DynamoDB Local, the e2e server, child processes and the clock:
+ * two or more overlap those waits. VAULT_TEST_WORKERS (or --maxWorkers) overrides.
+ */
+const workers = Number(process.env.VAULT_TEST_WORKERS) || Math.max(2, availableParallelism());
 
 /** Test tiers, each runnable alone: `npx vitest run --project unit` (or infra, integration, adversarial, e2e). */
 export default defineConfig({
   test: {
+    maxWorkers: workers,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
