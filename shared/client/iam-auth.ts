@@ -126,8 +126,15 @@ function configuredRegion(env: NodeJS.ProcessEnv): string | undefined {
 /** The region to sign for: the one an execute-api host names wins, as API Gateway checks that one. */
 export function signingRegion(baseUrl: string, region?: string, env = process.env): string {
   const fromHost = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(new URL(baseUrl).hostname)?.[1];
+  // An empty variable (`AWS_REGION=`) is unset, as the SDK treats it: signing for '' is refused.
+  const named = (value: string | undefined) => value?.trim() || undefined;
   return (
-    region ?? fromHost ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? configuredRegion(env) ?? 'us-east-1'
+    named(region) ??
+    fromHost ??
+    named(env.AWS_REGION) ??
+    named(env.AWS_DEFAULT_REGION) ??
+    configuredRegion(env) ??
+    'us-east-1'
   );
 }
 

@@ -119,6 +119,10 @@ describe('signingRegion', () => {
     const local = 'http://127.0.0.1:8080/vault/api/v1';
     expect(signingRegion(host, undefined, { AWS_REGION: 'us-west-2' })).toBe('eu-west-3');
     expect(signingRegion(host, 'sa-east-1', {})).toBe('sa-east-1');
+    // An empty variable is unset: the next source decides.
+    expect(signingRegion(local, undefined, { AWS_REGION: '', AWS_DEFAULT_REGION: 'ca-central-1' })).toBe(
+      'ca-central-1',
+    );
     expect(signingRegion(local, undefined, { AWS_REGION: 'us-west-2', AWS_CONFIG_FILE: config })).toBe(
       'us-west-2',
     );
