@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
+import { USERS } from '../support/users.ts';
 
 const BUDGET = 5;
 let vault: InProcessVault;
@@ -13,7 +14,7 @@ let owner: string;
 beforeAll(async () => {
   process.env.AUDIT_DENIALS_PER_HOUR = String(BUDGET);
   vault = await startInProcessVault();
-  owner = await vault.issuer.mint({ sub: 'olga', scopes: ['user', 'vaultAdd'], roles: ['owners'] });
+  owner = await vault.issuer.mint(USERS.owner);
   const created = await get(owner, 'POST', '/secrets', {
     name: 'budget/hidden',
     data: { v: 1 },

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse } from '../../shared/schemas.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
+import { USERS } from '../support/users.ts';
 
 let vault: InProcessVault;
 let ops: string;
@@ -64,7 +65,7 @@ async function expectRefused(
 beforeAll(async () => {
   vault = await startInProcessVault();
   ops = await vault.issuer.mint({ sub: 'ops', scopes: ['user', 'vaultAdd', 'vaultManage'], roles: ['app'] });
-  reader = await vault.issuer.mint({ sub: 'app', scopes: ['user'], roles: ['app'] });
+  reader = await vault.issuer.mint(USERS.app);
 });
 
 afterAll(async () => {

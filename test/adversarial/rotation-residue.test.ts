@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AWS } from '../../infra/local/dynamodb-local.ts';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
+import { USERS } from '../support/users.ts';
 
 let vault: InProcessVault;
 let db: DynamoDBDocumentClient;
@@ -31,7 +32,7 @@ beforeAll(async () => {
     scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'],
     roles: ['app'],
   });
-  reader = await vault.issuer.mint({ sub: 'app', scopes: ['user'], roles: ['app'] });
+  reader = await vault.issuer.mint(USERS.app);
 });
 
 afterAll(async () => {

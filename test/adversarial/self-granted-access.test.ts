@@ -8,6 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type InProcessVault, startInProcessVault } from '../support/in-process-vault.ts';
+import { USERS } from '../support/users.ts';
 
 const MARKER = 'self-grant-marker';
 const ROLE_POOL = ['owners', 'writers', 'mgr', 'adm', 'others'];
@@ -32,8 +33,8 @@ const readTokens: Record<string, string[]> = {};
 
 beforeAll(async () => {
   vault = await startInProcessVault();
-  owner = await vault.issuer.mint({ sub: 'olga', scopes: ['user', 'vaultAdd'], roles: ['owners'] });
-  auditor = await vault.issuer.mint({ sub: 'audrey', scopes: ['admin'] });
+  owner = await vault.issuer.mint(USERS.owner);
+  auditor = await vault.issuer.mint(USERS.auditor);
   for (const [label, claims] of Object.entries(ATTACKERS)) {
     const mint = (scopes: readonly string[]) =>
       vault.issuer.mint({ ...claims, scopes: [...scopes], roles: [...claims.roles] });

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectShapedError } from '../support/error-shape.ts';
 import { apiUrl, call, token, uniqueName } from '../support/http.ts';
+import { USERS } from '../support/users.ts';
 
 let adder: string;
 let reader: string;
@@ -11,10 +12,10 @@ let auditor: string;
 
 beforeAll(async () => {
   adder = await token({ sub: 'ci-bot', scopes: ['vaultAdd', 'vaultManage', 'admin'] });
-  reader = await token({ sub: 'rita', scopes: ['user'], roles: ['readers'] });
-  outsider = await token({ sub: 'sam', scopes: ['user'], roles: ['others'] });
+  reader = await token(USERS.reader);
+  outsider = await token(USERS.outsider);
   noScope = await token({ sub: 'nina', scopes: ['vaultAdd'] });
-  auditor = await token({ sub: 'audrey', scopes: ['admin'] });
+  auditor = await token(USERS.auditor);
 });
 
 describe('audit trail', () => {

@@ -8,12 +8,13 @@ import { VaultApiError, VaultClient } from '../../shared/client/vault-client.ts'
 import { ProblemResponse } from '../../shared/schemas.ts';
 import { apiUrl, call, token, uniqueName } from '../support/http.ts';
 import { checkedFetch } from '../support/openapi-check.ts';
+import { USERS } from '../support/users.ts';
 
 let ops: string;
 let client: VaultClient;
 
 beforeAll(async () => {
-  ops = await token({ sub: 'ops', scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'], roles: ['app'] });
+  ops = await token(USERS.ops);
   // Every response the client and the CLI receive is checked against the served OpenAPI document.
   client = new VaultClient({ baseUrl: apiUrl(''), token: ops, fetch: checkedFetch });
 });

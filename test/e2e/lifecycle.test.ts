@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectShapedError } from '../support/error-shape.ts';
 import { call, token, uniqueName } from '../support/http.ts';
+import { USERS } from '../support/users.ts';
 
 let adder: string;
 let reader: string;
@@ -9,11 +10,11 @@ let manager: string;
 let admin: string;
 
 beforeAll(async () => {
-  adder = await token({ sub: 'ci-bot', scopes: ['vaultAdd'] });
-  reader = await token({ sub: 'rita', scopes: ['user'], roles: ['readers'] });
-  writer = await token({ sub: 'walt', scopes: ['user'], roles: ['writers'] });
-  manager = await token({ sub: 'mona', scopes: ['vaultManage'] });
-  admin = await token({ sub: 'ada', scopes: ['admin'] });
+  adder = await token(USERS.adder);
+  reader = await token(USERS.reader);
+  writer = await token(USERS.writer);
+  manager = await token(USERS.manager);
+  admin = await token(USERS.admin);
 });
 
 const path = (name: string) => `/secrets/${encodeURIComponent(name)}`;
@@ -183,7 +184,7 @@ describe('soft delete and restore', () => {
     const refused = await call('POST', `/restore${path(name)}`, { token: manager });
     expectShapedError(refused, 422, 'RULE_VIOLATION');
 
-    const alice = await token({ sub: 'alice', scopes: ['user'] });
+    const alice = await token(USERS.alice);
     const personal = `/user/alice/secrets/${encodeURIComponent(name)}`;
     await call('POST', '/user/alice/secrets', { token: alice, body: { name, data: { mine: 1 } } });
     expect((await call('DELETE', personal, { token: alice })).status).toBe(200);
@@ -218,7 +219,7 @@ describe('soft delete and restore', () => {
     await create(name);
     expect((await call('GET', path(name), { token: reader })).json.version).toBe(1);
 
-    const alice = await token({ sub: 'alice', scopes: ['user'] });
+    const alice = await token(USERS.alice);
     const personal = uniqueName('mine');
     await call('POST', '/user/alice/secrets', { token: alice, body: { name: personal, data: {} } });
     const refused = await call('DELETE', `/user/alice/secrets/${encodeURIComponent(personal)}?force=true`, {

@@ -19,6 +19,7 @@ import { SEAL_INTERVAL_MS } from '../../infra/local/audit-sealer.ts';
 import { LOCK_FILE } from '../../infra/local/state-lock.ts';
 import { checkDigestChain, publicKeyFrom } from '../../shared/audit/verify-digests.ts';
 import { FileDigestStore } from '../../shared/store/file-digest-store.ts';
+import { processesNaming, QUICK_JVM, remainingProcesses } from '../support/processes.ts';
 
 /** DynamoDB Local takes seconds to start; minutes on a machine busy with other work. */
 const JAVA_TIMEOUT = 180_000;
@@ -26,11 +27,6 @@ const JAVA_TIMEOUT = 180_000;
 const QUICK_TIMEOUT = 60_000;
 const START = join(import.meta.dirname, '../../infra/local/start.ts');
 const NO_JAVA_PATH = dirname(process.execPath);
-/**
- * A quicker JVM start for these runs (C1 only, one compiler thread, serial GC): what is tested is
- * the start's order and cleanup, not DynamoDB Local's speed.
- */
-const QUICK_JVM = '-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC';
 const folders: string[] = [];
 const runs: Run[] = [];
 
@@ -131,28 +127,6 @@ async function startUntil(
     return run;
   };
   return withJava ? javaSlot(until) : until();
-}
-
-/** Live processes (zombies aside) whose command line names `marker`, as "pid command". */
-function processesNaming(marker: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-      const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-      if (state !== 'Z' && command.includes(marker)) found.push(`${pid} ${command}`);
-    } catch {
-      // Gone while listed.
-    }
-  }
-  return found;
-}
-
-/** Waits a little for processes to be gone (a killed JVM takes a moment), then tells what remains. */
-async function remainingProcesses(marker: string): Promise<string[]> {
-  const deadline = Date.now() + 3000;
-  while (processesNaming(marker).length > 0 && Date.now() < deadline) await sleep(100);
-  return processesNaming(marker);
 }
 
 const isJava = (line: string) => line.includes('DynamoDBLocal.jar');

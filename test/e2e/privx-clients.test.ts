@@ -30,6 +30,7 @@ import {
   V2Secret,
   V2SecretCreate,
 } from '../support/privx-go.ts';
+import { USERS } from '../support/users.ts';
 
 let adder: string;
 let reader: string;
@@ -37,8 +38,8 @@ let writer: string;
 
 beforeAll(async () => {
   adder = await token({ sub: 'tf-runner', scopes: ['vaultAdd'], roles: ['writers'] });
-  reader = await token({ sub: 'rita', scopes: ['user'], roles: ['readers'] });
-  writer = await token({ sub: 'walt', scopes: ['user'], roles: ['writers'] });
+  reader = await token(USERS.reader);
+  writer = await token(USERS.writer);
 });
 
 describe('privx-sdk-go v2 (v2.44.0, also Terraform’s v2.42.0: vault.SecretRequest unchanged)', () => {

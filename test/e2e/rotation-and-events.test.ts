@@ -1,14 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectShapedError } from '../support/error-shape.ts';
 import { baseUrl, call, token, uniqueName } from '../support/http.ts';
+import { USERS } from '../support/users.ts';
 
 let ops: string;
 let reader: string;
 let outsider: string;
 
 beforeAll(async () => {
-  ops = await token({ sub: 'ops', scopes: ['user', 'vaultAdd', 'vaultManage', 'admin'], roles: ['app'] });
-  reader = await token({ sub: 'app', scopes: ['user'], roles: ['app'] });
+  ops = await token(USERS.ops);
+  reader = await token(USERS.app);
   outsider = await token({ sub: 'sam', scopes: ['user'], roles: ['other'] });
 });
 

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SecretListResponse, SecretResponse } from '../../shared/schemas.ts';
 import { expectShapedError } from '../support/error-shape.ts';
 import { apiUrl, call, token, uniqueName } from '../support/http.ts';
+import { USERS } from '../support/users.ts';
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
@@ -13,12 +14,12 @@ let manager: string;
 let admin: string;
 
 beforeAll(async () => {
-  adder = await token({ sub: 'ci-bot', scopes: ['vaultAdd'] });
-  reader = await token({ sub: 'rita', scopes: ['user'], roles: ['readers'] });
-  writer = await token({ sub: 'walt', scopes: ['user'], roles: ['writers'] });
-  outsider = await token({ sub: 'sam', scopes: ['user'], roles: ['others'] });
-  manager = await token({ sub: 'mona', scopes: ['vaultManage'] });
-  admin = await token({ sub: 'ada', scopes: ['admin'] });
+  adder = await token(USERS.adder);
+  reader = await token(USERS.reader);
+  writer = await token(USERS.writer);
+  outsider = await token(USERS.outsider);
+  manager = await token(USERS.manager);
+  admin = await token(USERS.admin);
 });
 
 async function createShared(name: string, data: Record<string, unknown> = { password: 'hunter2' }) {
@@ -271,8 +272,8 @@ describe('bad input', () => {
 
 describe('personal secrets', () => {
   it('belong to their owner; others get 403; managers see them without data', async () => {
-    const alice = await token({ sub: 'alice', scopes: ['user'] });
-    const bob = await token({ sub: 'bob', scopes: ['user'] });
+    const alice = await token(USERS.alice);
+    const bob = await token(USERS.bob);
     const name = uniqueName('ssh/key');
     const created = await call('POST', '/user/alice/secrets', {
       token: alice,
