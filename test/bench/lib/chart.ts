@@ -4,7 +4,7 @@ export interface Group {
   bars: Array<{ name: string; value: number }>;
 }
 
-const COLORS = ['#2b6cb0', '#dd6b20'];
+const COLORS = ['#2b6cb0', '#38a169', '#dd6b20'];
 
 export function barChartSvg(title: string, groups: Group[], unit: string): string {
   const width = 760;
@@ -20,7 +20,8 @@ export function barChartSvg(title: string, groups: Group[], unit: string): strin
     top +
     plotHeight * (1 - (Math.log10(Math.max(value, lo)) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)));
   const groupWidth = (width - left - 20) / groups.length;
-  const barWidth = Math.min(60, groupWidth / 3);
+  const perGroup = Math.max(...groups.map((group) => group.bars.length));
+  const barWidth = Math.min(60, groupWidth / (perGroup + 1));
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12" role="img">`,
     `<title>${title}</title>`,
@@ -35,7 +36,7 @@ export function barChartSvg(title: string, groups: Group[], unit: string): strin
     );
   }
   groups.forEach((group, g) => {
-    const x0 = left + g * groupWidth + groupWidth / 2 - barWidth;
+    const x0 = left + g * groupWidth + groupWidth / 2 - (group.bars.length * barWidth) / 2;
     group.bars.forEach((bar, b) => {
       const x = x0 + b * barWidth;
       parts.push(
@@ -46,7 +47,7 @@ export function barChartSvg(title: string, groups: Group[], unit: string): strin
       );
     });
     parts.push(
-      `<text x="${x0 + barWidth}" y="${height - bottom + 18}" text-anchor="middle">${group.label}</text>`,
+      `<text x="${x0 + (group.bars.length * barWidth) / 2}" y="${height - bottom + 18}" text-anchor="middle">${group.label}</text>`,
     );
   });
   groups[0]?.bars.forEach((bar, b) => {

@@ -1,9 +1,12 @@
 /**
- * Dollars from counted calls and public list prices (us-east-1, on-demand; the sources are named
- * beside each price). Every assumption is a named constant, so the model can be argued with.
+ * Dollars from measured consumption and public list prices (us-east-1, on-demand). What a request
+ * consumes (capacity units, KMS calls, CPU and wall time, log bytes) is measured by the bench
+ * (lib/per-request.ts, lib/memory.ts); every price and every assumption left is a named constant
+ * here, so the model can be argued with.
  */
 export const PRICES = {
   apiGatewayRestPerMillion: 3.5, // API Gateway REST API, first 333M requests/month
+  apiGatewayHttpPerMillion: 1.0, // API Gateway HTTP API, first 300M requests/month
   lambdaRequestsPerMillion: 0.2,
   lambdaArmGbSecond: 0.0000133334, // Lambda, Arm
   dynamoReadPerMillion: 0.125, // DynamoDB on-demand read request units
@@ -11,7 +14,7 @@ export const PRICES = {
   dynamoStorageGbMonth: 0.25,
   kmsPer10k: 0.03, // KMS symmetric requests
   kmsKeyMonth: 1,
-  logsIngestGb: 0.5, // CloudWatch Logs ingestion (one ~350-byte access line per request)
+  logsIngestGb: 0.5, // CloudWatch Logs ingestion
   alarmMonth: 0.1,
   dashboardMonth: 3,
   secretsManagerSecretMonth: 0.4, // AWS Secrets Manager
@@ -19,41 +22,65 @@ export const PRICES = {
 } as const;
 
 export const ASSUMPTIONS = {
-  lambdaMemoryGb: 0.5,
-  logBytesPerRequest: 350,
-  /** Reads whose data key is not in the function's cache (5-minute TTL): a cold container, a new version. */
+  /** Reads whose data key is not in the function's cache (5-minute TTL): a cold instance, a new version. */
   coldReadFraction: 0.05,
+  /**
+   * Lambda's own lines per invocation in the JSON log format (platform.start and platform.report),
+   * beside the function's access line, which is measured.
+   */
+  platformLogBytes: 600,
+  /** Lambda gives a function one full vCPU at 1,769 MB, and a share in proportion below that. */
+  fullCpuMb: 1769,
   /** Per secret: head, kept versions (3 on average), 2 listing entries, 100 audit entries of ~400 bytes. */
   bytesPerSecret: 1024 + 3 * 1024 + 2 * 400 + 100 * 400,
   alarms: 60,
 } as const;
 
-export interface CallCounts {
+/** The memory sizes the model weighs; a size is an option when the measured peak fits in it. */
+export const MEMORY_SIZES = [128, 256, 512, 1024] as const;
+
+export type Api = 'HTTP API' | 'REST API';
+
+/** What one request consumes, as measured. */
+export interface Usage {
   rru: number;
   wru: number;
   kms: number;
+  /** Wall clock of a warm request, measured locally (one core, local DynamoDB: pessimistic on I/O). */
+  wallMs: number;
+  /** CPU time of a warm request, measured locally on one core. */
+  cpuMs: number;
+  logBytes: number;
 }
 
-/** Capacity per request, from the store's item sizes: every item here is under 1 KB (writes) and 4 KB (reads). */
-export const CALLS: Record<'read' | 'write', CallCounts> = {
-  // Strongly consistent head read (1), audit chain head query (1), audit entry put (1).
-  read: { rru: 2, wru: 1, kms: ASSUMPTIONS.coldReadFraction },
-  // Head read (1), audit query (1); transaction of head, version and 2 listing entries (4 items, doubled), audit put (1).
-  write: { rru: 2, wru: 9, kms: 1 },
-};
+/**
+ * A warm request's duration at a memory size: the time it waits on others as measured, and its
+ * CPU time stretched by the share of a vCPU Lambda gives that size (an assumption: CPU scales
+ * linearly with memory up to one vCPU at 1,769 MB, as Lambda documents; a local core is a full one).
+ */
+export function durationAt(memoryMb: number, usage: Pick<Usage, 'wallMs' | 'cpuMs'>): number {
+  const stretch = Math.max(1, ASSUMPTIONS.fullCpuMb / memoryMb);
+  return usage.wallMs + usage.cpuMs * (stretch - 1);
+}
 
-export function perMillion(calls: CallCounts, lambdaMs: number) {
+export function perMillion(usage: Usage, api: Api, memoryMb: number) {
   const m = 1_000_000;
+  const billedMs = Math.ceil(durationAt(memoryMb, usage));
   const parts = {
-    'API Gateway': PRICES.apiGatewayRestPerMillion,
+    'API Gateway': api === 'HTTP API' ? PRICES.apiGatewayHttpPerMillion : PRICES.apiGatewayRestPerMillion,
     'Lambda requests': PRICES.lambdaRequestsPerMillion,
-    'Lambda compute':
-      m * ASSUMPTIONS.lambdaMemoryGb * (Math.ceil(lambdaMs) / 1000) * PRICES.lambdaArmGbSecond,
-    DynamoDB: calls.rru * PRICES.dynamoReadPerMillion + calls.wru * PRICES.dynamoWritePerMillion,
-    KMS: (calls.kms * m * PRICES.kmsPer10k) / 10_000,
-    'CloudWatch Logs': ((m * ASSUMPTIONS.logBytesPerRequest) / 1e9) * PRICES.logsIngestGb,
+    'Lambda compute': m * (memoryMb / 1024) * (billedMs / 1000) * PRICES.lambdaArmGbSecond,
+    DynamoDB: usage.rru * PRICES.dynamoReadPerMillion + usage.wru * PRICES.dynamoWritePerMillion,
+    KMS: (usage.kms * m * PRICES.kmsPer10k) / 10_000,
+    'CloudWatch Logs': ((m * (usage.logBytes + ASSUMPTIONS.platformLogBytes)) / 1e9) * PRICES.logsIngestGb,
   };
-  return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
+  return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0), billedMs };
+}
+
+/** The cheapest memory size whose limit holds the measured peak (the smallest: compute only grows with size). */
+export function chooseMemory(peakRssMb: number): { memoryMb: number; fits: number[] } {
+  const fits = MEMORY_SIZES.filter((size) => peakRssMb <= size);
+  return { memoryMb: fits[0] ?? MEMORY_SIZES[MEMORY_SIZES.length - 1]!, fits };
 }
 
 export function storagePerMonth(secrets: number) {

@@ -114,7 +114,9 @@ export async function measureHandlers(
       new GetCommand({ TableName: LOCAL_TABLE, Key: headKey(ref), ConsistentRead: true }),
     );
     const decipher = createDecipheriv('aes-256-gcm', dataKey!, parsed.iv);
-    decipher.setAAD(Buffer.concat([parsed.head, Buffer.from(envelope.canonicalContext(context))]));
+    // The envelope's additional data (shared/crypto/envelope.ts): format 2 binds its version byte.
+    const bound = parsed.version === 1 ? parsed.head : parsed.head.subarray(0, 1);
+    decipher.setAAD(Buffer.concat([bound, Buffer.from(envelope.canonicalContext(context))]));
     decipher.setAuthTag(parsed.tag);
     JSON.parse(Buffer.concat([decipher.update(parsed.ciphertext), decipher.final()]).toString());
     await auditAppend();

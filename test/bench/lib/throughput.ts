@@ -99,7 +99,9 @@ export async function measureThroughput(
     );
     const sealed = envelope.parse(Item!.sealed as Uint8Array);
     const decipher = createDecipheriv('aes-256-gcm', dataKey!, sealed.iv);
-    decipher.setAAD(Buffer.concat([sealed.head, Buffer.from(envelope.canonicalContext(context))]));
+    // The envelope's additional data (shared/crypto/envelope.ts): format 2 binds its version byte.
+    const bound = sealed.version === 1 ? sealed.head : sealed.head.subarray(0, 1);
+    decipher.setAAD(Buffer.concat([bound, Buffer.from(envelope.canonicalContext(context))]));
     decipher.setAuthTag(sealed.tag);
     const data = Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString();
     await appendAuditLike(db, LOCAL_TABLE, `bare-${seq % SPREAD}`, seq++);
