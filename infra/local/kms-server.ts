@@ -7,7 +7,8 @@
  * not checked: it binds to 127.0.0.1 and holds only throwaway keys.
  *
  * Control routes for tests and benchmarks: `GET|DELETE /__local/stats` (calls per operation),
- * `GET|POST|DELETE /__local/faults` (`{operation, error, count}`: the next calls fail that way).
+ * `GET|POST|DELETE /__local/faults` (`{operation, error, count}`: the next calls fail that way);
+ * POST and DELETE need the control header of local-control.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -24,6 +25,7 @@ import {
 } from './kms-signing.ts';
 import { dataKeyLength, decrypt, encrypt, encryptionContext, MAX_PLAINTEXT } from './kms-symmetric.ts';
 import { KmsError, SERVER_ERRORS, strictBase64, validation } from './kms-wire.ts';
+import { localControlRefusal } from './local-control.ts';
 
 export type { LocalKeySpec } from './kms-keys.ts';
 
@@ -208,6 +210,11 @@ export async function startLocalKms(
 
   /** The test and benchmark routes; false when the path is not one of them. */
   function control(req: IncomingMessage, res: ServerResponse, path: string, text: string): boolean {
+    // Changing stats or faults needs the control header (local-control.ts); reading them does not.
+    if (path.startsWith('/__local/') && req.method !== 'GET') {
+      const refusal = localControlRefusal(req.headers);
+      if (refusal) throw new KmsError('AccessDeniedException', refusal, 403);
+    }
     if (path === '/__local/stats') {
       if (req.method === 'DELETE') resetStats();
       else if (req.method !== 'GET') throw new KmsError('MethodNotAllowed', 'GET or DELETE', 405);

@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Context } from 'aws-lambda';
-import { type ErrorCode, VaultError } from '../../shared/domain/errors.ts';
+import { type ErrorCode, PermissionDeniedError, VaultError } from '../../shared/domain/errors.ts';
 import {
   MethodNotAllowedError,
   PathVersionNotServedError,
@@ -25,6 +25,7 @@ import { API_BASE, allOperations, type Operation } from '../../shared/operations
 import type { DevIssuer } from './dev-issuer.ts';
 import { gatewayError, rawGatewayError } from './gateway-errors.ts';
 import { invocation } from './invocation.ts';
+import { localControlRefusal } from './local-control.ts';
 import { checkSigV4, type SigV4Settings } from './sigv4-check.ts';
 import { sweepRequest } from './sweep-at.ts';
 import { type ApiClients, handleTokenRequest } from './token-endpoint.ts';
@@ -181,6 +182,10 @@ async function serve(
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(options.issuer.jwks),
     });
+  }
+  if (url.pathname.startsWith('/__local/')) {
+    const refusal = localControlRefusal(req.headers);
+    if (refusal) return write(res, gatewayError(new PermissionDeniedError(refusal), traceId));
   }
   if (method === 'GET' && url.pathname === '/__local/jwks-fetches') {
     return write(res, {

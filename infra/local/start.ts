@@ -146,7 +146,9 @@ const tokenStateDir = stateDirArg === '.local' ? '' : ` --state-dir ${stateDirAr
 
 console.log(`Vault API listening on ${runtime.apiUrl} (ready in ${seconds()})`);
 console.log(`State: ${inMemory ? 'in memory (discarded on exit)' : runtime.stateDir}`);
-console.log(`Change events: ${runtime.eventsFile} (also GET ${runtime.url}/__local/events)`);
+console.log(
+  `Change events: ${runtime.eventsFile} (also GET ${runtime.url}/__local/events with header x-vault-local: 1)`,
+);
 console.log(
   `More tokens: npm run --silent token -- --sub alice --scopes user,vaultAdd --roles ops,dev${tokenStateDir}`,
 );

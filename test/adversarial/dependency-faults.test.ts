@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LOCAL_CONTROL_HEADERS } from '../../infra/local/local-control.ts';
 import { logger } from '../../shared/http/logger.ts';
 import { expectShapedError } from '../support/error-shape.ts';
 import type { FaultProxy } from '../support/fault-proxy.ts';
@@ -57,13 +58,17 @@ async function secret(): Promise<string> {
 
 afterEach(async () => {
   proxy.clear();
-  await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, { method: 'DELETE' });
+  await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, {
+    method: 'DELETE',
+    headers: LOCAL_CONTROL_HEADERS,
+  });
 });
 
 async function kmsFault(operation: string, error: string, count: number) {
   kmsFaults += count;
   await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, {
     method: 'POST',
+    headers: LOCAL_CONTROL_HEADERS,
     body: JSON.stringify({ operation, error, count }),
   });
 }
@@ -100,7 +105,10 @@ describe('dependency faults', () => {
     const reply = await api('GET', path);
     expectShapedError(reply, 503, 'INTRA_SERVICE_COMMUNICATION_ERROR');
     expect(reply.headers.get('retry-after')).toBe('1');
-    await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, { method: 'DELETE' });
+    await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, {
+      method: 'DELETE',
+      headers: LOCAL_CONTROL_HEADERS,
+    });
     expect((await api('GET', path)).json.data).toEqual({ password: MARKER });
   });
 
@@ -112,7 +120,10 @@ describe('dependency faults', () => {
     expectShapedError(reply, 503, 'INTRA_SERVICE_COMMUNICATION_ERROR');
     expect(reply.text).not.toContain(MARKER);
     expect(await vault.snapshot({ trail: false })).toBe(before);
-    await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, { method: 'DELETE' });
+    await fetch(`${vault.runtime.kmsEndpoint}/__local/faults`, {
+      method: 'DELETE',
+      headers: LOCAL_CONTROL_HEADERS,
+    });
     expect((await api('PATCH', path, { data: { user: 'app' } })).status).toBe(200);
     expect((await api('GET', path)).json.data).toEqual({ password: MARKER, user: 'app' });
   });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { base64url, exportSPKI, generateKeyPair, importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../infra/local/dev-issuer.ts';
+import { LOCAL_CONTROL_HEADERS } from '../../infra/local/local-control.ts';
 import { MissingScopeError } from '../../shared/http/http-errors.ts';
 import { createTokenVerifier, jwtAuth } from '../../shared/http/jwt-auth.ts';
 import { scopeCheck } from '../../shared/http/scope-check.ts';
@@ -209,7 +210,9 @@ describe('token attacks', () => {
   let fetchesBefore: number;
   beforeAll(async () => {
     fetchesBefore = (
-      (await (await fetch(`${vault.runtime.url}/__local/jwks-fetches`)).json()) as { count: number }
+      (await (
+        await fetch(`${vault.runtime.url}/__local/jwks-fetches`, { headers: LOCAL_CONTROL_HEADERS })
+      ).json()) as { count: number }
     ).count;
   });
 
@@ -230,7 +233,9 @@ describe('token attacks', () => {
 
   it('no attack made the vault fetch anything: the attacker saw nothing, the JWKS was fetched at most once more', async () => {
     const fetchesAfter = (
-      (await (await fetch(`${vault.runtime.url}/__local/jwks-fetches`)).json()) as { count: number }
+      (await (
+        await fetch(`${vault.runtime.url}/__local/jwks-fetches`, { headers: LOCAL_CONTROL_HEADERS })
+      ).json()) as { count: number }
     ).count;
     expect(attackerHits).toBe(0);
     expect(fetchesAfter - fetchesBefore).toBeLessThanOrEqual(1);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CONTROL_HEADERS } from '../../infra/local/local-control.ts';
 import { expectShapedError } from '../support/error-shape.ts';
 import { baseUrl, call, token, uniqueName } from '../support/http.ts';
 import { USERS } from '../support/users.ts';
@@ -18,7 +19,9 @@ const path = (name: string) => `/secrets/${encodeURIComponent(name)}`;
 async function eventsFor(
   name: string,
 ): Promise<Array<{ id: string; 'detail-type': string; detail: Record<string, unknown> }>> {
-  const all = (await (await fetch(`${baseUrl()}/__local/events`)).json()) as Array<{
+  const all = (await (
+    await fetch(`${baseUrl()}/__local/events`, { headers: LOCAL_CONTROL_HEADERS })
+  ).json()) as Array<{
     id: string;
     'detail-type': string;
     detail: Record<string, unknown>;
@@ -39,7 +42,7 @@ async function settledEvents(name: string, count: number) {
 async function sweepAt(time: number) {
   const response = await fetch(`${baseUrl()}/__local/sweep`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...LOCAL_CONTROL_HEADERS },
     body: JSON.stringify({ at: new Date(time).toISOString() }),
   });
   return { status: response.status, json: (await response.json()) as { rotated: number } };
@@ -215,10 +218,41 @@ describe('rotation', () => {
     ]);
   });
 
+  it('a web page cannot reach the control routes: no control header or a foreign host is a shaped 403 that runs nothing', async () => {
+    const at = new Date(Date.now() + 23 * 3_600_000).toISOString();
+    // What a form post or a no-cors fetch from any site sends: a simple request, no custom header.
+    const fromPage = await fetch(`${baseUrl()}/__local/sweep`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Origin: 'https://evil.example' },
+      body: JSON.stringify({ at }),
+    });
+    expect(fromPage.status).toBe(403);
+    expect(await fromPage.json()).toMatchObject({
+      error_code: 'PERMISSION_DENIED',
+      trace_id: expect.any(String),
+    });
+    expect((await fetch(`${baseUrl()}/__local/events`)).status).toBe(403);
+    // DNS rebinding: the page's own name resolves to loopback, and its requests carry that name.
+    const { request } = await import('node:http');
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const req = request(`${baseUrl()}/__local/events`, {
+        headers: { ...LOCAL_CONTROL_HEADERS, Host: 'evil.example' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(rebound).toBe(403);
+  });
+
   it("the schedule's clock moves only to a time within a day of now; anything else is a shaped 400", async () => {
     for (const at of ['soon', new Date(Date.now() + 2 * 86_400_000).toISOString(), 42]) {
       const response = await fetch(`${baseUrl()}/__local/sweep`, {
         method: 'POST',
+        headers: LOCAL_CONTROL_HEADERS,
         body: JSON.stringify({ at }),
       });
       expect(response.status).toBe(400);

@@ -23,6 +23,7 @@ import {
 } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalKms, startLocalKms } from '../../infra/local/kms-server.ts';
+import { LOCAL_CONTROL_HEADERS } from '../../infra/local/local-control.ts';
 
 const ACCOUNT = '000000000000';
 const context = { secret: 'db/password', version: '3' };
@@ -263,8 +264,17 @@ describe('local KMS endpoint', () => {
     const decrypt = () => client.send(new DecryptCommand({ CiphertextBlob, EncryptionContext: context }));
     const faults = `${kms.url}/__local/faults`;
 
+    // A web page's simple POST (no control header) changes nothing.
+    const fromPage = await fetch(faults, {
+      method: 'POST',
+      body: JSON.stringify({ operation: '*', error: 'KMSInternalException' }),
+    });
+    expect(fromPage.status).toBe(403);
+    await expect(decrypt()).resolves.toBeDefined();
+
     const posted = await fetch(faults, {
       method: 'POST',
+      headers: LOCAL_CONTROL_HEADERS,
       body: JSON.stringify({ operation: '*', error: 'KMSInternalException' }),
     });
     expect(posted.status).toBe(200);
@@ -276,14 +286,19 @@ describe('local KMS endpoint', () => {
 
     await fetch(faults, {
       method: 'POST',
+      headers: LOCAL_CONTROL_HEADERS,
       body: JSON.stringify({ operation: 'Decrypt', error: 'DisabledException', count: 5 }),
     });
     await expect(dataKey()).resolves.toBeDefined();
     await expect(decrypt()).rejects.toMatchObject({ name: 'DisabledException' });
-    expect((await fetch(faults, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(faults, { method: 'DELETE', headers: LOCAL_CONTROL_HEADERS })).status).toBe(200);
     await expect(decrypt()).resolves.toBeDefined();
 
-    const malformed = await fetch(faults, { method: 'POST', body: '{"operation":"Decrypt"}' });
+    const malformed = await fetch(faults, {
+      method: 'POST',
+      headers: LOCAL_CONTROL_HEADERS,
+      body: '{"operation":"Decrypt"}',
+    });
     expect(malformed.status).toBe(400);
   });
 
@@ -297,7 +312,7 @@ describe('local KMS endpoint', () => {
     const stats = `${kms.url}/__local/stats`;
     expect(await (await fetch(stats)).json()).toEqual({ GenerateDataKey: 3, Decrypt: 1 });
 
-    expect((await fetch(stats, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(stats, { method: 'DELETE', headers: LOCAL_CONTROL_HEADERS })).status).toBe(200);
     expect(kms.stats()).toEqual({});
     await dataKey();
     expect(await (await fetch(stats)).json()).toEqual({ GenerateDataKey: 1 });
