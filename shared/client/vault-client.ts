@@ -185,7 +185,21 @@ const sameAccess = (a: Secret, b: Secret) =>
   roleIds(a.write_roles) === roleIds(b.write_roles);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const path = (name: string) => encodeURIComponent(name);
+/**
+ * One path segment. `.` and `..` stay as they are when encoded (and `%2E` is read as a dot too),
+ * so a URL parser would fold them into another route: a secret named `..`, or an owner `..`, would
+ * read the shared secret of that name or hit another route. The vault refuses such names anyway;
+ * refused here, they never leave the client.
+ */
+const path = (segment: string, property = 'name') => {
+  if (segment === '.' || segment === '..')
+    throw new VaultApiError(400, {
+      error_code: 'VALUE_INCORRECT_FORMAT',
+      error_message: `${property} may not be "." or ".."`,
+      property,
+    });
+  return encodeURIComponent(segment);
+};
 const etag = (version: number | undefined) => (version === undefined ? undefined : `"${version}"`);
 
 export class VaultClient {
@@ -328,11 +342,15 @@ export class VaultClient {
 
   /** Creates a secret; retries are safe because each call carries its own Idempotency-Key. */
   createSecret = (name: string, input: NewSecret, options: { owner?: string; onlyIfAbsent?: boolean } = {}) =>
-    this.#call<Written>('POST', options.owner ? `/user/${path(options.owner)}/secrets` : '/secrets', {
-      body: { name, ...input },
-      headers: { 'Idempotency-Key': randomUUID(), 'If-None-Match': options.onlyIfAbsent ? '*' : undefined },
-      retrySafe: true,
-    });
+    this.#call<Written>(
+      'POST',
+      options.owner ? `/user/${path(options.owner, 'owner')}/secrets` : '/secrets',
+      {
+        body: { name, ...input },
+        headers: { 'Idempotency-Key': randomUUID(), 'If-None-Match': options.onlyIfAbsent ? '*' : undefined },
+        retrySafe: true,
+      },
+    );
 
   updateSecret = (name: string, patch: SecretPatch, options: { owner?: string; ifMatch?: number } = {}) =>
     this.#call<Written>('PUT', this.#secretPath(name, options.owner), {
@@ -381,7 +399,7 @@ export class VaultClient {
 
   /** Every shared secret the caller may list (or one user's personal secrets), page by page. */
   listSecrets(options: { pageSize?: number; owner?: string } = {}): AsyncIterable<Secret> {
-    const route = options.owner ? `/user/${path(options.owner)}/secrets` : '/secrets';
+    const route = options.owner ? `/user/${path(options.owner, 'owner')}/secrets` : '/secrets';
     return this.#pages(
       (offset, limit) => this.#call<SecretList>('GET', route, { query: { offset, limit } }),
       options.pageSize,
@@ -417,7 +435,7 @@ export class VaultClient {
 
   /** A secret's route, personal with `owner`; `kind` names a sub-resource (`metadata/`, `restore/`). */
   #secretPath(name: string, owner?: string, kind = '') {
-    return `${owner ? `/user/${path(owner)}` : ''}/${kind}secrets/${path(name)}`;
+    return `${owner ? `/user/${path(owner, 'owner')}` : ''}/${kind}secrets/${path(name)}`;
   }
 
   async #call<T>(method: string, route: string, options: CallOptions = {}): Promise<T> {
