@@ -5,38 +5,20 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateAliasCommand,
-  CreateKeyCommand,
-  DescribeKeyCommand,
-  type KMSClient,
-  NotFoundException,
-} from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { keyByAlias } from './key-by-alias.ts';
 
 export const LOCAL_SIGNING_KEY_ALIAS = 'alias/vault-local-audit';
 
 export const publicKeyFile = (stateDir: string) => join(stateDir, 'audit-digest-key.pem');
 
 /** The local signing key (ECC_NIST_P256), made on first use. */
-export async function localSigningKey(kms: KMSClient): Promise<string> {
-  try {
-    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: LOCAL_SIGNING_KEY_ALIAS }));
-    return KeyMetadata!.Arn!;
-  } catch (error) {
-    if (!(error instanceof NotFoundException)) throw error;
-    const { KeyMetadata } = await kms.send(
-      new CreateKeyCommand({
-        KeySpec: 'ECC_NIST_P256',
-        KeyUsage: 'SIGN_VERIFY',
-        Description: 'vault local audit digests',
-      }),
-    );
-    await kms.send(
-      new CreateAliasCommand({ AliasName: LOCAL_SIGNING_KEY_ALIAS, TargetKeyId: KeyMetadata!.KeyId! }),
-    );
-    return KeyMetadata!.Arn!;
-  }
-}
+export const localSigningKey = (kms: KMSClient): Promise<string> =>
+  keyByAlias(kms, LOCAL_SIGNING_KEY_ALIAS, {
+    KeySpec: 'ECC_NIST_P256',
+    KeyUsage: 'SIGN_VERIFY',
+    Description: 'vault local audit digests',
+  });
 
 /**
  * Pins the public key beside the digests the first time; later, refuses a signing key that is not

@@ -12,15 +12,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateAliasCommand,
-  CreateKeyCommand,
-  DescribeKeyCommand,
-  type KMSClient,
-  NotFoundException,
-} from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { IamPrincipalMapping } from '../../shared/domain/iam-login.ts';
 import { LOCAL_AWS } from './dynamodb-local.ts';
+import { keyByAlias } from './key-by-alias.ts';
 import type { LocalIamIdentity } from './sigv4-check.ts';
 
 export const LOCAL_TOKEN_KEY_ALIAS = 'alias/vault-local-token';
@@ -57,22 +52,9 @@ export function localIdentities(
 }
 
 /** The local token-signing key (ECC_NIST_P256), made on first start. */
-export async function localTokenKey(kms: KMSClient): Promise<string> {
-  try {
-    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: LOCAL_TOKEN_KEY_ALIAS }));
-    return KeyMetadata!.Arn!;
-  } catch (error) {
-    if (!(error instanceof NotFoundException)) throw error;
-    const { KeyMetadata } = await kms.send(
-      new CreateKeyCommand({
-        KeySpec: 'ECC_NIST_P256',
-        KeyUsage: 'SIGN_VERIFY',
-        Description: 'vault local token signing (IAM login)',
-      }),
-    );
-    await kms.send(
-      new CreateAliasCommand({ AliasName: LOCAL_TOKEN_KEY_ALIAS, TargetKeyId: KeyMetadata!.KeyId! }),
-    );
-    return KeyMetadata!.Arn!;
-  }
-}
+export const localTokenKey = (kms: KMSClient): Promise<string> =>
+  keyByAlias(kms, LOCAL_TOKEN_KEY_ALIAS, {
+    KeySpec: 'ECC_NIST_P256',
+    KeyUsage: 'SIGN_VERIFY',
+    Description: 'vault local token signing (IAM login)',
+  });

@@ -7,13 +7,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import {
-  CreateAliasCommand,
-  CreateKeyCommand,
-  DescribeKeyCommand,
-  type KMSClient,
-  NotFoundException,
-} from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { dynamoClient, kmsClient } from '../../shared/aws/clients.ts';
 import type { IamPrincipalMapping } from '../../shared/domain/iam-login.ts';
 import { describeError } from '../../shared/http/logger.ts';
@@ -21,6 +15,7 @@ import { API_BASE } from '../../shared/operations.ts';
 import { DEV_AUDIENCE, DEV_ISSUER, DEV_ROLES_CLAIM, devIssuer } from './dev-issuer.ts';
 import { ensureTable, LOCAL_AWS, LOCAL_TABLE, startDynamoDbLocal } from './dynamodb-local.ts';
 import { localIdentities, localPrincipals, localTokenKey } from './iam-login-local.ts';
+import { keyByAlias } from './key-by-alias.ts';
 import { recordDataKey, verifyDataKey } from './key-check.ts';
 import { startLocalKms } from './kms-server.ts';
 import { startLocalServer } from './server.ts';
@@ -81,13 +76,7 @@ export interface LocalRuntime {
 async function ensureKey(endpoint: string): Promise<string> {
   const kms = kmsClient({ ...LOCAL_AWS, endpoint });
   try {
-    const { KeyMetadata } = await kms.send(new DescribeKeyCommand({ KeyId: LOCAL_KEY_ALIAS }));
-    return KeyMetadata!.Arn!;
-  } catch (error) {
-    if (!(error instanceof NotFoundException)) throw error;
-    const { KeyMetadata } = await kms.send(new CreateKeyCommand({ Description: 'vault local key' }));
-    await kms.send(new CreateAliasCommand({ AliasName: LOCAL_KEY_ALIAS, TargetKeyId: KeyMetadata!.KeyId! }));
-    return KeyMetadata!.Arn!;
+    return await keyByAlias(kms, LOCAL_KEY_ALIAS, { Description: 'vault local key' });
   } finally {
     kms.destroy();
   }

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient as generate } from '@hey-api/openapi-ts';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiUrl, token, uniqueName } from '../support/http.ts';
+import { typeErrors as checkTypes } from '../support/type-check.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'generated-client-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -33,20 +33,9 @@ export async function roundTrip(name: string, auth: string): Promise<string> {
 export const missingName = () => createSecret({ body: { data: {} } });
 `;
 
-function typeErrors(files: string[]): string[] {
-  const program = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    allowImportingTsExtensions: true,
-    skipLibCheck: true,
-    lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
-    types: [],
-  });
-  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
-}
+/** The generated fetch client needs the DOM's fetch types. */
+const typeErrors = (files: string[]) =>
+  checkTypes(files, { lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'] });
 
 /** The two calls the run makes, as the generated SDK answers them. */
 interface Answer {

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import openapiTS, { astToString } from 'openapi-typescript';
-import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../shared/openapi.ts';
+import { typeErrors as checkTypes } from '../support/type-check.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'openapi-clients-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,26 +26,8 @@ function refs(value: unknown, found: string[] = []): string[] {
   return found;
 }
 
-/** The compiler's diagnostics for `files` (strict, no emit), one line each. */
-function typeErrors(files: string[]): string[] {
-  const program = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    allowImportingTsExtensions: true,
-    exactOptionalPropertyTypes: true,
-    skipLibCheck: true,
-    types: [],
-  });
-  return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-    const where = diagnostic.file
-      ? `${diagnostic.file.fileName.slice(dir.length + 1)}:${diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1}: `
-      : '';
-    return where + ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
-  });
-}
+/** Generated types are held to exact optional properties, as a careful user's project is. */
+const typeErrors = (files: string[]) => checkTypes(files, { exactOptionalPropertyTypes: true });
 
 const ROUND_TRIP = `import type { components, operations, paths } from './api.ts';
 
