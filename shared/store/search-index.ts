@@ -16,7 +16,7 @@
  */
 import type { SecretMetadata } from '../domain/model.ts';
 import type { Listing } from '../domain/ports.ts';
-import { queryAll } from './dynamo-support.ts';
+import { type Item, queryAll } from './dynamo-support.ts';
 import { listingId } from './keys.ts';
 import { addsUp, type Bucket, bucketsIn, entriesIn } from './listing-directory.ts';
 import type { ListingIndex } from './listing-index.ts';
@@ -39,8 +39,15 @@ interface WarmGroup {
   buckets: WarmBucket[];
 }
 
-/** Queries a reload runs at once: enough to hide round trips, few enough not to flood one partition. */
+/** Bucket reads of one group at once: enough to hide round trips, few enough not to flood one partition. */
 const PARALLEL_READS = 16;
+/** Groups read at once when many changed (a cold start: one query per group, in 1 MB pages). */
+const PARALLEL_GROUPS = 4;
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** DynamoDB orders keys by UTF-8 bytes: JavaScript's order too, unless a string holds a surrogate pair. */
+const before = (a: string, b: string) =>
+  SURROGATE.test(a) || SURROGATE.test(b) ? Buffer.compare(Buffer.from(a), Buffer.from(b)) < 0 : a < b;
 
 /** Runs `tasks` at most `width` at a time, results in order. */
 async function inTurn<T>(tasks: Array<() => Promise<T>>, width: number): Promise<T[]> {
@@ -95,27 +102,33 @@ export class SearchIndex {
     for (const group of known.values()) for (const bucket of group.buckets) buckets.set(bucket.lo, bucket);
     const fresh = await inTurn(
       top.groups.map((group) => async (): Promise<WarmGroup> => {
-        const kept = known.get(group.lo);
-        if (kept && kept.rev === group.rev && kept.hi === group.hi) return kept;
+        const unchanged = known.get(group.lo);
+        if (unchanged && unchanged.rev === group.rev && unchanged.hi === group.hi) return unchanged;
         const ranges = await bucketsIn(this.#index, listing, group.lo, group.hi, true);
         if (!tiles(ranges, group.lo, group.hi) || !addsUp(group.n, ranges)) {
           // Read mid-change: the group's entries as one range, read again next time.
           const whole = await this.#load(listing, { lo: group.lo, n: group.n, rev: Number.NaN }, group.hi);
           return { lo: group.lo, hi: group.hi, rev: Number.NaN, buckets: [whole] };
         }
-        const loaded = await inTurn(
-          ranges.map((range) => () => {
-            const warm = buckets.get(range.lo);
-            return warm && warm.rev === range.rev && warm.hi === range.hi
-              ? Promise.resolve(warm)
-              : this.#load(listing, range, range.hi);
-          }),
-          PARALLEL_READS,
-        );
+        const kept = (range: Bucket) => {
+          const warm = buckets.get(range.lo);
+          return warm && warm.rev === range.rev && warm.hi === range.hi ? warm : undefined;
+        };
+        // Most of the group changed (or none of it is known): one query over it costs the same
+        // units as its buckets' and takes one round trip per 1 MB instead of one per bucket.
+        const loaded =
+          2 * ranges.filter((range) => !kept(range)).length > ranges.length
+            ? await this.#loadGroup(listing, group.lo, group.hi, ranges)
+            : await inTurn(
+                ranges.map((range) => () => {
+                  const warm = kept(range);
+                  return warm ? Promise.resolve(warm) : this.#load(listing, range, range.hi);
+                }),
+                PARALLEL_READS,
+              );
         return { lo: group.lo, hi: group.hi, rev: group.rev, buckets: loaded };
       }),
-      // Groups in turn, each group's buckets in parallel: a cold start reads PARALLEL_READS at once.
-      1,
+      PARALLEL_GROUPS,
     );
     this.#warm.set(id, new Map(fresh.map((group) => [group.lo, group])));
     return fresh;
@@ -126,14 +139,34 @@ export class SearchIndex {
    * least as new as it (a write in between only makes the next search read them again).
    */
   async #load(listing: Listing, range: Bucket, hi: string | undefined): Promise<WarmBucket> {
+    return warmBucket(range, hi, await this.#read(listing, range.lo, hi));
+  }
+
+  /** A group's buckets from one query over the group, cut at the buckets' bounds. */
+  async #loadGroup(listing: Listing, lo: string, hi: string | undefined, ranges: readonly Bucket[]) {
+    const items = await this.#read(listing, lo, hi);
+    let at = 0;
+    return ranges.map((range) => {
+      const start = at;
+      while (at < items.length && (range.hi === undefined || before(items[at]?.sk as string, range.hi))) at++;
+      return warmBucket(range, range.hi, items.slice(start, at));
+    });
+  }
+
+  /** Entries of [lo, hi), strongly consistent: read after the revs stored with them (see #load). */
+  async #read(listing: Listing, lo: string, hi: string | undefined): Promise<Item[]> {
     const items = await queryAll(this.#index.db, this.#index.table, {
-      ...entriesIn(listing, range.lo, hi),
+      ...entriesIn(listing, lo, hi),
       ConsistentRead: true,
     });
-    const entries = items.filter((item) => item.sk !== hi).map(fromEntry);
-    const names = entries.map((entry) => entry.name.toLowerCase());
-    return { lo: range.lo, hi, rev: range.rev, entries, names, text: names.join('\n') };
+    return items.filter((item) => item.sk !== hi);
   }
+}
+
+function warmBucket(range: Bucket, hi: string | undefined, items: readonly Item[]): WarmBucket {
+  const entries = items.map(fromEntry);
+  const names = entries.map((entry) => entry.name.toLowerCase());
+  return { lo: range.lo, hi, rev: range.rev, entries, names, text: names.join('\n') };
 }
 
 /** Whether buckets cover [lo, hi) exactly, one after the other. */

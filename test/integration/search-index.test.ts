@@ -39,6 +39,8 @@ interface Vault {
   a: VaultDeps;
   /** Another function instance on the same table: searches only. */
   b: VaultDeps;
+  /** Yet another instance on the same table, which has read nothing yet. */
+  fresh(): VaultDeps;
 }
 
 async function freshVault(): Promise<Vault> {
@@ -71,7 +73,7 @@ async function freshVault(): Promise<Vault> {
     });
     return { ...parts.deps, secrets, audit };
   };
-  return { a: instance(false), b: instance(true) };
+  return { a: instance(false), b: instance(true), fresh: () => instance(false) };
 }
 
 beforeAll(async () => {
@@ -125,9 +127,10 @@ const found = (items: readonly SecretMetadata[]) => items.map(described).sort();
 const names = (items: readonly SecretMetadata[]) =>
   items.map((item) => `${item.ownerId ?? ''}:${item.name}`).sort();
 
-// ---- Generators. Names: words of letters that change length or shape when lower-cased (İ, ẞ, Ä),
-// joined by the separators names may hold (never leading or trailing whitespace).
-const letter = fc.constantFrom('a', 'b', 'A', 'B', 'ä', 'Ä', 'ß', 'ẞ', 'İ', 'i', 'x', '1');
+// ---- Generators. Names: words of letters that change length or shape when lower-cased (İ, ẞ, Ä)
+// or sort differently by UTF-8 bytes and UTF-16 units (😀, ～), joined by the separators names may
+// hold (never leading or trailing whitespace).
+const letter = fc.constantFrom('a', 'b', 'A', 'B', 'ä', 'Ä', 'ß', 'ẞ', 'İ', 'i', 'x', '1', '😀', '\uFF5E');
 const word = fc.array(letter, { minLength: 1, maxLength: 4 }).map((chars) => chars.join(''));
 const name = fc
   .tuple(word, fc.constantFrom('-', '/', ' ', '_', '', '.'), word)
@@ -327,6 +330,30 @@ describe('search over the warm index', () => {
       { offset: 0, limit: 50 },
     );
     expect(names(tagged.items)).toEqual([':db/beta']);
+  }, 120_000);
+
+  it('loads names that UTF-8 and UTF-16 order differently into the right ranges', async () => {
+    const vault = await freshVault();
+    // In DynamoDB's order (UTF-8 bytes) "～" (U+FF5E) sorts before "😀"; in JavaScript's (UTF-16
+    // units) after: ranges bounded by one kind of name must still hold the other kind rightly.
+    const all = ['～', '😀'].flatMap((mark) =>
+      Array.from({ length: 12 }, (_, i) => `k-${mark}-${String(i).padStart(2, '0')}`),
+    );
+    for (const name of all)
+      await createSecret(vault.a, manager, { ref: { name }, data: { v: 1 }, readRoles: [], writeRoles: [] });
+    // A fresh instance loads each group in one query and cuts it at the bucket bounds.
+    for (const on of [vault.b, vault.fresh()]) {
+      const page = await searchSecrets(on, manager, { keywords: 'K-' }, { offset: 0, limit: 100 });
+      expect(names(page.items)).toEqual(all.map((name) => `:${name}`).sort());
+    }
+    await createSecret(vault.a, manager, {
+      ref: { name: 'k-～-05a' },
+      data: { v: 1 },
+      readRoles: [],
+      writeRoles: [],
+    });
+    const page = await searchSecrets(vault.b, manager, { keywords: 'k-～' }, { offset: 0, limit: 100 });
+    expect(page.count).toBe(13);
   }, 120_000);
 
   it('reads, when warm, the counter and the groups only, and after a write only what it changed', async () => {
