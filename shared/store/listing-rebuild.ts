@@ -1,8 +1,9 @@
 /**
  * Rebuilding a listing's directory from its entries (layout: listing-directory.ts): for a listing
  * written before the index existed, or before its groups did (the one-off backfill,
- * infra/tools/rebuild-listings.ts). Buckets are made half full and groups three quarters full,
- * so that the writes that follow split neither at once. Run it while nothing writes to the
+ * infra/tools/rebuild-listings.ts). Buckets are made half full, so the writes that follow do not
+ * split them at once, and groups full (a group splits only when a bucket in it does): fewer groups
+ * than growth leaves (~96 buckets of ~24 entries), so the upper level stays one 4 KB read longer. Run it while nothing writes to the
  * listing: its writes are many transactions, and a writer between them would count against a
  * directory about to be replaced.
  */
@@ -74,7 +75,7 @@ export async function rebuildListing(ctx: DirectoryContext, listing: Listing): P
   );
   const groups = runs(
     buckets,
-    Math.max(1, Math.floor((ctx.groupSplitAt * 3) / 4)),
+    Math.max(1, ctx.groupSplitAt),
     (bucket) => bucket.lo,
     (run) => run.reduce((sum, bucket) => sum + bucket.n, 0),
   );
