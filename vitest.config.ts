@@ -22,7 +22,15 @@ export default defineConfig({
   test: {
     maxWorkers: workers,
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          // Files now run side by side: the CPU-heavy ones (compiler API, npm pack, bundling) take
+          // longer than alone, so vitest's 5 s default would fail them on time, not on behaviour.
+          testTimeout: 20_000,
+        },
+      },
       {
         test: {
           name: 'infra',
