@@ -3,6 +3,9 @@
  * send, invokes the same Lambda handler, and writes its result back. Also plays the gateway's own
  * part (unknown routes, wrong methods, oversized bodies) and serves the dev issuer's JWKS and the
  * PrivX token endpoint.
+ * (Longer than most files on purpose: one request's way through the local gateway, from socket to
+ * handler and back; the pieces it calls, such as SigV4, control routes and the token endpoint, are
+ * modules of their own.)
  */
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
