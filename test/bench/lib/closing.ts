@@ -36,7 +36,15 @@ export function closingNote({ targets, cold, focus, inputs, memory, seconds }: C
   if (missed('1.'))
     lines.push(
       '',
-      `What the rest would take: ${focus} imports ${ms(one.start.importCpuMs - one.baseline.importCpuMs)} of CPU beyond the baseline (${ms(one.start.importCpuMs)} against ${ms(one.baseline.importCpuMs)}), for ${Math.round((one.bytes - cold.baseline.bytes) / 1024)} KB of code beside the SDK: zod/mini and the request schemas it builds at init (their construction is the largest single part; building them on the first request instead would move the time, not save it), aws-jwt-verify, Middy, and the vault's own store, which carries listing, search and rebalancing code a GET never runs (one store class for every operation). Under 1.10x would take validation without a schema library at run time (the schemas feed the OpenAPI document and the typed client, so checks would have to be generated from them) and a store split by operation.`,
+      `What the rest would take: ${focus} imports ${ms(one.start.importCpuMs - one.baseline.importCpuMs)} of CPU beyond the baseline (${ms(one.start.importCpuMs)} against ${ms(one.baseline.importCpuMs)}), for ${Math.round((one.bytes - cold.baseline.bytes) / 1024)} KB of code beside the SDK. Section 3 splits it: ${cold.parts
+        .slice(1)
+        .map(
+          (row) =>
+            `without ${row.part} the import takes ${x(row.start.importCpuMs / cold.parts[0]!.start.importCpuMs)} the shipped CPU (${x(row.start.importCpuMs / cold.baseline.start.importCpuMs)} the baseline's)`,
+        )
+        .join(
+          '; ',
+        )}. zod/mini's schemas are still the largest part (building them on the first request instead would move the time, not save it); the store carries listing, search and rebalancing code a GET never runs (one store class for every operation). Under 1.10x would take request validation without a schema library at run time (the schemas feed the OpenAPI document and the typed client, so the checks would have to be generated from them) and a store split by operation.`,
     );
   lines.push(
     '',
@@ -49,7 +57,7 @@ export function closingNote({ targets, cold, focus, inputs, memory, seconds }: C
     );
   lines.push(
     '',
-    `**Memory.** get-secret alone peaked at ${mb(memory.peakRssMb)} RSS over ${memory.requests.toLocaleString('en-US')} GETs, ${mb(memory.peakHeapUsedMb)} of heap in use at most; after warm-up RSS moved ${memory.rssSlope.toFixed(2)} MB and heap ${memory.heapSlope.toFixed(2)} MB per 1,000 requests. The cost model uses ${inputs.memoryMb} MB, the cheapest size that peak fits in; at that size a GET is estimated at ${ms(perMillion(inputs.read, 'HTTP API', inputs.memoryMb).billedMs)} billed, against ${ms(perMillion(inputs.read, 'HTTP API', 512).billedMs)} at the 512 MB the construct deploys by default (CPU-bound parts slow down with the CPU share: the deployer picks latency or cents).`,
+    `**Memory.** get-secret alone peaked at ${mb(memory.peakRssMb)} RSS over ${memory.requests.toLocaleString('en-US')} GETs, ${mb(memory.peakHeapUsedMb)} of heap in use at most; after warm-up RSS moved ${memory.rssSlope.toFixed(2)} MB and heap ${memory.heapSlope.toFixed(2)} MB per 1,000 requests, and the heap kept after a full GC ${mb(memory.retained[0]?.heapUsedMb ?? Number.NaN)} at the end of warm-up, ${mb(memory.retained[1]?.heapUsedMb ?? Number.NaN)} at the end. The cost model uses ${inputs.memoryMb} MB, the cheapest size that peak fits in; at that size a GET is estimated at ${ms(perMillion(inputs.read, 'HTTP API', inputs.memoryMb).billedMs)} billed, against ${ms(perMillion(inputs.read, 'HTTP API', 512).billedMs)} at the 512 MB the construct deploys by default (CPU-bound parts slow down with the CPU share: the deployer picks latency or cents).`,
   );
   if (missed('5.'))
     lines.push(

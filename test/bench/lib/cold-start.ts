@@ -5,11 +5,11 @@
  * --enable-source-maps at import, and on a first request that throws a domain error.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { ESBUILD_OPTIONS, FUNCTION_ENVIRONMENT } from '../../../infra/constructs/bundling.ts';
 import { quantile } from './stats.ts';
 
@@ -29,6 +29,7 @@ export async function bundleWithInputs(
   entry: string,
   outfile: string,
   sourceMap: boolean = ESBUILD_OPTIONS.sourceMap,
+  stubbed?: RegExp,
 ): Promise<{ bytes: number; inputs: Record<string, number> }> {
   const { sourceMap: _deployed, banner, ...options } = ESBUILD_OPTIONS;
   const { metafile } = await build({
@@ -42,6 +43,7 @@ export async function bundleWithInputs(
     banner: { js: banner },
     metafile: true,
     logLevel: 'silent',
+    plugins: stubbed ? [stubs(stubbed)] : [],
   });
   const output = Object.values(metafile.outputs).find((out) => out.entryPoint !== undefined)!;
   const inputs = Object.fromEntries(
@@ -49,6 +51,41 @@ export async function bundleWithInputs(
   );
   return { bytes: statSync(outfile).size, inputs };
 }
+
+/**
+ * Modules replaced by stubs that export the same names as empty objects and functions: not a
+ * bundle that could serve anything, a measure of what those modules cost at import.
+ */
+function stubs(modules: RegExp): Plugin {
+  return {
+    name: 'stubs',
+    setup(build) {
+      build.onLoad({ filter: modules }, ({ path }) => {
+        const source = readFileSync(path, 'utf8');
+        const names = (pattern: RegExp) => [...source.matchAll(pattern)].map((match) => match[1]!);
+        return {
+          loader: 'ts',
+          contents: [
+            ...names(/export const (\w+)/g).map((name) => `export const ${name} = {};`),
+            ...names(/export (?:async )?function (\w+)/g).map(
+              (name) => `export function ${name}() { return {}; }`,
+            ),
+            ...names(/export class (\w+)/g).map((name) => `export class ${name} {}`),
+          ].join('\n'),
+        };
+      });
+    },
+  };
+}
+
+/** What the focus function's import is spent on beyond the SDK: these parts stubbed out in turn. */
+const PARTS = [
+  { part: 'the request and response schemas (zod/mini)', modules: /shared\/schemas\/\w+\.ts$/ },
+  {
+    part: 'the store (DynamoSecretStore and its listing code)',
+    modules: /shared\/store\/dynamo-secret-store\.ts$/,
+  },
+];
 
 const ENV = {
   ...process.env,
@@ -161,6 +198,12 @@ export interface SourceMapRow {
   start: StartTimes;
 }
 
+export interface PartRow {
+  part: string;
+  bytes: number;
+  start: StartTimes;
+}
+
 export interface ColdStartResult {
   baseline: { lambda: string; bytes: number; start: StartTimes };
   rows: ColdStartRow[];
@@ -168,6 +211,8 @@ export interface ColdStartResult {
   focusRuns: number;
   sourceMaps: SourceMapRow[];
   sourceMapRuns: number;
+  /** The focus function as shipped (first row), then with each part stubbed out: import only. */
+  parts: PartRow[];
 }
 
 /** `runs` starts per function and beside each the baseline's; `focus` (get-secret) gets `focusRuns`. */
@@ -220,5 +265,21 @@ export async function measureColdStart(
     bytes: baselineBytes,
     start: medians(rows.map((row) => row.baseline)),
   };
-  return { baseline, rows, runs, focusRuns: focus.runs, sourceMaps, sourceMapRuns };
+  const partFiles = [{ part: 'as shipped', file: shipped }];
+  for (const [i, { part, modules }] of PARTS.entries()) {
+    const file = join(out, `${focus.lambda}.part${i}.mjs`);
+    await bundleWithInputs(entry, file, false, modules);
+    partFiles.push({ part, file });
+  }
+  const partStarts = startsInRounds(
+    partFiles.map(({ file }) => ({ file })),
+    sourceMapRuns,
+  );
+  const parts = partFiles.map(({ part, file }, i) => ({
+    part,
+    bytes: statSync(file).size,
+    start: partStarts[i]!,
+  }));
+
+  return { baseline, rows, runs, focusRuns: focus.runs, sourceMaps, sourceMapRuns, parts };
 }

@@ -128,6 +128,22 @@ ${table(
 Median over the ${f.count} full-stack functions (every operation a token is needed for): bundle **${x(f.median.bytes)}**,
 import **${x(f.median.importMs)}** (CPU ${x(f.median.importCpu)}); ${focus}: bundle **${x(f.focus.bytes)}**, import **${x(f.focus.importMs)}** (CPU ${x(f.focus.importCpu)}).
 
+**Where the rest goes.** ${focus} imported as shipped and with one part replaced by stubs that export
+the same names (not a bundle that could serve anything; a measure of what the part costs at import),
+${cold.sourceMapRuns} starts each, in alternation:
+
+${table(
+  ['', 'bundle', 'import', 'import CPU', 'CPU vs shipped', 'CPU vs baseline'],
+  cold.parts.map((row, i) => [
+    i === 0 ? row.part : `without ${row.part}`,
+    kb(row.bytes),
+    ms(row.start.importMs),
+    ms(row.start.importCpuMs),
+    x(row.start.importCpuMs / cold.parts[0]!.start.importCpuMs),
+    x(row.start.importCpuMs / cold.baseline.start.importCpuMs),
+  ]),
+)}
+
 **Source maps.** ${focus} as shipped (no map, no flag) against the same code with its map beside it and
 \`NODE_OPTIONS=--enable-source-maps\`, as the template set it before; each started ${cold.sourceMapRuns} times in
 alternation, imported and then answering a first request that throws a domain error (no token: 401).
@@ -294,11 +310,19 @@ AWS Secrets Manager: ${money(secretsManager.perMillionCalls)} per million API ca
 
 // ---- 8. Memory
 
-/** Flat after warm-up: RSS and heap grow by less than this per 1,000 requests. */
+/** Flat after warm-up: grows by less than this per 1,000 requests. */
 const FLAT_MB_PER_1K = 0.5;
 
+/** The heap kept after a full GC grew by less than this between the end of warm-up and the end. */
+const KEPT_HEAP_MB = 1;
+
+const keptHeapGrowth = (memory: MemoryResult) => {
+  const [warm, end] = memory.retained;
+  return warm && end ? end.heapUsedMb - warm.heapUsedMb : Number.NaN;
+};
+
 export function memoryTargets(memory: MemoryResult): Target[] {
-  const flat = memory.rssSlope <= FLAT_MB_PER_1K && memory.heapSlope <= FLAT_MB_PER_1K;
+  const heapFlat = memory.heapSlope <= FLAT_MB_PER_1K && keptHeapGrowth(memory) <= KEPT_HEAP_MB;
   return [
     {
       item: '5. memory',
@@ -308,9 +332,15 @@ export function memoryTargets(memory: MemoryResult): Target[] {
     },
     {
       item: '5. memory',
-      target: `flat after warm-up (≤ ${FLAT_MB_PER_1K} MB per 1,000 requests)`,
-      figure: `RSS ${memory.rssSlope.toFixed(2)}, heap ${memory.heapSlope.toFixed(2)} MB per 1,000`,
-      met: flat,
+      target: `heap flat after warm-up (≤ ${FLAT_MB_PER_1K} MB per 1,000 requests; kept after GC ≤ +${KEPT_HEAP_MB} MB)`,
+      figure: `${memory.heapSlope.toFixed(2)} MB per 1,000; kept ${keptHeapGrowth(memory) >= 0 ? '+' : ''}${keptHeapGrowth(memory).toFixed(1)} MB`,
+      met: heapFlat,
+    },
+    {
+      item: '5. memory',
+      target: `RSS flat after warm-up (≤ ${FLAT_MB_PER_1K} MB per 1,000 requests)`,
+      figure: `${memory.rssSlope.toFixed(2)} MB per 1,000`,
+      met: memory.rssSlope <= FLAT_MB_PER_1K,
     },
   ];
 }
@@ -355,7 +385,11 @@ ${table(
 Peak RSS **${mb(memory.peakRssMb)}**${memory.rssAnonMb !== undefined ? ` (at the end ${mb(memory.rssAnonMb)} anonymous + ${mb(memory.rssFileMb ?? 0)} file pages, mostly the Node binary)` : ''}; peak heap used ${mb(memory.peakHeapUsedMb)}.
 After warm-up (${memory.warmup.toLocaleString('en-US')} requests) RSS moves ${memory.rssSlope.toFixed(2)} MB and heap used ${memory.heapSlope.toFixed(2)} MB per 1,000 requests
 (least squares); the heap kept after a full GC went from ${warm ? mb(warm.heapUsedMb) : '?'} to ${end ? mb(end.heapUsedMb) : '?'}${
-    memoryTargets(memory)[1]!.met ? ': nothing accumulates.' : ': **it grows**.'
+    memoryTargets(memory)[1]!.met ? ': nothing accumulates on the heap.' : ': **the heap grows**.'
+  }${
+    memoryTargets(memory)[2]!.met
+      ? ''
+      : ' RSS still creeps up outside the heap (heap total and external stay level): memory the allocator and the compilers keep, which this run cannot tell from a slow leak without a longer one.'
   }`;
 }
 
