@@ -306,7 +306,8 @@ describe('access: as an update, and no data to a writer who may not read', () =>
       readFileSync(vault.runtime.eventsFile, 'utf8')
         .split('\n')
         .filter((line) => line.includes('"Secret Updated"') && line.includes(`"${name}"`));
-    for (let waited = 0; updated().length === 0 && waited < 10_000; waited += 100)
+    // The stream poller publishes within a second here, but far later on a loaded 2-core machine.
+    for (let waited = 0; updated().length === 0 && waited < 40_000; waited += 100)
       await new Promise((resolve) => setTimeout(resolve, 100));
     const events = updated().map((line) => JSON.parse(line));
     expect(events).toHaveLength(1);
