@@ -64,7 +64,9 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/support/local-vault.setup.ts'],
-          testTimeout: 30_000,
+          // As the other tiers that spawn processes: a CLI test runs a dozen of them, each seconds
+          // long when the 2 cores are busy (a bound on waiting, not an assertion).
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },
