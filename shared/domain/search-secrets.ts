@@ -86,8 +86,9 @@ export async function searchSecrets(
       hasTags(entry, query.tags ?? [])
     );
   });
-  // Filtered first: a secret reached through several listings is the same entry in each.
-  return pageOf(unique(matches), page);
+  // Only role listings share secrets (one naming several roles is in each): filtered first, as
+  // the copies are the same entry.
+  return pageOf(listings.some((listing) => listing.kind === 'role') ? unique(matches) : matches, page);
 }
 
 /** Whether every entry of the listing is visible to the caller, so the store may page it directly. */

@@ -10,9 +10,10 @@
  * it began, as reading the listing would, at the cost of what changed. The first search of a
  * function instance loads everything (strongly consistent, so about twice what one scan costs).
  *
- * Keyword candidates come from each bucket's lower-cased names joined by a newline: a bucket whose
- * text lacks a keyword holds no entry with it (no keyword contains a newline, and no name does),
- * so the domain's exact filter runs over the candidates only.
+ * Keyword candidates come from each group's lower-cased names joined by newlines: the native
+ * search finds the occurrences of the longest keyword, each inside one name (no keyword holds a
+ * newline, no name does), and only those names are checked for the other keywords. The domain's
+ * exact filter still runs over the candidates, so its rule stays the one that decides.
  */
 import type { SecretMetadata } from '../domain/model.ts';
 import type { Listing } from '../domain/ports.ts';
@@ -28,8 +29,8 @@ interface WarmBucket {
   /** NaN for ranges read while they did not add up: never equal, so reloaded next time. */
   rev: number;
   entries: SecretMetadata[];
+  /** Lower-cased names, in the entries' order. */
   names: string[];
-  text: string;
 }
 
 interface WarmGroup {
@@ -37,6 +38,12 @@ interface WarmGroup {
   hi: string | undefined;
   rev: number;
   buckets: WarmBucket[];
+  /** The group's entries and lower-cased names, and the names joined by newlines, made when it is read. */
+  entries: SecretMetadata[];
+  names: string[];
+  text: string;
+  /** Where each name starts in `text`. */
+  starts: Int32Array;
 }
 
 /** Bucket reads of one group at once: enough to hide round trips, few enough not to flood one partition. */
@@ -78,14 +85,23 @@ export class SearchIndex {
     const groups = await this.#refresh(listing);
     if (!groups) return undefined;
     const found: SecretMetadata[] = [];
-    for (const group of groups)
-      for (const bucket of group.buckets) {
-        if (!words.every((word) => bucket.text.includes(word))) continue;
-        bucket.entries.forEach((entry, i) => {
-          const name = bucket.names[i] as string;
-          if (words.every((word) => name.includes(word))) found.push(entry);
-        });
+    // The longest word has the fewest places to be: its occurrences lead to the candidate names.
+    const [lead, ...rest] = [...words].sort((a, b) => b.length - a.length);
+    for (const group of groups) {
+      if (lead === undefined) {
+        found.push(...group.entries);
+        continue;
       }
+      let name = 0;
+      let last = -1;
+      for (let at = group.text.indexOf(lead); at >= 0; at = group.text.indexOf(lead, at + lead.length)) {
+        while (name + 1 < group.starts.length && (group.starts[name + 1] as number) <= at) name++;
+        if (name === last) continue;
+        last = name;
+        const lower = group.names[name] as string;
+        if (rest.every((word) => lower.includes(word))) found.push(group.entries[name] as SecretMetadata);
+      }
+    }
     return found;
   }
 
@@ -97,18 +113,25 @@ export class SearchIndex {
       return undefined;
     }
     const known = this.#warm.get(id) ?? new Map<string, WarmGroup>();
+    const unchanged = (group: Bucket) => {
+      const warm = known.get(group.lo);
+      return warm && warm.rev === group.rev && warm.hi === group.hi ? warm : undefined;
+    };
+    const changed = top.groups.filter((group) => !unchanged(group));
+    if (changed.length === 0 && known.size === top.groups.length)
+      return top.groups.map((group) => unchanged(group) as WarmGroup);
     // Buckets by lower bound, whichever group held them: a group split moves buckets, not entries.
     const buckets = new Map<string, WarmBucket>();
     for (const group of known.values()) for (const bucket of group.buckets) buckets.set(bucket.lo, bucket);
     const fresh = await inTurn(
       top.groups.map((group) => async (): Promise<WarmGroup> => {
-        const unchanged = known.get(group.lo);
-        if (unchanged && unchanged.rev === group.rev && unchanged.hi === group.hi) return unchanged;
+        const warm = unchanged(group);
+        if (warm) return warm;
         const ranges = await bucketsIn(this.#index, listing, group.lo, group.hi, true);
         if (!tiles(ranges, group.lo, group.hi) || !addsUp(group.n, ranges)) {
           // Read mid-change: the group's entries as one range, read again next time.
           const whole = await this.#load(listing, { lo: group.lo, n: group.n, rev: Number.NaN }, group.hi);
-          return { lo: group.lo, hi: group.hi, rev: Number.NaN, buckets: [whole] };
+          return warmGroup(group.lo, group.hi, Number.NaN, [whole]);
         }
         const kept = (range: Bucket) => {
           const warm = buckets.get(range.lo);
@@ -126,7 +149,7 @@ export class SearchIndex {
                 }),
                 PARALLEL_READS,
               );
-        return { lo: group.lo, hi: group.hi, rev: group.rev, buckets: loaded };
+        return warmGroup(group.lo, group.hi, group.rev, loaded);
       }),
       PARALLEL_GROUPS,
     );
@@ -165,8 +188,30 @@ export class SearchIndex {
 
 function warmBucket(range: Bucket, hi: string | undefined, items: readonly Item[]): WarmBucket {
   const entries = items.map(fromEntry);
-  const names = entries.map((entry) => entry.name.toLowerCase());
-  return { lo: range.lo, hi, rev: range.rev, entries, names, text: names.join('\n') };
+  return {
+    lo: range.lo,
+    hi,
+    rev: range.rev,
+    entries,
+    names: entries.map((entry) => entry.name.toLowerCase()),
+  };
+}
+
+/**
+ * A group as a search scans it: one text of its lower-cased names joined by newlines. No keyword
+ * holds a newline (keywords split on whitespace) and no name does, so every occurrence of a
+ * keyword lies inside one name.
+ */
+function warmGroup(lo: string, hi: string | undefined, rev: number, buckets: WarmBucket[]): WarmGroup {
+  const entries = buckets.flatMap((bucket) => bucket.entries);
+  const names = buckets.flatMap((bucket) => bucket.names);
+  const starts = new Int32Array(names.length);
+  let at = 0;
+  for (const [i, name] of names.entries()) {
+    starts[i] = at;
+    at += name.length + 1;
+  }
+  return { lo, hi, rev, buckets, entries, names, text: names.join('\n'), starts };
 }
 
 /** Whether buckets cover [lo, hi) exactly, one after the other. */
