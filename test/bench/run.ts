@@ -151,7 +151,7 @@ log('cold start');
 const FOCUS = 'get-secret';
 // Three starts per function: the median over 26 functions is the figure; get-secret gets more.
 const coldRuns = 3;
-const cold = await measureColdStart(coldRuns, { lambda: FOCUS, runs: quick ? 5 : 15 }, quick ? 3 : 9);
+const cold = await measureColdStart(coldRuns, { lambda: FOCUS, runs: quick ? 5 : 15 }, quick ? 3 : 15);
 
 // ---- Cost and its chart: REST API and HTTP API beside Secrets Manager.
 const inputs = costInputs(perRequest, memory);
