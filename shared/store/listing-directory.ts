@@ -2,9 +2,10 @@
  * The layout of a counted listing's directory (see listing-index.ts for how it is used): its item
  * keys, its ranges, and the queries every part of the index shares.
  *
- *   counter  pk C#<listing>   sk count     n               the listing's total
- *   bucket   same pk          sk b#<lo>    n, rev, hi      a name range [lo, hi): its number of entries
- *   group    same pk          sk g#<lo>    n, nb, rev, hi  a run of buckets: their entries, their number
+ *   counter  pk C#<listing>   sk count       n, rev          the listing's total (rev: creates and deletes)
+ *   bucket   same pk          sk b#<lo>      n, rev, hi      a name range [lo, hi): its number of entries
+ *   group    same pk          sk g#<lo>      n, nb, rev, hi  a run of buckets: their entries, their number
+ *   stamp    same pk          sk change#<i>  rev             updates of a watched listing, by name hash
  */
 import { randomInt } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -20,7 +21,35 @@ export interface DirectoryContext {
   readonly groupSplitAt: number;
 }
 
+const number = (value: unknown) => (typeof value === 'number' ? value : 0);
+
 export const BUCKET_PREFIX = 'b#';
+/**
+ * Change stamps of a watched listing: every update of an entry moves one (by a hash of its name,
+ * so updates of different secrets rarely meet on one item), as every create or delete moves the
+ * counter's `rev`. They sort just before `count` (`ch` < `co`), so one query reads them all with it.
+ */
+export const CHANGE_PREFIX = 'change#';
+export const CHANGE_SHARDS = 8;
+
+export function changeKey(listing: Listing, name: string) {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + (char.codePointAt(0) as number)) >>> 0;
+  return { pk: counterKey(listing).pk, sk: `${CHANGE_PREFIX}${hash % CHANGE_SHARDS}` };
+}
+
+/**
+ * The counter's and the change stamps' revs, strongly consistent, as one string: equal to an
+ * earlier one only if no entry of the listing came, went or changed in between.
+ */
+export async function readChanges(ctx: DirectoryContext, listing: Listing): Promise<string> {
+  const items = await queryAll(ctx.db, ctx.table, {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :count',
+    ExpressionAttributeValues: { ':pk': counterKey(listing).pk, ':first': CHANGE_PREFIX, ':count': COUNT },
+    ConsistentRead: true,
+  });
+  return items.map((item) => `${item.sk}=${number(item.rev)}/${number(item.n)}`).join(' ');
+}
 export const GROUP_PREFIX = 'g#';
 /** Entries a bucket holds before it splits: a page skips at most half of it (~16 entries, ~3 KB). */
 export const DEFAULT_SPLIT_AT = 32;
@@ -111,8 +140,6 @@ export function rangesIn(listing: Listing, prefix: string, lo: string, hi?: stri
     },
   };
 }
-
-const number = (value: unknown) => (typeof value === 'number' ? value : 0);
 
 export function toBucket(item: Item, prefix = BUCKET_PREFIX): Bucket {
   return {

@@ -35,6 +35,7 @@ import {
   BUCKET_PREFIX,
   type Bucket,
   bucketsIn,
+  changeKey,
   DEFAULT_GROUP_SPLIT_AT,
   DEFAULT_SPLIT_AT,
   type Directory,
@@ -133,6 +134,19 @@ export class ListingIndex implements DirectoryContext {
     return [
       this.#change(listing, BUCKET_PREFIX, placement.bucket.lo, name, delta),
       this.#change(listing, GROUP_PREFIX, placement.group.lo, name, delta),
+      // An update's stamp (a create or delete moves the counter's rev instead, in the same write).
+      ...(delta === 0
+        ? [
+            {
+              Update: {
+                TableName: this.table,
+                Key: changeKey(listing, name),
+                UpdateExpression: 'ADD rev :one',
+                ExpressionAttributeValues: { ':one': 1 },
+              },
+            },
+          ]
+        : []),
     ];
   }
 

@@ -2,13 +2,15 @@
  * A warm copy of a watched listing's entries (the shared listing: what a manager's search reads),
  * kept in the function's memory and current by the listing directory's change counters.
  *
- * Every change to an entry moves the `rev` of its bucket and of its group in the writer's own
- * transaction (listing-index.ts), and a split or merge moves the `rev` of what it reshapes. So a
- * search reads the counter and the groups (strongly consistent: one query, ~1 read unit per 100k
- * entries), reads the buckets of a group whose (bounds, rev) changed since last time, and reloads
- * the entries of a bucket whose (bounds, rev) changed: a search sees every write committed before
- * it began, as reading the listing would, at the cost of what changed. The first search of a
- * function instance loads everything (strongly consistent, so about twice what one scan costs).
+ * Every change to an entry moves, in the writer's own transaction (listing-index.ts), the `rev` of
+ * its bucket and of its group, and the counter's `rev` (a create or delete) or one of eight change
+ * stamps (an update); a split or merge moves the `rev` of what it reshapes. So a search first reads
+ * the counter and the stamps (strongly consistent, nine small items whatever the listing's size):
+ * unchanged, the copy is current. Otherwise it reads the groups, the buckets of a group whose
+ * (bounds, rev) changed, and the entries of a bucket whose (bounds, rev) changed: a search sees
+ * every write committed before it began, as reading the listing would, at the cost of what
+ * changed. The first search of a function instance loads everything (strongly consistent, so about
+ * twice what one scan of the listing costs).
  *
  * Keyword candidates come from each group's lower-cased names joined by newlines: the native
  * search finds the occurrences of the longest keyword, each inside one name (no keyword holds a
@@ -19,7 +21,7 @@ import type { SecretMetadata } from '../domain/model.ts';
 import type { Listing } from '../domain/ports.ts';
 import { type Item, queryAll } from './dynamo-support.ts';
 import { listingId } from './keys.ts';
-import { addsUp, type Bucket, bucketsIn, entriesIn } from './listing-directory.ts';
+import { addsUp, type Bucket, bucketsIn, entriesIn, readChanges } from './listing-directory.ts';
 import type { ListingIndex } from './listing-index.ts';
 import { fromEntry } from './secret-items.ts';
 
@@ -69,8 +71,8 @@ async function inTurn<T>(tasks: Array<() => Promise<T>>, width: number): Promise
 
 export class SearchIndex {
   readonly #index: ListingIndex;
-  /** Per listing id: its groups as last read, by lower bound. */
-  readonly #warm = new Map<string, Map<string, WarmGroup>>();
+  /** Per listing id: its groups as last read (by lower bound, and in order), with its stamps then. */
+  readonly #warm = new Map<string, { changes: string; groups: Map<string, WarmGroup>; order: WarmGroup[] }>();
 
   constructor(index: ListingIndex) {
     this.#index = index;
@@ -107,19 +109,27 @@ export class SearchIndex {
 
   async #refresh(listing: Listing): Promise<WarmGroup[] | undefined> {
     const id = listingId(listing);
+    // Read first: what is read after them is at least as new, so equal stamps next time mean the
+    // copy is current (a write in between only makes the next search look again).
+    const changes = await readChanges(this.#index, listing);
+    const last = this.#warm.get(id);
+    if (last?.changes === changes) return last.order;
     const top = await this.#index.top(listing, true);
     if (!addsUp(top.count, top.groups)) {
       this.#warm.delete(id);
       return undefined;
     }
-    const known = this.#warm.get(id) ?? new Map<string, WarmGroup>();
+    const known = last?.groups ?? new Map<string, WarmGroup>();
     const unchanged = (group: Bucket) => {
       const warm = known.get(group.lo);
       return warm && warm.rev === group.rev && warm.hi === group.hi ? warm : undefined;
     };
     const changed = top.groups.filter((group) => !unchanged(group));
-    if (changed.length === 0 && known.size === top.groups.length)
-      return top.groups.map((group) => unchanged(group) as WarmGroup);
+    if (changed.length === 0 && known.size === top.groups.length) {
+      const order = top.groups.map((group) => unchanged(group) as WarmGroup);
+      this.#warm.set(id, { changes, groups: known, order });
+      return order;
+    }
     // Buckets by lower bound, whichever group held them: a group split moves buckets, not entries.
     const buckets = new Map<string, WarmBucket>();
     for (const group of known.values()) for (const bucket of group.buckets) buckets.set(bucket.lo, bucket);
@@ -153,7 +163,7 @@ export class SearchIndex {
       }),
       PARALLEL_GROUPS,
     );
-    this.#warm.set(id, new Map(fresh.map((group) => [group.lo, group])));
+    this.#warm.set(id, { changes, groups: new Map(fresh.map((group) => [group.lo, group])), order: fresh });
     return fresh;
   }
 

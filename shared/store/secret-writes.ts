@@ -73,13 +73,14 @@ export class SecretWrites {
     return { Delete: { TableName: this.#table, Key: { pk: entryPk(listing), sk: secret.name } } };
   }
 
+  /** Moves a listing's total, and its `rev`: a warm search index's sign that entries came or went. */
   count(listing: Listing, delta: number): TransactItem {
     return {
       Update: {
         TableName: this.#table,
         Key: counterKey(listing),
-        UpdateExpression: 'ADD n :delta',
-        ExpressionAttributeValues: { ':delta': delta },
+        UpdateExpression: 'ADD n :delta, rev :one',
+        ExpressionAttributeValues: { ':delta': delta, ':one': 1 },
       },
     };
   }
