@@ -12,6 +12,9 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { dynamoClient, dynamoStreamsClient } from '../../shared/aws/clients.ts';
 import { LOCAL_AWS } from './dynamodb-local.ts';
 
+/** Iterators DynamoDB Local stops honouring; the shard is read on with a new one. */
+const STALE_ITERATOR = new Set(['TrimmedDataAccessException', 'ExpiredIteratorException']);
+
 export interface StreamPoller {
   stop(): Promise<void>;
   /** Resolves once every record written so far has been handed over. */
@@ -33,6 +36,22 @@ export async function startStreamPoller(options: {
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
   const iterators = new Map<string, string | undefined>();
+  /** The last record handed on per shard: where a replaced iterator starts after. */
+  const lastSequence = new Map<string, string>();
+  const getRecords = (iterator: string) =>
+    streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+  const iteratorAfter = async (shardId: string, sequence: string | undefined) =>
+    (
+      await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ...(sequence
+            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: sequence }
+            : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      )
+    ).ShardIterator;
   let firstPass = true;
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
@@ -54,10 +73,23 @@ export async function startStreamPoller(options: {
     firstPass = false;
     for (const [shardId, iterator] of iterators) {
       if (!iterator) continue;
-      const { Records, NextShardIterator } = await streams.send(
-        new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }),
-      );
-      if (Records?.length) await options.onRecords(Records as unknown as DynamoDBRecord[]);
+      let reply: Awaited<ReturnType<typeof getRecords>>;
+      try {
+        reply = await getRecords(iterator);
+      } catch (error) {
+        // An iterator DynamoDB Local no longer honours (seen on a busy machine after a read that
+        // timed out) would fail every later poll: take a new one just after the last record
+        // handed on, so nothing is skipped and nothing is delivered twice.
+        if (!(error instanceof Error) || !STALE_ITERATOR.has(error.name)) throw error;
+        iterators.set(shardId, await iteratorAfter(shardId, lastSequence.get(shardId)));
+        continue;
+      }
+      const { Records, NextShardIterator } = reply;
+      if (Records?.length) {
+        await options.onRecords(Records as unknown as DynamoDBRecord[]);
+        const last = Records.at(-1)?.dynamodb?.SequenceNumber;
+        if (last) lastSequence.set(shardId, last);
+      }
       iterators.set(shardId, NextShardIterator);
     }
   }
