@@ -5,7 +5,8 @@
  * pages are located by all of a listing's buckets, a manager's search reads the whole listing.
  *   node infra/tools/rebuild-listings.ts [--table <name>] [--dynamodb-endpoint <url> | --aws]
  *       [--state-dir .local] [--split-at <n>] [--force]
- * Run it while nothing writes to the table (a maintenance window): it scans the table's keys once.
+ * Run it while nothing writes to the table (a maintenance window): it scans the table's keys once,
+ * under credentials that may Scan, Query and BatchWriteItem the table (no function's role may).
  * Exit 0: done (each listing printed, rebuilt or already current); 2: could not finish.
  */
 import { parseArgs } from 'node:util';

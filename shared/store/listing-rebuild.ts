@@ -3,23 +3,26 @@
  * written before the index existed, or before its groups did (the one-off backfill,
  * infra/tools/rebuild-listings.ts). Buckets are made half full, so the writes that follow do not
  * split them at once, and groups full (a group splits only when a bucket in it does): fewer groups
- * than growth leaves (~96 buckets of ~24 entries), so the upper level stays one 4 KB read longer. Run it while nothing writes to the
- * listing: its writes are many transactions, and a writer between them would count against a
- * directory about to be replaced.
+ * than growth leaves (~96 buckets of ~24 entries), so the upper level stays one 4 KB read longer.
+ * Run it while nothing writes to the listing: its writes are many batches, and a writer between
+ * them would count against a directory about to be replaced.
  */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Listing } from '../domain/ports.ts';
-import { queryAll, type TransactItem, transact } from './dynamo-support.ts';
+import { call, type Item, queryAll, sleep } from './dynamo-support.ts';
 import { COUNT, counterKey, entryPk } from './keys.ts';
 import {
   BUCKET_PREFIX,
+  CHANGE_PREFIX,
   type DirectoryContext,
   directoryKey,
   freshRev,
   GROUP_PREFIX,
 } from './listing-directory.ts';
 
-/** The most items one DynamoDB transaction takes. */
-const TRANSACTION_LIMIT = 100;
+/** The most items one BatchWriteItem takes, and how many run at once. */
+const BATCH_LIMIT = 25;
+const PARALLEL_BATCHES = 8;
 
 interface Range {
   lo: string;
@@ -79,31 +82,42 @@ export async function rebuildListing(ctx: DirectoryContext, listing: Listing): P
     (bucket) => bucket.lo,
     (run) => run.reduce((sum, bucket) => sum + bucket.n, 0),
   );
-  const put = (prefix: string, range: Range): TransactItem => ({
-    Put: {
-      TableName: ctx.table,
-      Item: {
-        ...directoryKey(listing, prefix, range.lo),
-        n: range.n,
-        rev: freshRev(),
-        ...(prefix === GROUP_PREFIX && { nb: range.nb }),
-        ...(range.hi !== undefined && { hi: range.hi }),
-      },
-    },
+  const put = (prefix: string, range: Range): Item => ({
+    ...directoryKey(listing, prefix, range.lo),
+    n: range.n,
+    rev: freshRev(),
+    ...(prefix === GROUP_PREFIX && { nb: range.nb }),
+    ...(range.hi !== undefined && { hi: range.hi }),
   });
-  const writes: TransactItem[] = [
+  const puts: Item[] = [
     ...buckets.map((bucket) => put(BUCKET_PREFIX, bucket)),
     ...groups.map((group) => put(GROUP_PREFIX, group)),
-    { Put: { TableName: ctx.table, Item: { ...counterKey(listing), n: names.length } } },
+    { ...counterKey(listing), n: names.length },
   ];
-  // Old ranges not written again go; one written again must not also be deleted (two actions on
-  // one item in a transaction are refused).
-  const rewritten = new Set(writes.map((write) => write.Put?.Item?.sk as string));
-  for (const item of existing) {
-    const sk = item.sk as string;
-    if (sk !== COUNT && !rewritten.has(sk))
-      writes.push({ Delete: { TableName: ctx.table, Key: { pk: counterKey(listing).pk, sk } } });
-  }
-  for (let i = 0; i < writes.length; i += TRANSACTION_LIMIT)
-    await transact(ctx.db, writes.slice(i, i + TRANSACTION_LIMIT));
+  // Old ranges not written again go (change stamps stay: they count updates, not ranges).
+  const rewritten = new Set(puts.map((item) => item.sk as string));
+  const deletes = existing
+    .map((item) => item.sk as string)
+    .filter((sk) => sk !== COUNT && !sk.startsWith(CHANGE_PREFIX) && !rewritten.has(sk));
+  const requests = [
+    ...puts.map((Item) => ({ PutRequest: { Item } })),
+    ...deletes.map((sk) => ({ DeleteRequest: { Key: { pk: counterKey(listing).pk, sk } } })),
+  ];
+  // Not one transaction anyway (a listing's directory can be thousands of items): batches, in
+  // parallel, each retried until DynamoDB has taken all of it.
+  const batches: Array<typeof requests> = [];
+  for (let i = 0; i < requests.length; i += BATCH_LIMIT) batches.push(requests.slice(i, i + BATCH_LIMIT));
+  const lane = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      let pending = batch;
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > 1) await sleep(Math.min(1000, 20 * 2 ** attempt));
+        const { UnprocessedItems } = await call(() =>
+          ctx.db.send(new BatchWriteCommand({ RequestItems: { [ctx.table]: pending } })),
+        );
+        pending = (UnprocessedItems?.[ctx.table] ?? []) as typeof pending;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: PARALLEL_BATCHES }, lane));
 }
