@@ -6,6 +6,7 @@
  */
 import { Agent, createServer, type IncomingMessage, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { transactionWriteUnits } from './cost.ts';
 
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
@@ -46,8 +47,11 @@ export async function startCapacityProxy(upstream: string): Promise<CapacityProx
       const operation = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? '';
       let body = await readAll(req);
       const counted = READS.has(operation) || WRITES.has(operation);
+      let billed: number | undefined;
       if (counted) {
         const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        // DynamoDB Local's figure for a transaction is not what AWS bills (see cost.ts).
+        if (operation === 'TransactWriteItems') billed = transactionWriteUnits(input.TransactItems as never);
         input.ReturnConsumedCapacity ??= 'TOTAL';
         body = Buffer.from(JSON.stringify(input));
       }
@@ -66,7 +70,7 @@ export async function startCapacityProxy(upstream: string): Promise<CapacityProx
           (JSON.parse(answer.toString('utf8')) as { ConsumedCapacity?: unknown }).ConsumedCapacity,
         );
         if (READS.has(operation)) totals.rru += units;
-        else totals.wru += units;
+        else totals.wru += billed ?? units;
       }
       totals.calls[operation] = (totals.calls[operation] ?? 0) + 1;
       // The answer as DynamoDB Local sent it: its CRC32 header still matches the bytes.

@@ -93,3 +93,49 @@ export const secretsManager = {
   perMillionCalls: (1_000_000 / 10_000) * PRICES.secretsManagerPer10kCalls,
   perMonth: (secrets: number) => secrets * PRICES.secretsManagerSecretMonth,
 };
+
+/**
+ * Write units AWS bills a TransactWriteItems request (its items as DynamoDB JSON, as they go on
+ * the wire): 2 per KB of each item, rounded up per item. DynamoDB Local reports no such thing
+ * (7 small items: 2 units; two 3 KB ones: 6), so the write cost is counted from the request.
+ * A Put's item is measured; an Update, Delete or ConditionCheck is taken as one KB: the store's
+ * are of counters, listing-directory ranges and stamps, due items and version expiries (a soft
+ * delete's, of whole versions, are under-counted).
+ */
+export function transactionWriteUnits(
+  transactItems: ReadonlyArray<Record<string, { Item?: unknown }>>,
+): number {
+  return transactItems.reduce((units, action) => {
+    const put = action.Put?.Item as Record<string, unknown> | undefined;
+    return units + 2 * (put ? Math.max(1, Math.ceil(itemBytes(put) / 1024)) : 1);
+  }, 0);
+}
+
+const utf8 = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** An item's size as DynamoDB counts it: attribute names and values, lists and maps 3 bytes more. */
+export function itemBytes(item: Record<string, unknown>): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) size += utf8(name) + valueBytes(value);
+  return size;
+}
+
+function valueBytes(value: unknown): number {
+  const [type, inner] = Object.entries(value as Record<string, unknown>)[0] ?? [];
+  switch (type) {
+    case 'S':
+      return utf8(inner as string);
+    case 'N':
+      return Math.ceil((inner as string).replace(/[^0-9]/g, '').length / 2) + 1;
+    case 'B':
+      return Math.floor(((inner as string).length * 3) / 4);
+    case 'L':
+      return 3 + (inner as unknown[]).reduce((sum: number, element) => sum + 1 + valueBytes(element), 0);
+    case 'M':
+      return 3 + itemBytes(inner as Record<string, unknown>);
+    case 'SS':
+      return (inner as string[]).reduce((sum, element) => sum + utf8(element), 0);
+    default:
+      return 1;
+  }
+}
