@@ -3,17 +3,10 @@
  * KMS once per process (a failed read is not kept), without the AWS SDK (aws/kms-public-key.ts).
  */
 import { kmsPublicKey } from '../aws/kms-public-key.ts';
-import { isTransient } from '../aws/transient.ts';
+import { isTransient, KMS_TRANSIENT } from '../aws/transient.ts';
 import type { VaultIssuerConfig } from '../config.ts';
 import { type Jwks, jwksOf } from '../crypto/token-jwks.ts';
 import { DependencyUnavailableError, ServiceConfigurationError } from '../domain/errors.ts';
-
-const TRANSIENT = new Set([
-  'ThrottlingException',
-  'KMSInternalException',
-  'DependencyTimeoutException',
-  'TimeoutError',
-]);
 
 export function vaultJwksSource(own: Pick<VaultIssuerConfig, 'keyId' | 'kmsEndpoint'>): () => Promise<Jwks> {
   let jwks: Promise<Jwks> | undefined;
@@ -23,7 +16,7 @@ export function vaultJwksSource(own: Pick<VaultIssuerConfig, 'keyId' | 'kmsEndpo
       return jwksOf(publicKey, keySpec);
     } catch (error) {
       if (!(error instanceof Error) || error instanceof ServiceConfigurationError) throw error;
-      if (isTransient(error, TRANSIENT))
+      if (isTransient(error, KMS_TRANSIENT))
         throw new DependencyUnavailableError('INTRA_SERVICE_COMMUNICATION_ERROR', { cause: error });
       throw new ServiceConfigurationError('The token signing key is not usable', { cause: error });
     }

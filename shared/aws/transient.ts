@@ -5,3 +5,12 @@ export function isTransient(error: Error, transientNames: ReadonlySet<string>): 
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && /^E(CONN|TIMEDOUT|PIPE|AI_AGAIN|NOTFOUND)/.test(code);
 }
+
+/** KMS failures a later retry may cure (the key is fine; KMS or the network is not, for now). */
+export const KMS_TRANSIENT: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'KMSInternalException',
+  'DependencyTimeoutException',
+  'KeyUnavailableException',
+  'TimeoutError',
+]);

@@ -1,5 +1,5 @@
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import { isTransient } from '../aws/transient.ts';
+import { isTransient, KMS_TRANSIENT } from '../aws/transient.ts';
 import {
   DataIntegrityError,
   DependencyUnavailableError,
@@ -29,14 +29,6 @@ export function encryptionContext(binding: SealBinding): Record<string, string> 
   };
 }
 
-/** KMS failures that a later retry may cure. */
-const TRANSIENT = new Set([
-  'ThrottlingException',
-  'KMSInternalException',
-  'DependencyTimeoutException',
-  'KeyUnavailableException',
-  'TimeoutError',
-]);
 /** The blob is not a data key of this key under this context: the record was tampered with or copied. */
 const INTEGRITY = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
 /** The key itself is not usable: an operator must act, retrying does not help. */
@@ -123,7 +115,7 @@ export class KmsEnvelopeCipher implements SecretCipher {
       if (INTEGRITY.has(error.name)) throw new DataIntegrityError({ cause: error });
       if (MISCONFIGURED.has(error.name))
         throw new ServiceConfigurationError('The encryption key is not usable', { cause: error });
-      if (isTransient(error, TRANSIENT)) {
+      if (isTransient(error, KMS_TRANSIENT)) {
         throw new DependencyUnavailableError('INTRA_SERVICE_COMMUNICATION_ERROR', { cause: error });
       }
       throw error;

@@ -7,21 +7,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { isTransient } from '../aws/transient.ts';
+import { isTransient, KMS_TRANSIENT } from '../aws/transient.ts';
 import { DependencyUnavailableError, ServiceConfigurationError } from '../domain/errors.ts';
 import type { TokenGrant, TokenIssuer } from '../domain/iam-login.ts';
 import { type Jwks, jwksOf, TOKEN_ALGORITHM } from './token-jwks.ts';
 
 /** What the signer asks of KMS: the key policy allows Sign with these alone. */
 export const TOKEN_SIGNING = { algorithm: 'ECDSA_SHA_256', messageType: 'DIGEST' } as const;
-
-const TRANSIENT = new Set([
-  'ThrottlingException',
-  'KMSInternalException',
-  'DependencyTimeoutException',
-  'KeyUnavailableException',
-  'TimeoutError',
-]);
 
 const base64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
 
@@ -95,7 +87,7 @@ export class KmsTokenKey {
       return await request();
     } catch (error) {
       if (!(error instanceof Error)) throw error;
-      if (isTransient(error, TRANSIENT))
+      if (isTransient(error, KMS_TRANSIENT))
         throw new DependencyUnavailableError('INTRA_SERVICE_COMMUNICATION_ERROR', { cause: error });
       throw new ServiceConfigurationError('The token signing key is not usable', { cause: error });
     }
