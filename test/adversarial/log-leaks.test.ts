@@ -40,7 +40,7 @@ function captureAllOutput() {
 }
 
 beforeAll(async () => {
-  vault = await startInProcessVault();
+  vault = await startInProcessVault({ events: true });
   token = await vault.issuer.mint({
     sub: 'ops',
     scopes: ['user', 'vaultAdd', 'vaultManage'],

@@ -28,7 +28,7 @@ const tokens = {
 };
 
 beforeAll(async () => {
-  vault = await startInProcessVault();
+  vault = await startInProcessVault({ events: true });
   const mint = (sub: string, scopes: string[], roles: string[] = []) =>
     vault.issuer.mint({ sub, scopes, roles });
   tokens.owner = await mint('olga', ['user', 'vaultAdd'], ['readers', 'writers']);

@@ -48,7 +48,8 @@ function sharedDynamo(): Partial<LocalRuntimeOptions> {
   } catch {
     return {};
   }
-  return endpoint ? { dynamoEndpoint: endpoint, tableName: `vault-${randomUUID()}` } : {};
+  // No stream unless a file asks for events (LocalRuntimeOptions.events says why).
+  return endpoint ? { dynamoEndpoint: endpoint, tableName: `vault-${randomUUID()}`, events: false } : {};
 }
 
 export async function startInProcessVault(

@@ -23,7 +23,8 @@ export async function localParts(cache = { maxKeys: 100, ttlSeconds: 60 }): Prom
     AWS_SECRET_ACCESS_KEY: LOCAL_AWS.credentials.secretAccessKey,
   });
   const tableName = `t-${randomUUID()}`;
-  await ensureTable(dynamoEndpoint, tableName);
+  // No stream: nothing here reads one, and streamed tables slow the shared DynamoDB Local.
+  await ensureTable(dynamoEndpoint, tableName, { stream: false });
   const kms = new KMSClient({ ...LOCAL_AWS, endpoint: kmsEndpoint });
   const { KeyMetadata } = await kms.send(new CreateKeyCommand({}));
   kms.destroy();
