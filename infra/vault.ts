@@ -22,7 +22,6 @@ import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, type CfnAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -434,8 +433,8 @@ export function buildVault(scope: Construct, props: VaultProps): VaultParts {
   }
   // Every function, API or background, gets the same memory (VaultFunction fixes 512 MB).
   if (memorySize !== DEFAULTS.memorySize)
-    for (const fn of scope.node.findAll().filter((child) => child instanceof NodejsFunction))
-      (fn.node.defaultChild as CfnFunction).memorySize = memorySize;
+    for (const vaultFunction of scope.node.findAll().filter((child) => child instanceof VaultFunction))
+      (vaultFunction.function.node.defaultChild as CfnFunction).memorySize = memorySize;
   if (props.removalPolicy?.logs)
     RemovalPolicies.of(scope).apply(props.removalPolicy.logs, {
       applyToResourceTypes: ['AWS::Logs::LogGroup'],

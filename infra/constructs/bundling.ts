@@ -4,6 +4,11 @@
  * tests hand the same values to esbuild, so what they measure is what is deployed.
  */
 
+import { join } from 'node:path';
+
+/** The repository: what handler paths and esbuild's working directory are relative to. */
+export const ROOT = join(import.meta.dirname, '..', '..');
+
 /** esbuild options, as NodejsFunction passes them on (its names differ only in `sourceMap`). */
 export const ESBUILD_OPTIONS = {
   format: 'esm',

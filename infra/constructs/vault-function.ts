@@ -4,7 +4,6 @@
  * retention, and a role that can write to that log group (and traces) and nothing else until the
  * caller grants more.
  */
-import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import {
   type PolicyStatement,
@@ -12,24 +11,19 @@ import {
   ServicePrincipal,
   PolicyStatement as Statement,
 } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  Architecture,
+  Function as LambdaFunction,
+  LoggingFormat,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { type CfnLogGroup, LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ESBUILD_OPTIONS, FUNCTION_ENVIRONMENT } from './bundling.ts';
+import { FUNCTION_ENVIRONMENT } from './bundling.ts';
+import { handlerCode } from './handler-bundles.ts';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
-
-/**
- * How every handler is bundled: the options of bundling.ts (which the benchmark and the bundle
- * tests use too), as NodejsFunction takes them.
- */
-export const BUNDLING = {
-  ...ESBUILD_OPTIONS,
-  mainFields: [...ESBUILD_OPTIONS.mainFields],
-  format: OutputFormat.ESM,
-  forceDockerBundling: false,
-} satisfies BundlingOptions;
+export { ROOT } from './bundling.ts';
 
 export interface VaultFunctionProps {
   /** The handler folder under `lambdas/`. */
@@ -39,14 +33,12 @@ export interface VaultFunctionProps {
   logRetention: RetentionDays;
   timeout?: Duration;
   reservedConcurrentExecutions?: number;
-  /** Left out of the bundle, loaded from the runtime's own copy (none by default: the SDK is bundled and pinned). */
-  externalModules?: string[];
   /** X-Ray active tracing (default: on). Off leaves the role without X-Ray permissions. */
   tracing?: boolean;
 }
 
 export class VaultFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
 
   constructor(scope: Construct, id: string, props: VaultFunctionProps) {
@@ -73,11 +65,10 @@ export class VaultFunction extends Construct {
         "Lambda names its log streams itself; the wildcard covers only the streams of this function's own log group.",
     });
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: join(ROOT, 'lambdas', props.handlerDir, 'handler.ts'),
-      handler: 'handler',
-      projectRoot: ROOT,
-      depsLockFilePath: join(ROOT, 'package-lock.json'),
+    this.function = new LambdaFunction(this, 'Function', {
+      // The SDK is bundled too: a pinned, tree-shaken SDK rather than whatever the runtime ships.
+      code: handlerCode(props.handlerDir),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
@@ -95,12 +86,6 @@ export class VaultFunction extends Construct {
       description: props.description,
       // No NODE_OPTIONS=--enable-source-maps: see bundling.ts (no map is shipped).
       environment: { ...props.environment, ...FUNCTION_ENVIRONMENT },
-      bundling: {
-        ...BUNDLING,
-        mainFields: [...BUNDLING.mainFields],
-        // Bundle the SDK too: a pinned, tree-shaken SDK rather than whatever the runtime ships.
-        externalModules: props.externalModules ?? [],
-      },
     });
     if (props.tracing !== false) {
       Validations.of(this.role).acknowledge({

@@ -20,7 +20,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -40,7 +40,7 @@ export interface VaultMonitoringProps {
    * One per operation: `id` names its alarms and widget, `label` (e.g. `GET /secrets/{name+}`,
    * optional) is added to the widget title and the alarm descriptions.
    */
-  functions: ReadonlyArray<{ id: string; function: NodejsFunction; label?: string }>;
+  functions: ReadonlyArray<{ id: string; function: LambdaFunction; label?: string }>;
   alarmEmail: string | undefined;
 }
 

@@ -15,6 +15,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ESBUILD_OPTIONS, ROOT } from '../../infra/constructs/bundling.ts';
 import { OperationFunction } from '../../infra/constructs/operation-function.ts';
 import { VaultAuditDigests } from '../../infra/constructs/vault-audit-digests.ts';
 import {
@@ -23,7 +24,6 @@ import {
   VaultBackground,
 } from '../../infra/constructs/vault-background.ts';
 import { VaultData, type VaultDataProps } from '../../infra/constructs/vault-data.ts';
-import { BUNDLING, ROOT } from '../../infra/constructs/vault-function.ts';
 import { VaultMonitoring } from '../../infra/constructs/vault-monitoring.ts';
 import { allOperations, type Operation } from '../../shared/operations.ts';
 
@@ -198,8 +198,8 @@ describe('observability', () => {
   });
 
   it('bundles keep class names: a domain error thrown in a minified bundle logs as its class', async () => {
-    // Bundled with the options every vault function is bundled with (infra/constructs/vault-function.ts).
-    expect(BUNDLING.minify).toBe(true);
+    // Bundled with the options every vault function is bundled with (infra/constructs/bundling.ts).
+    expect(ESBUILD_OPTIONS.minify).toBe(true);
     const dir = mkdtempSync(join(tmpdir(), 'vault-names-'));
     const entry = join(dir, 'entry.ts');
     writeFileSync(
@@ -219,12 +219,12 @@ describe('observability', () => {
       bundle: true,
       platform: 'node',
       absWorkingDir: ROOT,
-      format: BUNDLING.format,
-      target: BUNDLING.target,
-      minify: BUNDLING.minify,
-      keepNames: BUNDLING.keepNames,
-      mainFields: [...BUNDLING.mainFields],
-      banner: { js: BUNDLING.banner },
+      format: ESBUILD_OPTIONS.format,
+      target: ESBUILD_OPTIONS.target,
+      minify: ESBUILD_OPTIONS.minify,
+      keepNames: ESBUILD_OPTIONS.keepNames,
+      mainFields: [...ESBUILD_OPTIONS.mainFields],
+      banner: { js: ESBUILD_OPTIONS.banner },
       logLevel: 'silent',
     });
     const bundled = (await import(pathToFileURL(outfile).href)) as { thrownName: () => string };
