@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { QUICK_JVM } from './test/support/processes.ts';
@@ -5,9 +6,10 @@ import { QUICK_JVM } from './test/support/processes.ts';
 /**
  * Files at once. Vitest's default (cores - 1) is one file at a time on two cores, but most files
  * spend their time waiting on DynamoDB Local, the e2e server, child processes and the clock:
- * two or more overlap those waits. VAULT_TEST_WORKERS (or --maxWorkers) overrides.
+ * one more file than cores overlaps those waits (on two cores, npm test took 409 s with 2 files at
+ * once and 357 s with 3). VAULT_TEST_WORKERS (or --maxWorkers) overrides.
  */
-const workers = Number(process.env.VAULT_TEST_WORKERS) || Math.max(2, availableParallelism());
+const workers = Number(process.env.VAULT_TEST_WORKERS) || availableParallelism() + 1;
 
 /**
  * Every DynamoDB Local a test run starts (the shared one, the e2e vault's, those tests start
@@ -16,6 +18,9 @@ const workers = Number(process.env.VAULT_TEST_WORKERS) || Math.max(2, availableP
  * Measured on listing-index + lifecycle-store: 35-40 CPU-s with the defaults, 21 with these.
  */
 process.env.JAVA_TOOL_OPTIONS ??= QUICK_JVM;
+
+/** One id per run, which test files share things built once per run under (test/support/cli.ts). */
+process.env.VAULT_TEST_RUN ??= randomUUID();
 
 /** Test tiers, each runnable alone: `npx vitest run --project unit` (or infra, integration, adversarial, e2e). */
 export default defineConfig({

@@ -4,22 +4,33 @@
  * PATH and what the test passes.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleClient } from '../../infra/tools/build-client.ts';
 
 /**
- * The CLI as the package ships it (dist/cli.js), built once per test file: what users run, and
- * a third of the start-up time of the sources, which matters over the many runs tests make.
+ * The CLI as the package ships it (dist/cli.js): what users run, and a third of the start-up time
+ * of the sources, which matters over the many runs tests make. Built once per test run (the run's
+ * id comes from vitest.config.ts) and shared by the files that use it, each of which built its own.
  */
 let built: Promise<string> | undefined;
 export const builtCli = (): Promise<string> =>
   (built ??= (async () => {
+    const run = process.env.VAULT_TEST_RUN;
+    const shared = run && join(tmpdir(), `secrets-dist-${run}`);
+    if (shared && existsSync(join(shared, 'cli.js'))) return join(shared, 'cli.js');
     const out = mkdtempSync(join(tmpdir(), 'secrets-dist-'));
     await bundleClient(out);
-    return join(out, 'cli.js');
+    if (!shared) return join(out, 'cli.js');
+    try {
+      // Whole or not at all: a file building it at the same moment finds one complete copy.
+      renameSync(out, shared);
+    } catch {
+      rmSync(out, { recursive: true, force: true });
+    }
+    return join(shared, 'cli.js');
   })());
 
 export interface CliResult {
