@@ -7,12 +7,18 @@
  *   retired  same pk                                   sk retired#<created> a deleted secret whose name was taken again
  *   entry    pk L#shared | L#o:<owner> | L#r:<role>    sk <name>          listing metadata, no data
  *   counter  pk C#shared | C#o:<owner>                 sk "count"         n
- *   bucket   same pk as its counter                    sk b#<lowest name> n, hi: the listing's directory
+ *   bucket   same pk as its counter                    sk b#<lowest name> n, rev, hi: the listing's directory
+ *   group    same pk as its counter                    sk g#<lowest name> n, nb, rev, hi: a run of buckets
+ *   stamp    same pk as its counter                    sk change#<0..7>   rev: updates of a watched listing
+ *   rotation same pk as the head                       sk "rotation"      a rotation in progress or its last failure
+ *   due      pk DUE#<0..7>                             sk <at>#<kind>#<secret> a rotation or expiry warning to run
  *   audit    pk A#shared#<lane>#<name> | A#o:<owner>#<lane>#<name>   sk e#<12 digits>   hash-chained entry
  *
  * Entries are the listings: a manager's page of all shared secrets, a user's personal secrets,
  * and the shared secrets naming a role. Each is a name-ordered partition; the counted ones keep a
- * directory of name ranges (listing-index.ts), so a page at any offset costs what it reads. Audit entries are also indexed by day (GSI `byDay`).
+ * two-level directory of name ranges (listing-index.ts, listing-directory.ts), so a page at any
+ * offset costs what it reads, and a warm search index reloads only what the revs say changed
+ * (search-index.ts). Audit entries are also indexed by day (GSI `byDay`).
  */
 import { createHash } from 'node:crypto';
 import type { Due, SecretMetadata, SecretRef } from '../domain/model.ts';
