@@ -12,16 +12,19 @@ import { describe, expect, it } from 'vitest';
 const LOCK_MODULE = resolve(import.meta.dirname, '../../infra/local/state-lock.ts');
 
 /**
- * A starter: loads the lock module, says READY, and on the word from the test tries the lock, says
- * WON or LOST and holds what it got until the test closes its stdin. The word goes to all starters
- * at once, so their attempts overlap as much as processes on a shared machine can.
+ * A starter: loads the lock module, says READY, and on the word from the test spins until the
+ * instant the word names, tries the lock, says WON or LOST and holds what it got until the test
+ * closes its stdin. Spinning to one instant (not waking on the word) makes the attempts overlap:
+ * woken one after another, the starters raced too little to catch a broken takeover reliably.
  */
 const STARTER = `
 const { lockStateDir } = await import(${JSON.stringify(LOCK_MODULE)});
 // With -e, the arguments start at argv[1].
 const dir = process.argv[1];
 console.log('READY');
-process.stdin.once('data', () => {
+process.stdin.once('data', (word) => {
+  const at = Number(String(word).split(' ')[1]);
+  while (Date.now() < at) {}
   let won = false;
   try { lockStateDir(dir); won = true; } catch {}
   console.log(won ? 'WON' : 'LOST');
@@ -54,7 +57,8 @@ function starter(dir: string) {
 async function race(dir: string, count: number): Promise<string[]> {
   const starters = Array.from({ length: count }, () => starter(dir));
   await Promise.all(starters.map(({ until }) => until((out) => out.includes('READY'))));
-  for (const { child } of starters) child.stdin.write('go\n');
+  const at = Date.now() + 100;
+  for (const { child } of starters) child.stdin.write(`go ${at}\n`);
   // Each holds what it got until all have tried: a winner exiting early would free the folder.
   await Promise.all(starters.map(({ until }) => until((out) => /WON|LOST/.test(out))));
   for (const { child } of starters) child.stdin.end();
@@ -64,7 +68,7 @@ async function race(dir: string, count: number): Promise<string[]> {
 
 describe('state folder lock', () => {
   it('of starters racing over a stale lock, exactly one takes the folder', async () => {
-    for (let trial = 0; trial < 5; trial++) {
+    for (let trial = 0; trial < 8; trial++) {
       const dir = mkdtempSync(join(tmpdir(), 'vault-lock-'));
       // A PID that runs no process: the lock is stale.
       writeFileSync(join(dir, 'vault.lock'), '999999\n');
