@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { QUICK_JVM } from './test/support/processes.ts';
@@ -18,9 +17,6 @@ const workers = Number(process.env.VAULT_TEST_WORKERS) || availableParallelism()
  * Measured on listing-index + lifecycle-store: 35-40 CPU-s with the defaults, 21 with these.
  */
 process.env.JAVA_TOOL_OPTIONS ??= QUICK_JVM;
-
-/** One id per run, which test files share things built once per run under (test/support/cli.ts). */
-process.env.VAULT_TEST_RUN ??= randomUUID();
 
 /** Test tiers, each runnable alone: `npx vitest run --project unit` (or infra, integration, adversarial, e2e). */
 export default defineConfig({

@@ -18,12 +18,24 @@ import { ESBUILD_OPTIONS, ROOT } from './bundling.ts';
 
 const LAMBDAS = join(ROOT, 'lambdas');
 
-/** The bundle of each handler folder, made once per process. */
+/** The bundle of each handler folder, made once per process, and the folder holding them. */
 let bundles: Map<string, string> | undefined;
+let bundleDir: string | undefined;
+
+/**
+ * Removes the bundles (~17 MB). A process that exits does it by itself; one that lives on after
+ * using them, such as a test worker, calls this.
+ */
+export function removeHandlerBundles(): void {
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+  bundles = undefined;
+  bundleDir = undefined;
+}
 
 function bundleAll(): Map<string, string> {
   const handlers = readdirSync(LAMBDAS).filter((dir) => existsSync(join(LAMBDAS, dir, 'handler.ts')));
   const outdir = mkdtempSync(join(tmpdir(), 'vault-bundles-'));
+  bundleDir = outdir;
   process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
   const { sourceMap, sourcesContent, banner, mainFields, ...options } = ESBUILD_OPTIONS;
   buildSync({

@@ -4,7 +4,17 @@
  * PATH and what the test passes.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,18 +22,17 @@ import { bundleClient } from '../../infra/tools/build-client.ts';
 
 /**
  * The CLI as the package ships it (dist/cli.js): what users run, and a third of the start-up time
- * of the sources, which matters over the many runs tests make. Built once per test run (the run's
- * id comes from vitest.config.ts) and shared by the files that use it, each of which built its own.
+ * of the sources, which matters over the many runs tests make. Built once for a given state of the
+ * sources it is built from, and shared by every file and run that asks while they stay the same
+ * (each file used to build its own; a run id alone would let watch mode test a stale build).
  */
 let built: Promise<string> | undefined;
 export const builtCli = (): Promise<string> =>
   (built ??= (async () => {
-    const run = process.env.VAULT_TEST_RUN;
-    const shared = run && join(tmpdir(), `secrets-dist-${run}`);
-    if (shared && existsSync(join(shared, 'cli.js'))) return join(shared, 'cli.js');
+    const shared = join(tmpdir(), `secrets-dist-${sourcesHash()}`);
+    if (existsSync(join(shared, 'cli.js'))) return join(shared, 'cli.js');
     const out = mkdtempSync(join(tmpdir(), 'secrets-dist-'));
     await bundleClient(out);
-    if (!shared) return join(out, 'cli.js');
     try {
       // Whole or not at all: a file building it at the same moment finds one complete copy.
       renameSync(out, shared);
@@ -32,6 +41,26 @@ export const builtCli = (): Promise<string> =>
     }
     return join(shared, 'cli.js');
   })());
+
+/** What the built CLI depends on: everything under shared/ (the client imports parts of it), the build, the lock file. */
+function sourcesHash(): string {
+  const root = join(import.meta.dirname, '..', '..');
+  const hash = createHash('sha256');
+  const files = [
+    ...readdirSync(join(root, 'shared'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') || file.endsWith('.json'))
+      .map((file) => join('shared', file)),
+    'infra/tools/build-client.ts',
+    'package-lock.json',
+  ].sort();
+  for (const file of files)
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(root, file)))
+      .update('\0');
+  return hash.digest('hex').slice(0, 16);
+}
 
 export interface CliResult {
   code: number | null;

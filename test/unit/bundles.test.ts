@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { removeHandlerBundles } from '../../infra/constructs/handler-bundles.ts';
 import { bundle, bundleWithInputs } from '../bench/lib/cold-start.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -18,6 +19,8 @@ const bundled = async (lambda: string) => {
 };
 
 // The first bundle asked for makes every handler's, as a synth does: seconds, more on a busy machine.
+afterAll(removeHandlerBundles);
+
 describe('bundles as the CDK app makes them', () => {
   it('get-secret carries its own query schema, not the rotation, search or audit ones', async () => {
     const code = await bundled('get-secret');
