@@ -1,7 +1,7 @@
 /**
- * How every vault function is bundled and started, without the CDK: the construct
- * (vault-function.ts) turns these into NodejsFunction options, and the benchmark and the bundle
- * tests hand the same values to esbuild, so what they measure is what is deployed.
+ * How every vault function is bundled and started, without the CDK: handler-bundles.ts hands
+ * these options to esbuild for every function the app deploys, and the benchmark and the bundle
+ * tests measure those very bundles.
  */
 
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 /** The repository: what handler paths and esbuild's working directory are relative to. */
 export const ROOT = join(import.meta.dirname, '..', '..');
 
-/** esbuild options, as NodejsFunction passes them on (its names differ only in `sourceMap`). */
+/** esbuild options (`sourceMap` and `sourcesContent` are esbuild's `sourcemap`, `sourcesContent`). */
 export const ESBUILD_OPTIONS = {
   format: 'esm',
   // The SDK's ESM builds: with the default main fields the first SDK call fails on a dynamic require.

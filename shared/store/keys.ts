@@ -6,13 +6,15 @@
  *   version  same pk                                   sk v#<10 digits>   one immutable version
  *   retired  same pk                                   sk retired#<created> a deleted secret whose name was taken again
  *   entry    pk L#shared | L#o:<owner> | L#r:<role>    sk <name>          listing metadata, no data
- *   counter  pk C#shared | C#o:<owner>                 sk "count"         n
+ *   counter  pk C#shared | C#o:<owner>                 sk "count"         n, rev
  *   bucket   same pk as its counter                    sk b#<lowest name> n, rev, hi: the listing's directory
  *   group    same pk as its counter                    sk g#<lowest name> n, nb, rev, hi: a run of buckets
  *   stamp    same pk as its counter                    sk change#<0..7>   rev: updates of a watched listing
  *   rotation same pk as the head                       sk "rotation"      a rotation in progress or its last failure
  *   due      pk DUE#<0..7>                             sk <at>#<kind>#<secret> a rotation or expiry warning to run
  *   audit    pk A#shared#<lane>#<name> | A#o:<owner>#<lane>#<name>   sk e#<12 digits>   hash-chained entry
+ *   denials  pk A#denials#<actor>                      sk h#<hour>        refusals counted past the audit budget
+ *   idempotency pk IDEM#<caller and key>               (idempotency.ts)   a create's first result, for its retries
  *
  * Entries are the listings: a manager's page of all shared secrets, a user's personal secrets,
  * and the shared secrets naming a role. Each is a name-ordered partition; the counted ones keep a
