@@ -14,7 +14,7 @@
  *   due      pk DUE#<0..7>                             sk <at>#<kind>#<secret> a rotation or expiry warning to run
  *   audit    pk A#shared#<lane>#<name> | A#o:<owner>#<lane>#<name>   sk e#<12 digits>   hash-chained entry
  *   denials  pk A#denials#<actor>                      sk h#<hour>        refusals counted past the audit budget
- *   idempotency pk IDEM#create                         sk <hash of caller and key> a create's first result (idempotency.ts)
+ *   idempotency pk IDEM#create                         sk <hashed key>    a create's first result (idempotency.ts)
  *
  * Entries are the listings: a manager's page of all shared secrets, a user's personal secrets,
  * and the shared secrets naming a role. Each is a name-ordered partition; the counted ones keep a
