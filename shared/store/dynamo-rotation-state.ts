@@ -47,12 +47,20 @@ export class DynamoRotationState {
               expectedToken === undefined
                 ? { ':running': 'running', ':inc': state.incarnation ?? '' }
                 : { ':token': expectedToken },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         ),
       );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
+        // The SDK retries a put whose answer was lost after it committed: a start then finds its own
+        // rotation running and must not report another one. Its own: the same token and the same
+        // save time (a resume keeps the failed rotation's token, and another resumer of it saves
+        // at another instant). The document client leaves the item an error carries marshalled.
+        const held = (error as { Item?: { token?: { S?: string }; updatedAt?: { S?: string } } }).Item;
+        return held?.token?.S === state.token && held?.updatedAt?.S === state.updatedAt;
+      }
       throw error;
     }
   }

@@ -167,6 +167,39 @@ describe('dependency faults', () => {
     expect(reply.text).not.toContain(MARKER);
   });
 
+  it('a read whose audit put commits but loses its answer is recorded once, not again by the retry', async () => {
+    const path = await secret();
+    // The SDK retries the put; it finds its own entry in the place and must not append another.
+    proxy.inject({ operation: 'PutItem', kind: 'lost', count: 1 });
+    const reply = await api('GET', path);
+    expect(reply.status, reply.text).toBe(200);
+    expect(proxy.injected()).toBeGreaterThan(0);
+    const trail = await api('GET', `/audit?secret=${path.split('/').pop()!}`);
+    expect(trail.status, trail.text).toBe(200);
+    const reads = trail.json.items.filter((item: { action: string }) => item.action === 'read');
+    expect(reads).toHaveLength(1);
+  });
+
+  it('a rotation whose start commits but loses its answer goes on, instead of a 409 that leaves it running', async () => {
+    const path = await secret();
+    const name = path.split('/').pop()!;
+    const configured = await api('PUT', `/rotation/secrets/${name}`, {
+      rotator: { type: 'password', field: 'password' },
+      schedule: 'rate(30 days)',
+    });
+    expect(configured.status, configured.text).toBe(200);
+    // The first plain put of a rotation is its start (its steps and the new version are transactions).
+    proxy.inject({ operation: 'PutItem', kind: 'lost', count: 1 });
+    const rotated = await api('POST', `/rotate/secrets/${name}`);
+    expect(proxy.injected()).toBeGreaterThan(0);
+    expect(rotated.status, rotated.text).toBe(200);
+    const read = await api('GET', path);
+    expect(read.json.version).toBe(2);
+    expect(read.json.data.password).not.toBe(MARKER);
+    // Nothing is left running: the next rotation starts.
+    expect((await api('POST', `/rotate/secrets/${name}`)).status).toBe(200);
+  });
+
   it('nothing above put a secret value into a log line', () => {
     const lines = logs;
     expect(lines.length).toBeGreaterThan(10);
