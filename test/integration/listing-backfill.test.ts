@@ -16,12 +16,15 @@ import { createSecret } from '../../shared/domain/create-secret.ts';
 import { deleteSecret } from '../../shared/domain/delete-secret.ts';
 import type { Listing, VaultDeps } from '../../shared/domain/ports.ts';
 import { searchSecrets } from '../../shared/domain/search-secrets.ts';
-import { DynamoAuditLog } from '../../shared/store/dynamo-audit-log.ts';
-import { DynamoSecretStore } from '../../shared/store/dynamo-secret-store.ts';
 import { counterKey, entryPk } from '../../shared/store/keys.ts';
 import { backfillListings } from '../../shared/store/listing-backfill.ts';
 import { caller } from '../support/callers.ts';
-import { byBytes, expectEveryPage, expectTwoLevelDirectory } from '../support/listing-check.ts';
+import {
+  byBytes,
+  expectEveryPage,
+  expectTwoLevelDirectory,
+  tinyListingStore,
+} from '../support/listing-check.ts';
 import { localParts } from '../support/local-parts.ts';
 
 process.env.NOT_FOUND_MIN_MS = '0';
@@ -59,19 +62,7 @@ beforeAll(async () => {
     { step: 'initialize', name: 'countEntries' },
   );
   db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-  const audit = new DynamoAuditLog(db, { tableName: table, retentionDays: 1 });
-  deps = {
-    ...parts.deps,
-    audit,
-    secrets: new DynamoSecretStore(db, {
-      tableName: table,
-      maxVersions: 3,
-      expiryWarningSeconds: 0,
-      listingBucketSplitAt: 4,
-      listingGroupSplitAt: 3,
-      trail: audit,
-    }),
-  };
+  deps = { ...parts.deps, ...tinyListingStore(db, table) };
   // As an older version of the store left them: the shared listing with its counter and a
   // one-level directory of two buckets; olga's listing with a counter and no directory at all.
   const now = new Date().toISOString();

@@ -16,6 +16,7 @@ import { DynamoSecretStore } from '../../shared/store/dynamo-secret-store.ts';
 import { entryPk } from '../../shared/store/keys.ts';
 import { ListingIndex } from '../../shared/store/listing-index.ts';
 import { caller } from '../support/callers.ts';
+import { expectEveryPage as expectEveryPageOf } from '../support/listing-check.ts';
 import { type LocalParts, localParts } from '../support/local-parts.ts';
 
 const SPLIT_AT = 4; // as local-parts sets it
@@ -52,9 +53,6 @@ beforeAll(async () => {
   index = new ListingIndex(db, parts.tableName, SPLIT_AT);
 });
 
-/** DynamoDB orders sort keys by their UTF-8 bytes, not by JavaScript's UTF-16 order. */
-const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
-
 const create = (name: string, owner?: string) =>
   createSecret(parts.deps, owner ? caller(owner, ['user']) : manager, {
     ref: { name, ...(owner && { ownerId: owner }) },
@@ -63,34 +61,9 @@ const create = (name: string, owner?: string) =>
     writeRoles: [],
   });
 
-/** Every page at every offset, both directions, against the expected order. */
-async function expectEveryPage(listing: Listing, expected: string[], limits = [1, 7]) {
-  const ascending = [...expected].sort(byBytes);
-  const descending = [...ascending].reverse();
-  for (const limit of limits) {
-    for (let offset = 0; offset <= ascending.length; offset++) {
-      for (const [order, descend] of [
-        [ascending, false],
-        [descending, true],
-      ] as const) {
-        const page = await parts.deps.secrets.page(listing, offset, limit, descend);
-        expect({
-          offset,
-          limit,
-          descend,
-          count: page.count,
-          names: page.items.map((item) => item.name),
-        }).toEqual({
-          offset,
-          limit,
-          descend,
-          count: ascending.length,
-          names: order.slice(offset, offset + limit),
-        });
-      }
-    }
-  }
-}
+/** Every page at every offset, both directions, as this file's store serves them. */
+const expectEveryPage = (listing: Listing, expected: string[], limits = [1, 7]) =>
+  expectEveryPageOf(parts.deps.secrets, listing, expected, limits);
 
 async function expectDirectoryAddsUp(listing: Listing, count: number) {
   const directory = await index.directory(listing);

@@ -18,9 +18,8 @@ import type { Caller, SecretMetadata, Tag } from '../../shared/domain/model.ts';
 import type { VaultDeps } from '../../shared/domain/ports.ts';
 import { searchSecrets } from '../../shared/domain/search-secrets.ts';
 import { updateSecret } from '../../shared/domain/update-secret.ts';
-import { DynamoAuditLog } from '../../shared/store/dynamo-audit-log.ts';
-import { DynamoSecretStore } from '../../shared/store/dynamo-secret-store.ts';
 import { caller } from '../support/callers.ts';
+import { tinyListingStore } from '../support/listing-check.ts';
 import { type LocalParts, localParts } from '../support/local-parts.ts';
 
 process.env.NOT_FOUND_MIN_MS = '0';
@@ -61,17 +60,8 @@ async function freshVault(): Promise<Vault> {
         { step: 'initialize', name: 'readPks' },
       );
     const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-    const audit = new DynamoAuditLog(db, { tableName: table, retentionDays: 1 });
-    const secrets = new DynamoSecretStore(db, {
-      tableName: table,
-      maxVersions: 3,
-      expiryWarningSeconds: 0,
-      // Tiny ranges: the index splits and merges buckets and groups under the warm copies.
-      listingBucketSplitAt: 4,
-      listingGroupSplitAt: 3,
-      trail: audit,
-    });
-    return { ...parts.deps, secrets, audit };
+    // Tiny ranges: the index splits and merges buckets and groups under the warm copies.
+    return { ...parts.deps, ...tinyListingStore(db, table) };
   };
   return { a: instance(false), b: instance(true), fresh: () => instance(false) };
 }

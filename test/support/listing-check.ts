@@ -2,9 +2,28 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import type { Listing, SecretStore } from '../../shared/domain/ports.ts';
+import { DynamoAuditLog } from '../../shared/store/dynamo-audit-log.ts';
+import { DynamoSecretStore } from '../../shared/store/dynamo-secret-store.ts';
 import { queryAll } from '../../shared/store/dynamo-support.ts';
 import { COUNT, counterKey, entryPk } from '../../shared/store/keys.ts';
 import { BUCKET_PREFIX, GROUP_PREFIX, toBucket, toGroup } from '../../shared/store/listing-directory.ts';
+
+/**
+ * A store and trail on `table` with tiny directory ranges (buckets of 4, groups of 3), so a few
+ * dozen secrets split and merge both levels.
+ */
+export function tinyListingStore(db: DynamoDBDocumentClient, table: string) {
+  const audit = new DynamoAuditLog(db, { tableName: table, retentionDays: 1 });
+  const secrets = new DynamoSecretStore(db, {
+    tableName: table,
+    maxVersions: 3,
+    expiryWarningSeconds: 0,
+    listingBucketSplitAt: 4,
+    listingGroupSplitAt: 3,
+    trail: audit,
+  });
+  return { audit, secrets };
+}
 
 /** DynamoDB orders sort keys by their UTF-8 bytes, not by JavaScript's UTF-16 order. */
 export const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
