@@ -15,7 +15,15 @@ import { type AuditEvent, type AuditQuery, type AuditRecord, nextRecord } from '
 import { DependencyUnavailableError } from '../domain/errors.ts';
 import type { Page } from '../domain/model.ts';
 import type { AuditLog } from '../domain/ports.ts';
-import { call, type Item, queryAll, sleep, type TransactItem, translate } from './dynamo-support.ts';
+import {
+  call,
+  conditionFailedOn,
+  type Item,
+  queryAll,
+  sleep,
+  type TransactItem,
+  translate,
+} from './dynamo-support.ts';
 import { AUDIT_LANES, auditPk, auditSk, boundedKeyPart, denialCounterKey } from './keys.ts';
 import { AUDIT_INDEX, TTL_ATTRIBUTE } from './table.ts';
 
@@ -106,14 +114,12 @@ export class DynamoAuditLog implements AuditLog, AuditEntries {
         await this.#db.send(new PutCommand({ ...put!, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
         return;
       } catch (error) {
-        if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException')
-          throw translate(error);
-        // The SDK retries a put whose answer was lost after it committed; the retry then finds the
-        // place taken by this very entry (same hash), and appending again would record one event
-        // twice. (A writer's entry rides in its transaction, which the SDK's client token makes
-        // idempotent.) The document client leaves the item an error carries marshalled.
-        const held = (error as { Item?: { hash?: { S?: string } } }).Item;
-        if (held?.hash?.S === put!.Item!.hash) return;
+        const held = conditionFailedOn(error);
+        if (!held) throw translate(error);
+        // A retried put finding this very entry (same hash) in the place: appending again would
+        // record one event twice. (A writer's entry rides in its transaction, which the SDK's
+        // client token makes idempotent.)
+        if (held.hash === put!.Item!.hash) return;
         await sleep(Math.random() * Math.min(50, 2 * attempt));
       }
     }

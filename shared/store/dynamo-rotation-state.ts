@@ -4,7 +4,7 @@
  */
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RotationState, SecretRef } from '../domain/model.ts';
-import { call, getItem } from './dynamo-support.ts';
+import { call, conditionFailedOn, getItem } from './dynamo-support.ts';
 import { rotationKey } from './keys.ts';
 
 export class DynamoRotationState {
@@ -53,15 +53,12 @@ export class DynamoRotationState {
       );
       return true;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') {
-        // The SDK retries a put whose answer was lost after it committed: a start then finds its own
-        // rotation running and must not report another one. Its own: the same token and the same
-        // save time (a resume keeps the failed rotation's token, and another resumer of it saves
-        // at another instant). The document client leaves the item an error carries marshalled.
-        const held = (error as { Item?: { token?: { S?: string }; updatedAt?: { S?: string } } }).Item;
-        return held?.token?.S === state.token && held?.updatedAt?.S === state.updatedAt;
-      }
-      throw error;
+      const held = conditionFailedOn(error);
+      if (!held) throw error;
+      // A retried start finding its own rotation running must not report another one. Its own: the
+      // same token and the same save time (a resume keeps the failed rotation's token, and another
+      // resumer of it saves at another instant).
+      return held.token === state.token && held.updatedAt === state.updatedAt;
     }
   }
 }

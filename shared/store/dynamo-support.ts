@@ -89,6 +89,19 @@ export async function transact(
   }
 }
 
+/**
+ * The item a plain conditional write found in its place, when it asked for it
+ * (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`) and its condition failed. The SDK retries a
+ * write whose answer was lost after it committed, and the retry then fails on the writer's own
+ * item: comparing this with what it wrote tells the two apart. (The document client leaves the
+ * item an error carries marshalled.)
+ */
+export function conditionFailedOn(error: unknown): Item | undefined {
+  if (!(error instanceof Error) || error.name !== 'ConditionalCheckFailedException') return undefined;
+  const item = (error as { Item?: Record<string, unknown> }).Item;
+  return item ? unmarshall(item as never) : {};
+}
+
 /** Runs one SDK call, translating its failures. */
 export async function call<T>(request: () => Promise<T>): Promise<T> {
   try {

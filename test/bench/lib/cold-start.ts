@@ -10,11 +10,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
-import { ESBUILD_OPTIONS, FUNCTION_ENVIRONMENT } from '../../../infra/constructs/bundling.ts';
+import { ESBUILD_OPTIONS, FUNCTION_ENVIRONMENT, ROOT } from '../../../infra/constructs/bundling.ts';
 import { handlerBundle } from '../../../infra/constructs/handler-bundles.ts';
 import { quantile } from './stats.ts';
-
-const ROOT = join(import.meta.dirname, '..', '..', '..');
 
 /**
  * Bundles one entry with the vault's options (`sourceMap` overrides them). A vault handler's bundle
